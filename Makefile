@@ -1,0 +1,46 @@
+# Sésame — the two commands: `make run` (whole platform locally) and `make test`.
+# Everything they need is installed on first use, so both work on a fresh clone.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint typecheck unit integration infra-check bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	@touch $(STAMP)
+
+## install: project venv + emulators (idempotent, fast when nothing changed)
+install: $(STAMP)
+	$(PY) -m devstack install
+
+## run: start the emulators and serve every function at http://127.0.0.1:8080 (Ctrl-C stops all)
+run: install
+	$(PY) -m devstack up --gateway
+
+## test: lint, type check, then unit, rules and integration tests on real emulators, then infra checks
+test: install lint typecheck
+	$(PY) -m devstack run -- $(PY) -m pytest tests
+	$(MAKE) --no-print-directory infra-check
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+unit: $(STAMP)
+	$(PY) -m pytest tests/unit
+
+infra-check: $(STAMP)
+	bash infra/check.sh
+
+bench: $(STAMP)
+	$(PY) bench/simulation.py
+
+clean:
+	rm -rf $(VENV) .devstack node_modules

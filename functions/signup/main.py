@@ -1,0 +1,11 @@
+"""Cloud Function ``signup``: create the caller's beneficiary profile (R1)."""
+
+import functions_framework
+from flask import Request, Response
+
+from shared.api.dispatch import dispatch
+
+
+@functions_framework.http
+def signup(request: Request) -> Response:
+    return dispatch("signup", request)

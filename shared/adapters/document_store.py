@@ -1,0 +1,77 @@
+"""Firestore behind a small interface that only writes registered locations.
+
+Every write names a document path and a stored model; the path must match a
+location of :mod:`shared.domain.data_registry` whose model is that model, so
+nothing is stored that export, erasure and retention do not know about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from shared.adapters.clients import firestore_client
+from shared.domain.data_registry import location_of
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+
+def checked_data(path: str, document: BaseModel) -> dict[str, Any]:
+    """The Firestore payload of ``document`` after checking its location."""
+    location = location_of(path)
+    if not isinstance(document, location.model):
+        raise TypeError(f"{path} stores {location.model.__name__}, not {type(document).__name__}")
+    return document.model_dump(mode="python")
+
+
+class Writes:
+    """The writes of one transaction; applied all together or not at all."""
+
+    def __init__(self, transaction: Any) -> None:
+        self._transaction = transaction
+
+    def get(self, path: str, model: type[M]) -> M | None:
+        snapshot = firestore_client().document(path).get(transaction=self._transaction)
+        return model.model_validate(snapshot.to_dict()) if snapshot.exists else None
+
+    def create(self, path: str, document: BaseModel) -> None:
+        self._transaction.create(firestore_client().document(path), checked_data(path, document))
+
+    def set(self, path: str, document: BaseModel) -> None:
+        self._transaction.set(firestore_client().document(path), checked_data(path, document))
+
+
+def run_in_transaction(work: Callable[[Writes], T]) -> T:
+    """Run ``work`` in a Firestore transaction (retried on contention)."""
+    from google.cloud import firestore
+
+    @firestore.transactional
+    def _run(transaction: Any) -> T:
+        return work(Writes(transaction))
+
+    return _run(firestore_client().transaction())
+
+
+def get(path: str, model: type[M]) -> M | None:
+    snapshot = firestore_client().document(path).get()
+    return model.model_validate(snapshot.to_dict()) if snapshot.exists else None
+
+
+def add(collection_path: str, document: BaseModel) -> str:
+    """Create a document with a generated id in ``collection_path``; returns the id."""
+    reference = firestore_client().collection(collection_path).document()
+    reference.create(checked_data(f"{collection_path}/{reference.id}", document))
+    return str(reference.id)
+
+
+def list_collection(
+    collection_path: str, model: type[M], order_by: str | None = None
+) -> Iterator[M]:
+    query: Any = firestore_client().collection(collection_path)
+    if order_by:
+        query = query.order_by(order_by)
+    for snapshot in query.stream():
+        yield model.model_validate(snapshot.to_dict())

@@ -1,0 +1,180 @@
+"""OpenAPI 3.1 document generated from the route table and the pydantic models.
+
+Generated, never hand-written: a test compares the served document with
+this function's output, and the dispatcher routes with the same table.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from shared.api.routes import AUTH_REQUIRED, COMMON_ERRORS, ROUTES, Route
+from shared.domain.policy import CURRENT_POLICY
+from shared.errors import ERROR_CODES
+
+REF_TEMPLATE = "#/components/schemas/{model}"
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "code", "detail"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "code": {"type": "string", "enum": sorted(ERROR_CODES)},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "code", "message"],
+                "properties": {
+                    "field": {"type": "string"},
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def _models() -> list[type[BaseModel]]:
+    seen: dict[str, type[BaseModel]] = {}
+    for route in ROUTES:
+        for model in (route.request_model, route.response_model):
+            if model is not None:
+                seen[model.__name__] = model
+    return [seen[name] for name in sorted(seen)]
+
+
+def _operation(route: Route) -> dict[str, Any]:
+    codes = sorted(set(COMMON_ERRORS) | set(route.errors) | {"internal"})
+    by_status: dict[int, list[str]] = {}
+    for code in codes:
+        by_status.setdefault(ERROR_CODES[code][0], []).append(code)
+    responses: dict[str, Any] = {
+        str(route.success_status): {
+            "description": "Success",
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": REF_TEMPLATE.format(model=route.response_model.__name__)}
+                }
+            },
+        }
+    }
+    for status, status_codes in sorted(by_status.items()):
+        responses[str(status)] = {
+            "description": "Problem: " + ", ".join(status_codes),
+            "content": {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+            },
+        }
+    operation: dict[str, Any] = {
+        "operationId": route.operation_id,
+        "summary": route.summary,
+        "tags": [route.function],
+        "responses": responses,
+        "x-requirements": list(route.requirements),
+        "x-roles": sorted(route.roles),
+    }
+    operation["security"] = (
+        [{"firebase": []}] if route.auth == AUTH_REQUIRED else [{}, {"firebase": []}]
+    )
+    if route.path_params:
+        operation["parameters"] = [
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "description": text,
+                "schema": {"type": "string"},
+            }
+            for name, text in route.path_params.items()
+        ]
+    if route.request_model is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": REF_TEMPLATE.format(model=route.request_model.__name__)}
+                }
+            },
+        }
+    return operation
+
+
+def build_document(server_url: str = "http://127.0.0.1:8080") -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every endpoint of every function."""
+    _, definitions = models_json_schema(
+        [(model, "validation") for model in _models()], ref_template=REF_TEMPLATE
+    )
+    schemas = dict(definitions.get("$defs", {}))
+    schemas["Problem"] = PROBLEM_SCHEMA
+    paths: dict[str, dict[str, Any]] = {}
+    for route in ROUTES:
+        paths.setdefault(route.public_path, {})[route.method.lower()] = _operation(route)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Sésame API",
+            "version": "0.1.0",
+            "description": (
+                "Find, claim and keep the French social aids you are entitled to. "
+                f"Privacy policy version {CURRENT_POLICY.version}."
+            ),
+        },
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "firebase": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "Firebase ID token",
+                }
+            },
+        },
+    }
+
+
+def render_docs_page(document: dict[str, Any]) -> str:
+    """A self-contained HTML page listing every operation (no external assets)."""
+    rows = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            statuses = ", ".join(operation["responses"])
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            body_ref = body.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+            rows.append(
+                "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td>"
+                "<td>{}</td></tr>".format(
+                    html.escape(method.upper()),
+                    html.escape(path),
+                    html.escape(operation["summary"]),
+                    html.escape(body_ref or "-"),
+                    html.escape(statuses),
+                )
+            )
+    codes = "".join(
+        f"<tr><td><code>{html.escape(code)}</code></td><td>{status}</td><td>{html.escape(title)}</td></tr>"
+        for code, (status, title) in sorted(ERROR_CODES.items())
+    )
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Sésame API</title>"
+        "<style>body{font-family:sans-serif;margin:2rem}td,th{border:1px solid #ccc;padding:4px}"
+        "table{border-collapse:collapse}</style></head><body>"
+        f"<h1>{html.escape(document['info']['title'])}</h1>"
+        f"<p>{html.escape(document['info']['description'])}</p>"
+        "<p>Machine-readable document: <a href='/openapi.json'>/openapi.json</a>. "
+        "Authenticate with <code>Authorization: Bearer &lt;Firebase ID token&gt;</code>.</p>"
+        "<h2>Operations</h2><table><tr><th>Method</th><th>Path</th><th>Summary</th>"
+        "<th>Body</th><th>Responses</th></tr>" + "".join(rows) + "</table>"
+        "<h2>Error codes (application/problem+json)</h2><table><tr><th>code</th><th>status</th>"
+        "<th>meaning</th></tr>" + codes + "</table></body></html>"
+    )

@@ -1,0 +1,143 @@
+"""Runtime configuration: the only module that reads ``os.environ``.
+
+Every other module asks :func:`settings` for what it needs. In ``local`` mode
+(emulators) the configuration refuses to load when an emulator variable is
+missing or points outside the loopback interface: a mistyped variable would
+otherwise send the Google clients silently to production.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+# Variables whose value must point at a local emulator in local mode.
+EMULATOR_VARIABLES = (
+    "FIRESTORE_EMULATOR_HOST",
+    "FIREBASE_AUTH_EMULATOR_HOST",
+    "STORAGE_EMULATOR_HOST",
+    "CLOUD_TASKS_EMULATOR_HOST",
+    "SENDGRID_API_HOST",
+)
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a safe, complete configuration."""
+
+
+def _host_of(value: str) -> str:
+    """Return the host part of ``host:port`` or ``scheme://host:port``."""
+    if "://" not in value:
+        value = "//" + value
+    return urlsplit(value).hostname or ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration of one process."""
+
+    env: str
+    project: str
+    region: str
+    firestore_emulator_host: str | None
+    auth_emulator_host: str | None
+    storage_emulator_host: str | None
+    tasks_emulator_host: str | None
+    sendgrid_api_host: str | None
+    sendgrid_api_key: str
+    mail_sender: str
+    vault_bucket: str
+    exports_bucket: str
+    tasks_target_base: str
+    cors_origins: tuple[str, ...]
+    max_body_bytes: int
+    audit_pepper: bytes
+    engine_cache_dir: Path
+    log_level: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def emulated(self) -> bool:
+        """True when every Google service is an emulator on this machine."""
+        return self.env in {"local", "test"}
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build :class:`Settings` from ``environ`` (defaults to ``os.environ``).
+
+    Raises :class:`ConfigurationError` when local mode is asked for but any
+    emulator variable is missing or not on loopback, or when production mode is
+    asked for with an emulator variable still set.
+    """
+    env = dict(os.environ if environ is None else environ)
+    mode = env.get("SESAME_ENV", "local")
+    if mode not in {"local", "test", "production"}:
+        raise ConfigurationError(f"SESAME_ENV must be local, test or production, not {mode!r}")
+    project = env.get("GOOGLE_CLOUD_PROJECT", "")
+    if not project:
+        raise ConfigurationError("GOOGLE_CLOUD_PROJECT is not set")
+
+    if mode in {"local", "test"}:
+        if not project.startswith("demo-"):
+            raise ConfigurationError(
+                "local mode needs a demo- project id so that nothing can reach a real project"
+            )
+        for name in EMULATOR_VARIABLES:
+            value = env.get(name, "")
+            if not value:
+                raise ConfigurationError(f"{name} must be set in local mode (emulators)")
+            if _host_of(value) not in LOOPBACK_HOSTS:
+                raise ConfigurationError(f"{name} must point at 127.0.0.1 in local mode")
+    else:
+        leftovers = [
+            name for name in EMULATOR_VARIABLES if name != "SENDGRID_API_HOST" and env.get(name)
+        ]
+        if leftovers:
+            raise ConfigurationError(
+                "production mode with emulator variables set: " + ", ".join(leftovers)
+            )
+
+    pepper = env.get("SESAME_AUDIT_PEPPER", "")
+    if not pepper:
+        if mode == "production":
+            raise ConfigurationError("SESAME_AUDIT_PEPPER is required in production")
+        pepper = "local-only-pepper"
+
+    cache_default = Path(env.get("XDG_CACHE_HOME", str(Path.home() / ".cache"))) / "sesame"
+    return Settings(
+        env=mode,
+        project=project,
+        region=env.get("SESAME_REGION", "europe-west3"),
+        firestore_emulator_host=env.get("FIRESTORE_EMULATOR_HOST") or None,
+        auth_emulator_host=env.get("FIREBASE_AUTH_EMULATOR_HOST") or None,
+        storage_emulator_host=env.get("STORAGE_EMULATOR_HOST") or None,
+        tasks_emulator_host=env.get("CLOUD_TASKS_EMULATOR_HOST") or None,
+        sendgrid_api_host=env.get("SENDGRID_API_HOST") or None,
+        sendgrid_api_key=env.get("SENDGRID_API_KEY", ""),
+        mail_sender=env.get("SESAME_MAIL_SENDER", "no-reply@sesame.example"),
+        vault_bucket=env.get("SESAME_VAULT_BUCKET", f"{project}-vault"),
+        exports_bucket=env.get("SESAME_EXPORTS_BUCKET", f"{project}-exports"),
+        tasks_target_base=env.get("SESAME_TASKS_TARGET_BASE", "http://127.0.0.1:8080"),
+        cors_origins=_csv(
+            env.get("SESAME_CORS_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000")
+        ),
+        max_body_bytes=int(env.get("SESAME_MAX_BODY_BYTES", str(64 * 1024))),
+        audit_pepper=pepper.encode(),
+        engine_cache_dir=Path(env.get("SESAME_ENGINE_CACHE", str(cache_default))),
+        log_level=env.get("SESAME_LOG_LEVEL", "INFO"),
+    )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The process-wide settings, loaded once."""
+    return load_settings()

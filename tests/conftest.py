@@ -1,0 +1,1 @@
+"""Root pytest configuration: keep test logs out of the way but inspectable."""

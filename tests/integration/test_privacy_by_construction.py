@@ -1,0 +1,101 @@
+"""Privacy by construction, checked on a real flow against the emulators.
+
+- every document written lives at a registered location (export, erasure and
+  retention read the same registry);
+- log lines carry none of the personal data that went through the API;
+- the audit journal stores keyed hashes, never a uid in clear (R14).
+"""
+
+from __future__ import annotations
+
+import io
+
+from shared.adapters import document_store
+from shared.adapters.identity import Principal
+from shared.domain.data_registry import location_of
+from shared.domain.policy import CURRENT_POLICY
+from shared.models.audit import AuditEntry
+from shared.services import audit
+from shared.structured_log import set_stream
+from tests.support import emulators
+
+
+def full_account_flow(function_client, person):
+    function_client("signup").post(
+        "/",
+        json={
+            "accept_policy_version": CURRENT_POLICY.version,
+            "given_name": "Zoé",
+            "family_name": "Quatremare",
+            "phone": "06 11 22 33 44",
+            "consents": {"vault": True},
+        },
+        headers=person.headers,
+    )
+    profile = function_client("profile")
+    profile.patch("/", json={"family_name": "Quintal"}, headers=person.headers)
+    profile.put(
+        "/consents/promotion",
+        json={"granted": True, "policy_version": CURRENT_POLICY.version},
+        headers=person.headers,
+    )
+    profile.put("/objections/alerts", json={"objected": True}, headers=person.headers)
+    profile.get("/consents", headers=person.headers)
+    return profile.get("/", headers=person.headers).get_json()
+
+
+def test_every_written_document_is_at_a_registered_location(function_client, user):
+    full_account_flow(function_client, user)
+    audit.record(Principal("agent-1", "staff", None, True), "read_profile", user.uid)
+
+    paths = emulators.all_document_paths()
+    assert len(paths) >= 5
+    for path in paths:
+        location_of(path)  # raises UnregisteredLocation
+
+
+def test_logs_carry_no_personal_data(function_client, user):
+    buffer = io.StringIO()
+    set_stream(buffer)
+    try:
+        profile = full_account_flow(function_client, user)
+    finally:
+        set_stream(None)
+    logs = buffer.getvalue()
+    assert profile["family_name"] == "Quintal"
+    assert logs.count('"message": "request"') >= 5
+    for secret in (user.email, user.uid, "Zoé", "Quatremare", "Quintal", "06 11 22 33 44"):
+        assert secret not in logs
+
+
+def test_audit_journal_holds_keyed_hashes_only():
+    agent = Principal(
+        uid="agent-uid-123", role="staff", email="agent@sesame.example", email_verified=True
+    )
+    entry_id = audit.record(agent, "read_profile", target_uid="beneficiary-uid-456")
+
+    entry = document_store.get(f"audit_journal/{entry_id}", AuditEntry)
+    assert entry is not None
+    assert entry.actor_role == "staff" and entry.action == "read_profile"
+    assert entry.actor_ref == audit.pseudonym("agent-uid-123")
+    assert "agent-uid-123" not in entry.model_dump_json()
+    assert "beneficiary-uid-456" not in entry.model_dump_json()
+
+
+def test_audit_service_offers_no_way_to_change_the_past():
+    public = {name for name in vars(audit) if not name.startswith("_")}
+    assert not {"update", "delete", "remove", "edit"} & {n.split("_")[0] for n in public}
+
+
+def test_no_response_sets_a_cookie(function_client, user):
+    """R24: the API authenticates with bearer tokens and sets no cookie at all."""
+    responses = [
+        function_client("signup").post(
+            "/", json={"accept_policy_version": CURRENT_POLICY.version}, headers=user.headers
+        ),
+        function_client("profile").get("/", headers=user.headers),
+        function_client("profile").patch("/", json={"language": "en"}, headers=user.headers),
+        function_client("profile").get("/nothing", headers=user.headers),
+    ]
+    assert [r.status_code for r in responses] == [201, 200, 200, 404]
+    assert not [r for r in responses if "Set-Cookie" in r.headers]

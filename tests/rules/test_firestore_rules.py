@@ -1,0 +1,177 @@
+"""firestore.rules over REST with real Auth-emulator ID tokens (rules apply to them).
+
+For every registered collection: the owner may do what is intended, another
+user and anonymous callers are denied, and forbidden fields are refused.
+The admin client bypasses rules, so it is only used to seed documents.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from shared.adapters import document_store
+from shared.domain.data_registry import USER_DATA_LOCATIONS
+from shared.domain.policy import CURRENT_POLICY
+from shared.models.account import BeneficiaryProfile, ConsentEvent
+from shared.models.audit import AuditEntry
+from tests.support import emulators
+
+NOW = datetime(2026, 11, 2, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def clean() -> None:
+    emulators.reset_firestore()
+    emulators.reset_auth()
+
+
+def seed_profile(uid: str) -> None:
+    profile = BeneficiaryProfile(
+        uid=uid,
+        email=f"{uid}@example.org",
+        email_verified=True,
+        policy_version=CURRENT_POLICY.version,
+        policy_accepted_at=NOW,
+        created_at=NOW,
+        updated_at=NOW,
+        last_active_at=NOW,
+    )
+    document_store.run_in_transaction(lambda w: w.set(f"beneficiaries/{uid}", profile))
+
+
+def seed_consent_event(uid: str) -> str:
+    event = ConsentEvent(
+        purpose="vault", granted=True, policy_version="2026-11", at=NOW, source="signup"
+    )
+    path = f"beneficiaries/{uid}/consent_events/e1"
+    document_store.run_in_transaction(lambda w: w.set(path, event))
+    return path
+
+
+def seed_audit_entry() -> str:
+    entry = AuditEntry(actor_ref="a" * 32, actor_role="staff", action="read_profile", at=NOW)
+    return "audit_journal/" + document_store.add("audit_journal", entry)
+
+
+def fields(values: dict[str, Any]) -> dict[str, Any]:
+    """A Firestore REST ``fields`` payload for simple values."""
+
+    def encode(value: Any) -> dict[str, Any]:
+        if isinstance(value, bool):
+            return {"booleanValue": value}
+        if isinstance(value, int):
+            return {"integerValue": str(value)}
+        return {"stringValue": str(value)}
+
+    return {"fields": {key: encode(value) for key, value in values.items()}}
+
+
+def patch(path: str, token: str | None, values: dict[str, Any]) -> Any:
+    mask = [("updateMask.fieldPaths", key) for key in values]
+    return emulators.firestore_rest("PATCH", path, token, fields(values), params=mask)
+
+
+# ------------------------------------------------------------ beneficiaries/{uid}
+
+
+def test_owner_reads_own_profile_others_and_anonymous_are_denied():
+    alice, bob = emulators.create_user(), emulators.create_user()
+    seed_profile(alice.uid)
+    path = f"beneficiaries/{alice.uid}"
+
+    assert emulators.firestore_rest("GET", path, alice.id_token).status_code == 200
+    assert emulators.firestore_rest("GET", path, bob.id_token).status_code == 403
+    assert emulators.firestore_rest("GET", path, None).status_code == 403
+
+
+def test_owner_may_change_display_preferences_only():
+    alice, bob = emulators.create_user(), emulators.create_user()
+    seed_profile(alice.uid)
+    path = f"beneficiaries/{alice.uid}"
+
+    assert (
+        patch(path, alice.id_token, {"language": "en", "alerts_by_email": False}).status_code == 200
+    )
+    assert patch(path, bob.id_token, {"language": "en"}).status_code == 403
+    assert patch(path, None, {"language": "en"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"language": "de"},  # not an offered language
+        {"alerts_by_email": "yes"},  # wrong type
+        {"restricted": True},  # a legal-basis field: server only
+        {"email": "other@example.org"},  # contact data: through the API, validated
+        {"policy_version": "1999"},  # proof of acceptance cannot be forged
+    ],
+)
+def test_owner_cannot_write_forbidden_or_invalid_fields(values):
+    alice = emulators.create_user()
+    seed_profile(alice.uid)
+    assert patch(f"beneficiaries/{alice.uid}", alice.id_token, values).status_code == 403
+
+
+def test_clients_cannot_create_or_delete_profiles():
+    alice = emulators.create_user()
+    create = emulators.firestore_rest(
+        "PATCH", f"beneficiaries/{alice.uid}", alice.id_token, fields({"language": "fr"})
+    )
+    assert create.status_code == 403
+    seed_profile(alice.uid)
+    assert (
+        emulators.firestore_rest("DELETE", f"beneficiaries/{alice.uid}", alice.id_token).status_code
+        == 403
+    )
+
+
+# ------------------------------------------------------------ consent_events
+
+
+def test_consent_history_is_readable_by_owner_and_never_writable():
+    alice, bob = emulators.create_user(), emulators.create_user()
+    seed_profile(alice.uid)
+    path = seed_consent_event(alice.uid)
+
+    assert emulators.firestore_rest("GET", path, alice.id_token).status_code == 200
+    assert emulators.firestore_rest("GET", path, bob.id_token).status_code == 403
+    assert emulators.firestore_rest("GET", path, None).status_code == 403
+    assert patch(path, alice.id_token, {"granted": False}).status_code == 403
+    assert emulators.firestore_rest("DELETE", path, alice.id_token).status_code == 403
+
+
+# ------------------------------------------------------------ audit_journal
+
+
+@pytest.mark.parametrize("role", [None, "beneficiary", "staff", "privacy_officer"])
+def test_audit_journal_is_closed_to_every_client(role):
+    person = emulators.create_user(role=role)
+    path = seed_audit_entry()
+
+    assert emulators.firestore_rest("GET", path, person.id_token).status_code == 403
+    assert patch(path, person.id_token, {"action": "nothing"}).status_code == 403
+    assert emulators.firestore_rest("DELETE", path, person.id_token).status_code == 403
+    assert emulators.firestore_rest("GET", path, None).status_code == 403
+
+
+def test_unlisted_collections_are_denied():
+    alice = emulators.create_user()
+    path = f"anything/{alice.uid}"
+    assert emulators.firestore_rest("GET", path, alice.id_token).status_code == 403
+    assert patch(path, alice.id_token, {"x": 1}).status_code == 403
+
+
+# ------------------------------------------------------------ coverage of the registry
+
+COVERED_PATTERNS = {
+    "beneficiaries/{uid}",
+    "beneficiaries/{uid}/consent_events/{event_id}",
+    "audit_journal/{entry_id}",
+}
+
+
+def test_every_registered_location_has_rules_cases():
+    assert {location.pattern for location in USER_DATA_LOCATIONS} <= COVERED_PATTERNS
