@@ -1,0 +1,460 @@
+# Every Cloud Function of Sésame, declared once in local.functions.
+#
+# Each key is a folder functions/<key>/ (tests/infra fails when a folder has no entry
+# here) and the Python entry point in its main.py. The deployed name is the key with
+# "-" for "_" (2nd gen names allow no underscore).
+#
+# Per function:
+#   invoker       "public"    — HTTPS from browsers: allUsers may invoke; the app checks
+#                               the Firebase ID token itself (R1, R18).
+#                 "tasks"     — Cloud Tasks target, ingress internal-only, OIDC (tasks.tf).
+#                 "scheduler" — Cloud Scheduler target, ingress internal-only, OIDC.
+#   schedule      cron (Europe/Paris) for scheduler targets, null otherwise.
+#   project_roles roles on the project; only where the API has no finer resource:
+#                 roles/datastore.user (Firestore IAM is project-wide; finer access is
+#                 enforced by the services and firestore.rules), roles/firebaseauth.admin.
+#   bucket_roles  roles bound on one bucket (storage.tf local.buckets), never project-wide.
+#   secrets       Secret Manager secrets exposed as env vars (secrets.tf local.secret_env_names).
+#   enqueues      Cloud Tasks queues it may add tasks to (tasks.tf).
+#   signs_blobs   may sign with its own identity (V4 signed URLs, Firebase custom tokens).
+# R18: a function gets nothing that is not listed here.
+
+locals {
+  functions = {
+    # R1 direct sign-up: creates the beneficiary profile for a Firebase user.
+    # Must never import openfisca (DESIGN): small memory.
+    signup = {
+      description   = "Direct sign-up: beneficiary profile creation (R1)."
+      invoker       = "public"
+      schedule      = null
+      min_instances = 0
+      max_instances = 20
+      memory        = "256Mi"
+      cpu           = null
+      timeout       = 60
+      project_roles = ["roles/datastore.user"]
+      bucket_roles  = []
+      secrets       = ["sendgrid-api-key"]
+      enqueues      = []
+      signs_blobs   = false
+    }
+    profile = {
+      description   = "Beneficiary profile, consents and aidant access (R13, R16, R26)."
+      invoker       = "public"
+      schedule      = null
+      min_instances = 0
+      max_instances = 20
+      memory        = "256Mi"
+      cpu           = null
+      timeout       = 60
+      project_roles = ["roles/datastore.user"]
+      bucket_roles  = []
+      secrets       = ["audit-pepper"]
+      enqueues      = []
+      signs_blobs   = false
+    }
+    # R6 simulation with OpenFisca: ~1 GiB resident and a ~5 s cold start, so one
+    # instance is kept warm and it gets 2 GiB.
+    simulate = {
+      description   = "Eligibility simulation with OpenFisca-France (R6)."
+      invoker       = "public"
+      schedule      = null
+      min_instances = 1
+      max_instances = 10
+      memory        = "2Gi"
+      cpu           = "1"
+      timeout       = 120
+      project_roles = ["roles/datastore.user"]
+      bucket_roles  = []
+      secrets       = []
+      enqueues      = []
+      signs_blobs   = false
+    }
+    forms = {
+      description   = "Pre-filled application forms (R7)."
+      invoker       = "public"
+      schedule      = null
+      min_instances = 0
+      max_instances = 10
+      memory        = "512Mi"
+      cpu           = null
+      timeout       = 60
+      project_roles = ["roles/datastore.user"]
+      bucket_roles  = []
+      secrets       = []
+      enqueues      = []
+      signs_blobs   = false
+    }
+    # R9 vault: documents go straight between browser and bucket via signed URLs.
+    vault = {
+      description   = "Digital vault of supporting documents (R9)."
+      invoker       = "public"
+      schedule      = null
+      min_instances = 0
+      max_instances = 10
+      memory        = "512Mi"
+      cpu           = null
+      timeout       = 60
+      project_roles = ["roles/datastore.user"]
+      bucket_roles  = [{ bucket = "vault", role = "roles/storage.objectUser" }]
+      secrets       = ["audit-pepper"]
+      enqueues      = []
+      signs_blobs   = true
+    }
+    # R26-R28, R30: access/export/erasure requests. Exports are written to the exports
+    # bucket and served by signed URL; erasures are queued for erasure_worker.
+    privacy = {
+      description   = "Privacy requests: export and erasure (R26-R28, R30)."
+      invoker       = "public"
+      schedule      = null
+      min_instances = 0
+      max_instances = 5
+      memory        = "512Mi"
+      cpu           = null
+      timeout       = 300
+      project_roles = ["roles/datastore.user"]
+      bucket_roles  = [{ bucket = "exports", role = "roles/storage.objectUser" }]
+      secrets       = ["sendgrid-api-key", "audit-pepper"]
+      enqueues      = ["erasure"]
+      signs_blobs   = true
+    }
+    # R2 partner hand-off: verifies the signed, single-use request and mints a Firebase
+    # custom token (signed with its own identity, hence signs_blobs).
+    sso = {
+      description   = "Partner hand-off: signed, single-use login (R2, R3)."
+      invoker       = "public"
+      schedule      = null
+      min_instances = 0
+      max_instances = 10
+      memory        = "256Mi"
+      cpu           = null
+      timeout       = 30
+      project_roles = ["roles/datastore.user"]
+      bucket_roles  = []
+      secrets       = ["sso-partner-keys"]
+      enqueues      = []
+      signs_blobs   = true
+    }
+    # R5 smart alerts: daily, finds beneficiaries a new aid may concern and queues
+    # one task per email.
+    alerts_dispatch = {
+      description   = "Daily smart-alert fan-out (R5)."
+      invoker       = "scheduler"
+      schedule      = "0 7 * * *"
+      min_instances = 0
+      max_instances = 1
+      memory        = "512Mi"
+      cpu           = null
+      timeout       = 1800
+      project_roles = ["roles/datastore.user"]
+      bucket_roles  = []
+      secrets       = []
+      enqueues      = ["alerts"]
+      signs_blobs   = false
+    }
+    alerts_worker = {
+      description   = "Sends one smart-alert email (R5, R10)."
+      invoker       = "tasks"
+      schedule      = null
+      min_instances = 0
+      max_instances = 10
+      memory        = "256Mi"
+      cpu           = null
+      timeout       = 120
+      project_roles = ["roles/datastore.user"]
+      bucket_roles  = []
+      secrets       = ["sendgrid-api-key"]
+      enqueues      = []
+      signs_blobs   = false
+    }
+    # R21, R22, R28: resumable erasure of every store (Firestore, vault, exports, Auth).
+    erasure_worker = {
+      description   = "Erases all data of one user, resumably (R21, R22, R28)."
+      invoker       = "tasks"
+      schedule      = null
+      min_instances = 0
+      max_instances = 5
+      memory        = "512Mi"
+      cpu           = null
+      timeout       = 540
+      project_roles = ["roles/datastore.user", "roles/firebaseauth.admin"]
+      bucket_roles = [
+        { bucket = "vault", role = "roles/storage.objectUser" },
+        { bucket = "exports", role = "roles/storage.objectUser" },
+      ]
+      secrets     = ["sendgrid-api-key", "audit-pepper"]
+      enqueues    = []
+      signs_blobs = false
+    }
+    # R19, R23: daily, finds accounts inactive for 3 years and queues their erasure.
+    # (Exports expire by bucket lifecycle, storage.tf.)
+    retention_sweep = {
+      description   = "Daily retention sweep: 3-year inactivity (R19, R23)."
+      invoker       = "scheduler"
+      schedule      = "30 3 * * *"
+      min_instances = 0
+      max_instances = 1
+      memory        = "512Mi"
+      cpu           = null
+      timeout       = 1800
+      project_roles = ["roles/datastore.user"]
+      bucket_roles  = []
+      secrets       = ["sendgrid-api-key"]
+      enqueues      = ["erasure"]
+      signs_blobs   = false
+    }
+  }
+
+  invoker_members = {
+    tasks     = google_service_account.tasks_invoker.member
+    scheduler = google_service_account.scheduler_invoker.member
+  }
+
+  # Deployed name (2nd gen / Cloud Run: lowercase letters, digits and hyphens).
+  function_service_names = { for name, _ in local.functions : name => replace(name, "_", "-") }
+
+  # Deterministic Cloud Run URLs, known before the functions exist, so functions can
+  # be told where to send tasks without a dependency cycle.
+  function_urls = {
+    for name, service in local.function_service_names :
+    name => "https://${service}-${data.google_project.this.number}.${var.region}.run.app"
+  }
+
+  function_project_roles = {
+    for pair in flatten([
+      for name, fn in local.functions : [for role in fn.project_roles : { function = name, role = role }]
+    ]) : "${pair.function} ${pair.role}" => pair
+  }
+
+  function_bucket_roles = {
+    for pair in flatten([
+      for name, fn in local.functions : [for grant in fn.bucket_roles : merge(grant, { function = name })]
+    ]) : "${pair.function} ${pair.bucket} ${pair.role}" => pair
+  }
+
+  function_secrets = {
+    for pair in flatten([
+      for name, fn in local.functions : [for secret in fn.secrets : { function = name, secret = secret }]
+    ]) : "${pair.function} ${pair.secret}" => pair
+  }
+
+  function_enqueues = {
+    for pair in flatten([
+      for name, fn in local.functions : [for queue in fn.enqueues : { function = name, queue = queue }]
+    ]) : "${pair.function} ${pair.queue}" => pair
+  }
+
+  # Configuration every function reads through shared/config.py.
+  function_environment = {
+    SESAME_ENV                = "production"
+    GOOGLE_CLOUD_PROJECT      = var.project_id
+    SESAME_REGION             = var.region
+    SESAME_CORS_ORIGINS       = "https://${var.domain}"
+    SESAME_MAIL_SENDER        = coalesce(var.mail_sender, "no-reply@${var.domain}")
+    SESAME_VAULT_BUCKET       = google_storage_bucket.vault.name
+    SESAME_EXPORTS_BUCKET     = google_storage_bucket.exports.name
+    SESAME_ENGINE_CACHE       = "/tmp/sesame-engine" # the only writable path of the runtime
+    SESAME_LOG_LEVEL          = "INFO"
+    SESAME_TASKS_INVOKER      = google_service_account.tasks_invoker.email
+    SESAME_ERASURE_QUEUE      = google_cloud_tasks_queue.queue["erasure"].id
+    SESAME_ALERTS_QUEUE       = google_cloud_tasks_queue.queue["alerts"].id
+    SESAME_ERASURE_WORKER_URL = local.function_urls["erasure_worker"]
+    SESAME_ALERTS_WORKER_URL  = local.function_urls["alerts_worker"]
+  }
+}
+
+# --- identities (R18: one service account per function, nothing shared) ---------
+
+resource "google_service_account" "fn" {
+  for_each = local.functions
+
+  account_id   = "fn-${local.function_service_names[each.key]}"
+  display_name = "Sésame function ${each.key}"
+  description  = "Runtime identity of the ${each.key} function only."
+}
+
+# Builds the function images (instead of the default Compute Engine account, which
+# often holds roles/editor).
+resource "google_service_account" "builder" {
+  account_id   = "fn-builder"
+  display_name = "Sésame function builder"
+  description  = "Cloud Build identity for the Cloud Functions builds."
+}
+
+resource "google_service_account" "tasks_invoker" {
+  account_id   = "tasks-invoker"
+  display_name = "Sésame Cloud Tasks invoker"
+  description  = "OIDC identity of Cloud Tasks calling the internal workers."
+}
+
+resource "google_service_account" "scheduler_invoker" {
+  account_id   = "scheduler-invoker"
+  display_name = "Sésame Cloud Scheduler invoker"
+  description  = "OIDC identity of Cloud Scheduler calling the daily jobs."
+}
+
+# --- what each function may touch ------------------------------------------------
+
+resource "google_project_iam_member" "fn" {
+  for_each = local.function_project_roles
+
+  project = var.project_id
+  role    = each.value.role
+  member  = google_service_account.fn[each.value.function].member
+}
+
+resource "google_storage_bucket_iam_member" "fn" {
+  for_each = local.function_bucket_roles
+
+  bucket = local.buckets[each.value.bucket]
+  role   = each.value.role
+  member = google_service_account.fn[each.value.function].member
+}
+
+resource "google_secret_manager_secret_iam_member" "fn" {
+  for_each = local.function_secrets
+
+  secret_id = google_secret_manager_secret.secret[each.value.secret].id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.fn[each.value.function].member
+}
+
+resource "google_cloud_tasks_queue_iam_member" "fn" {
+  for_each = local.function_enqueues
+
+  name     = google_cloud_tasks_queue.queue[each.value.queue].name
+  location = var.region
+  role     = "roles/cloudtasks.enqueuer"
+  member   = google_service_account.fn[each.value.function].member
+}
+
+# Creating a task that carries an OIDC token of tasks-invoker requires actAs on it.
+resource "google_service_account_iam_member" "fn_acts_as_tasks_invoker" {
+  for_each = toset([for pair in values(local.function_enqueues) : pair.function])
+
+  service_account_id = google_service_account.tasks_invoker.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = google_service_account.fn[each.key].member
+}
+
+# Signing with its own identity (IAM signBlob): V4 signed URLs, Firebase custom tokens.
+resource "google_service_account_iam_member" "fn_signs_as_itself" {
+  for_each = { for name, fn in local.functions : name => fn if fn.signs_blobs }
+
+  service_account_id = google_service_account.fn[each.key].name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = google_service_account.fn[each.key].member
+}
+
+# Builder: write logs, read sources, push images — on those resources only.
+resource "google_project_iam_member" "builder_logs" {
+  project = var.project_id
+  role    = "roles/logging.logWriter"
+  member  = google_service_account.builder.member
+}
+
+resource "google_storage_bucket_iam_member" "builder_sources" {
+  bucket = google_storage_bucket.sources.name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.builder.member
+}
+
+resource "google_artifact_registry_repository_iam_member" "builder_images" {
+  location   = var.region
+  repository = google_artifact_registry_repository.functions.name
+  role       = "roles/artifactregistry.writer"
+  member     = google_service_account.builder.member
+}
+
+# --- sources (infra/package_functions.py writes infra/build/<name>.zip) ----------
+
+resource "google_storage_bucket_object" "source" {
+  for_each = local.functions
+
+  # The content hash in the name makes a changed archive a new object, which is what
+  # makes Terraform redeploy the function; an unchanged one is not redeployed.
+  name   = "${each.key}/${filesha256("${path.module}/build/${each.key}.zip")}.zip"
+  bucket = google_storage_bucket.sources.name
+  source = "${path.module}/build/${each.key}.zip"
+}
+
+# --- the functions ----------------------------------------------------------------
+
+resource "google_cloudfunctions2_function" "fn" {
+  for_each = local.functions
+
+  name        = local.function_service_names[each.key]
+  location    = var.region
+  description = each.value.description
+
+  build_config {
+    runtime           = "python312"
+    entry_point       = each.key
+    service_account   = google_service_account.builder.id
+    docker_repository = google_artifact_registry_repository.functions.id
+
+    source {
+      storage_source {
+        bucket = google_storage_bucket.sources.name
+        object = google_storage_bucket_object.source[each.key].name
+      }
+    }
+  }
+
+  service_config {
+    service_account_email          = google_service_account.fn[each.key].email
+    ingress_settings               = each.value.invoker == "public" ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision = true
+    min_instance_count             = each.value.min_instances
+    max_instance_count             = each.value.max_instances
+    available_memory               = each.value.memory
+    available_cpu                  = each.value.cpu
+    timeout_seconds                = each.value.timeout
+
+    environment_variables = merge(local.function_environment, {
+      SESAME_FUNCTION = each.key
+    })
+
+    dynamic "secret_environment_variables" {
+      for_each = toset(each.value.secrets)
+      content {
+        key        = local.secret_env_names[secret_environment_variables.value]
+        project_id = var.project_id
+        secret     = google_secret_manager_secret.secret[secret_environment_variables.value].secret_id
+        version    = "latest"
+      }
+    }
+  }
+
+  depends_on = [
+    google_project_iam_member.builder_logs,
+    google_storage_bucket_iam_member.builder_sources,
+    google_artifact_registry_repository_iam_member.builder_images,
+    google_secret_manager_secret_iam_member.fn,
+  ]
+}
+
+# --- who may call them --------------------------------------------------------------
+
+# Browser-facing functions: reachable by anyone; each one authenticates the caller
+# with the Firebase ID token (or the partner signature for sso) before doing anything.
+resource "google_cloud_run_v2_service_iam_member" "public_invoker" {
+  for_each = { for name, fn in local.functions : name => fn if fn.invoker == "public" }
+
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.fn[each.key].name
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}
+
+# Internal targets: only their dedicated invoker identity, with an OIDC token.
+resource "google_cloud_run_v2_service_iam_member" "internal_invoker" {
+  for_each = { for name, fn in local.functions : name => fn if fn.invoker != "public" }
+
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.fn[each.key].name
+  role     = "roles/run.invoker"
+  member   = local.invoker_members[each.value.invoker]
+}

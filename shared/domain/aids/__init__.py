@@ -1,0 +1,2 @@
+"""Aids: the catalogue of social aids Sésame knows about (pure domain, no I/O beyond
+reading its own data files)."""
