@@ -83,12 +83,12 @@ def example_requests(url: str) -> str:
     return (
         f"TOKEN=$(curl -s -X POST 'http://{auth}/identitytoolkit.googleapis.com/v1/"
         "accounts:signUp?key=local' -H 'Content-Type: application/json' -d "
-        "'{\"email\":\"camille@example.org\",\"password\":\"secret-123\","
+        '\'{"email":"camille@example.org","password":"secret-123",'
         "\"returnSecureToken\":true}' | python3 -c 'import sys,json;"
-        "print(json.load(sys.stdin)[\"idToken\"])')\n"
-        f"curl -s -X POST {url}/signup -H \"Authorization: Bearer $TOKEN\" "
+        'print(json.load(sys.stdin)["idToken"])\')\n'
+        f'curl -s -X POST {url}/signup -H "Authorization: Bearer $TOKEN" '
         "-H 'Content-Type: application/json' -d "
-        f"'{{\"accept_policy_version\":\"{CURRENT_POLICY.version}\",\"language\":\"fr\"}}'"
+        f'\'{{"accept_policy_version":"{CURRENT_POLICY.version}","language":"fr"}}\''
     )
 
 

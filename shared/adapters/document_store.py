@@ -68,10 +68,21 @@ def add(collection_path: str, document: BaseModel) -> str:
 
 
 def list_collection(
-    collection_path: str, model: type[M], order_by: str | None = None
-) -> Iterator[M]:
+    collection_path: str,
+    model: type[M],
+    order_by: str | None = None,
+    *,
+    descending: bool = False,
+    limit: int | None = None,
+) -> Iterator[tuple[str, M]]:
+    """``(document id, document)`` pairs of one collection, optionally ordered and limited."""
+    from google.cloud import firestore
+
     query: Any = firestore_client().collection(collection_path)
     if order_by:
-        query = query.order_by(order_by)
+        direction = firestore.Query.DESCENDING if descending else firestore.Query.ASCENDING
+        query = query.order_by(order_by, direction=direction)
+    if limit is not None:
+        query = query.limit(limit)
     for snapshot in query.stream():
-        yield model.model_validate(snapshot.to_dict())
+        yield str(snapshot.id), model.model_validate(snapshot.to_dict())

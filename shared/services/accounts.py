@@ -258,7 +258,7 @@ def consent_history(principal: Principal) -> ConsentHistoryResponse:
         f"{profile_path(principal.uid)}/consent_events", ConsentEvent, order_by="at"
     )
     return ConsentHistoryResponse(
-        events=[ConsentEventOut(**event.model_dump()) for event in events]
+        events=[ConsentEventOut(**event.model_dump()) for _, event in events]
     )
 
 

@@ -1,0 +1,76 @@
+"""Run gcloud-tasks-emulator 0.6.2 bound to one address, with queues made before it listens.
+
+The emulator's own ``start`` command always binds ``[::]`` (every interface), which a
+developer laptop on a café network should not do. This launcher reuses the emulator's
+queue state, servicer and dispatcher, but binds the gRPC server itself.
+
+Queues are created before the port opens, so "the port accepts connections" means
+"the queues exist": the readiness check needs no gRPC client.
+
+Executed with the tasks venv's interpreter (protobuf<5), as a script with ``-I``:
+it must not import anything from ``devstack`` or the main venv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import time
+from concurrent import futures
+from types import FrameType
+
+import grpc
+from gcloud_tasks_emulator import server as emulator
+from google.cloud.tasks_v2 import Queue
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--queue", action="append", default=[], help="full queue path")
+    parser.add_argument(
+        "--target-host", default="127.0.0.1", help="host for App Engine tasks (relative URI)"
+    )
+    parser.add_argument("--target-port", type=int, default=8080)
+    parser.add_argument("--max-retries", type=int, default=-1, help="-1: retry forever")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    state = emulator.QueueState(args.target_host, args.target_port, args.max_retries)
+    for name in args.queue:
+        state.create_queue(name.rsplit("/queues/", 1)[0], Queue(name=name))
+
+    grpc_server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    emulator.add_CloudTasksServicer_to_server(emulator.Greeter(state), grpc_server)
+    address = f"{args.host}:{args.port}"
+    try:
+        if grpc_server.add_insecure_port(address) == 0:
+            raise RuntimeError(address)
+    except RuntimeError:
+        logging.error("cannot bind %s (port in use?)", address)
+        return 2
+    processor = emulator.Processor(state)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    grpc_server.start()
+    processor.start()
+    logging.info("Cloud Tasks emulator listening on %s, queues: %s", address, args.queue)
+    try:
+        while True:
+            time.sleep(3600)
+    except (SystemExit, KeyboardInterrupt):
+        pass
+    finally:
+        processor.join(timeout=1)
+        grpc_server.stop(grace=0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
