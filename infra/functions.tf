@@ -4,6 +4,11 @@
 # here) and the Python entry point in its main.py. The deployed name is the key with
 # "-" for "_" (2nd gen names allow no underscore).
 #
+# Planned functions are declared here before their code exists, so that their
+# identity, grants and invoker are reviewed up front; only those whose
+# functions/<key>/main.py exists are deployed (local.deployed_functions). Every
+# per-function resource iterates over local.deployed_functions, never local.functions.
+#
 # Per function:
 #   invoker       "public"    — HTTPS from browsers: allUsers may invoke; the app checks
 #                               the Firebase ID token itself (R1, R18).
@@ -205,68 +210,87 @@ locals {
     }
   }
 
+  # The functions whose code exists: exactly the folders infra/package_functions.py
+  # packages (functions/<name>/main.py), so every one has its build/<name>.zip. A
+  # planned function gets no identity, grant, source, service, invoker or job.
+  deployed_functions = {
+    for name, fn in local.functions : name => fn
+    if fileexists("${path.module}/../functions/${name}/main.py")
+  }
+
   invoker_members = {
     tasks     = google_service_account.tasks_invoker.member
     scheduler = google_service_account.scheduler_invoker.member
   }
 
-  # Deployed name (2nd gen / Cloud Run: lowercase letters, digits and hyphens).
+  # Deployed name (2nd gen / Cloud Run: lowercase letters, digits and hyphens). Names
+  # only, for every declared function; no resource is made from this map.
   function_service_names = { for name, _ in local.functions : name => replace(name, "_", "-") }
 
   # Deterministic Cloud Run URLs, known before the functions exist, so functions can
-  # be told where to send tasks without a dependency cycle.
+  # be told where to send tasks without a dependency cycle. Deployed functions only:
+  # no function is given the URL of one that does not exist.
   function_urls = {
-    for name, service in local.function_service_names :
-    name => "https://${service}-${data.google_project.this.number}.${var.region}.run.app"
+    for name, _ in local.deployed_functions :
+    name => "https://${local.function_service_names[name]}-${data.google_project.this.number}.${var.region}.run.app"
   }
 
   function_project_roles = {
     for pair in flatten([
-      for name, fn in local.functions : [for role in fn.project_roles : { function = name, role = role }]
+      for name, fn in local.deployed_functions : [for role in fn.project_roles : { function = name, role = role }]
     ]) : "${pair.function} ${pair.role}" => pair
   }
 
   function_bucket_roles = {
     for pair in flatten([
-      for name, fn in local.functions : [for grant in fn.bucket_roles : merge(grant, { function = name })]
+      for name, fn in local.deployed_functions : [for grant in fn.bucket_roles : merge(grant, { function = name })]
     ]) : "${pair.function} ${pair.bucket} ${pair.role}" => pair
   }
 
   function_secrets = {
     for pair in flatten([
-      for name, fn in local.functions : [for secret in fn.secrets : { function = name, secret = secret }]
+      for name, fn in local.deployed_functions : [for secret in fn.secrets : { function = name, secret = secret }]
     ]) : "${pair.function} ${pair.secret}" => pair
   }
 
   function_enqueues = {
     for pair in flatten([
-      for name, fn in local.functions : [for queue in fn.enqueues : { function = name, queue = queue }]
+      for name, fn in local.deployed_functions : [
+        for queue in fn.enqueues : { function = name, queue = queue }
+        if contains(keys(local.deployed_queues), queue)
+      ]
     ]) : "${pair.function} ${pair.queue}" => pair
   }
 
+  # Each queue's id and its worker's URL (variable names in tasks.tf local.queues),
+  # only for the queues that exist, i.e. whose worker is deployed: no function is
+  # pointed at a planned worker. The code treats a missing variable as "not there yet".
+  queue_environment = merge({}, [
+    for name, queue in local.deployed_queues : {
+      (queue.queue_env)      = google_cloud_tasks_queue.queue[name].id
+      (queue.worker_url_env) = local.function_urls[queue.target]
+    }
+  ]...)
+
   # Configuration every function reads through shared/config.py.
-  function_environment = {
-    SESAME_ENV                = "production"
-    GOOGLE_CLOUD_PROJECT      = var.project_id
-    SESAME_REGION             = var.region
-    SESAME_CORS_ORIGINS       = "https://${var.domain}"
-    SESAME_MAIL_SENDER        = coalesce(var.mail_sender, "no-reply@${var.domain}")
-    SESAME_VAULT_BUCKET       = google_storage_bucket.vault.name
-    SESAME_EXPORTS_BUCKET     = google_storage_bucket.exports.name
-    SESAME_ENGINE_CACHE       = "/tmp/sesame-engine" # the only writable path of the runtime
-    SESAME_LOG_LEVEL          = "INFO"
-    SESAME_TASKS_INVOKER      = google_service_account.tasks_invoker.email
-    SESAME_ERASURE_QUEUE      = google_cloud_tasks_queue.queue["erasure"].id
-    SESAME_ALERTS_QUEUE       = google_cloud_tasks_queue.queue["alerts"].id
-    SESAME_ERASURE_WORKER_URL = local.function_urls["erasure_worker"]
-    SESAME_ALERTS_WORKER_URL  = local.function_urls["alerts_worker"]
-  }
+  function_environment = merge(local.queue_environment, {
+    SESAME_ENV            = "production"
+    GOOGLE_CLOUD_PROJECT  = var.project_id
+    SESAME_REGION         = var.region
+    SESAME_CORS_ORIGINS   = "https://${var.domain}"
+    SESAME_MAIL_SENDER    = coalesce(var.mail_sender, "no-reply@${var.domain}")
+    SESAME_VAULT_BUCKET   = google_storage_bucket.vault.name
+    SESAME_EXPORTS_BUCKET = google_storage_bucket.exports.name
+    SESAME_ENGINE_CACHE   = "/tmp/sesame-engine" # the only writable path of the runtime
+    SESAME_LOG_LEVEL      = "INFO"
+    SESAME_TASKS_INVOKER  = google_service_account.tasks_invoker.email
+  })
 }
 
 # --- identities (R18: one service account per function, nothing shared) ---------
 
 resource "google_service_account" "fn" {
-  for_each = local.functions
+  for_each = local.deployed_functions
 
   account_id   = "fn-${local.function_service_names[each.key]}"
   display_name = "Sésame function ${each.key}"
@@ -339,7 +363,7 @@ resource "google_service_account_iam_member" "fn_acts_as_tasks_invoker" {
 
 # Signing with its own identity (IAM signBlob): V4 signed URLs, Firebase custom tokens.
 resource "google_service_account_iam_member" "fn_signs_as_itself" {
-  for_each = { for name, fn in local.functions : name => fn if fn.signs_blobs }
+  for_each = { for name, fn in local.deployed_functions : name => fn if fn.signs_blobs }
 
   service_account_id = google_service_account.fn[each.key].name
   role               = "roles/iam.serviceAccountTokenCreator"
@@ -369,7 +393,7 @@ resource "google_artifact_registry_repository_iam_member" "builder_images" {
 # --- sources (infra/package_functions.py writes infra/build/<name>.zip) ----------
 
 resource "google_storage_bucket_object" "source" {
-  for_each = local.functions
+  for_each = local.deployed_functions
 
   # The content hash in the name makes a changed archive a new object, which is what
   # makes Terraform redeploy the function; an unchanged one is not redeployed.
@@ -381,7 +405,7 @@ resource "google_storage_bucket_object" "source" {
 # --- the functions ----------------------------------------------------------------
 
 resource "google_cloudfunctions2_function" "fn" {
-  for_each = local.functions
+  for_each = local.deployed_functions
 
   name        = local.function_service_names[each.key]
   location    = var.region
@@ -439,7 +463,7 @@ resource "google_cloudfunctions2_function" "fn" {
 # Browser-facing functions: reachable by anyone; each one authenticates the caller
 # with the Firebase ID token (or the partner signature for sso) before doing anything.
 resource "google_cloud_run_v2_service_iam_member" "public_invoker" {
-  for_each = { for name, fn in local.functions : name => fn if fn.invoker == "public" }
+  for_each = { for name, fn in local.deployed_functions : name => fn if fn.invoker == "public" }
 
   project  = var.project_id
   location = var.region
@@ -450,7 +474,7 @@ resource "google_cloud_run_v2_service_iam_member" "public_invoker" {
 
 # Internal targets: only their dedicated invoker identity, with an OIDC token.
 resource "google_cloud_run_v2_service_iam_member" "internal_invoker" {
-  for_each = { for name, fn in local.functions : name => fn if fn.invoker != "public" }
+  for_each = { for name, fn in local.deployed_functions : name => fn if fn.invoker != "public" }
 
   project  = var.project_id
   location = var.region

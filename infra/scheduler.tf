@@ -1,8 +1,9 @@
 # Daily jobs (invoker = "scheduler" in functions.tf), called with an OIDC token of
 # scheduler-invoker whose audience is the function URL. Jobs are idempotent per day.
+# Deployed functions only (local.deployed_functions): a planned one has no job yet.
 
 resource "google_cloud_scheduler_job" "job" {
-  for_each = { for name, fn in local.functions : name => fn if fn.invoker == "scheduler" }
+  for_each = { for name, fn in local.deployed_functions : name => fn if fn.invoker == "scheduler" }
 
   name             = "${local.function_service_names[each.key]}-${var.environment}"
   region           = var.region

@@ -2,6 +2,10 @@
 # function (invoker = "tasks" in functions.tf) with an OIDC token of tasks-invoker;
 # the enqueuing function sets the target URL (SESAME_*_WORKER_URL) and the token.
 # Delivery is at least once: workers are idempotent (DESIGN, reliability rules).
+#
+# A queue exists only once its target is deployed (local.deployed_queues): until then
+# no function gets its id or its worker's URL (queue_env, worker_url_env, given to
+# every function by functions.tf) nor the right to enqueue into it.
 
 locals {
   queues = {
@@ -10,6 +14,8 @@ locals {
     # well within the one-month answer period). Low rate: each task touches every store.
     erasure = {
       target                    = "erasure_worker"
+      queue_env                 = "SESAME_ERASURE_QUEUE"
+      worker_url_env            = "SESAME_ERASURE_WORKER_URL"
       max_dispatches_per_second = 2
       max_concurrent_dispatches = 5
       max_attempts              = -1
@@ -21,6 +27,8 @@ locals {
     # R5: one email per task; the rate stays under the SendGrid plan's limit.
     alerts = {
       target                    = "alerts_worker"
+      queue_env                 = "SESAME_ALERTS_QUEUE"
+      worker_url_env            = "SESAME_ALERTS_WORKER_URL"
       max_dispatches_per_second = 10
       max_concurrent_dispatches = 10
       max_attempts              = 10
@@ -30,10 +38,15 @@ locals {
       max_doublings             = 4
     }
   }
+
+  deployed_queues = {
+    for name, queue in local.queues : name => queue
+    if contains(keys(local.deployed_functions), queue.target)
+  }
 }
 
 resource "google_cloud_tasks_queue" "queue" {
-  for_each = local.queues
+  for_each = local.deployed_queues
 
   name     = "${each.key}-${var.environment}"
   location = var.region

@@ -6,12 +6,22 @@ R19-R23: storage lifecycles follow the retention table.
 
 from __future__ import annotations
 
+import importlib.util
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.infra.terraform_model import REPO_ROOT, Block, Terraform, single, walk, walk_attributes
+from tests.infra.terraform_model import (
+    INFRA_DIR,
+    REPO_ROOT,
+    Block,
+    Terraform,
+    single,
+    walk,
+    walk_attributes,
+)
 
 REGION = "europe-west3"
 # How a located resource may name its location: the region variable (whose only
@@ -100,8 +110,50 @@ PUBLIC_MEMBERS = {"allUsers", "allAuthenticatedUsers"}
 NINETY_DAYS = 90 * 24 * 3600
 
 
-def _function_folders() -> set[str]:
-    functions_dir = REPO_ROOT / "functions"
+# A function is deployed once its code exists: the same test as the packager's
+# (infra/package_functions.py discover_functions), written as Terraform sees it.
+DEPLOYED_FUNCTIONS = (
+    "${{for name, fn in local.functions : name => fn"
+    ' if fileexists("${path.module}/../functions/${name}/main.py")}}'
+)
+DEPLOYED_QUEUES = (
+    "${{for name, queue in local.queues : name => queue"
+    " if contains(keys(local.deployed_functions), queue.target)}}"
+)
+# The only places the raw map of declared functions may be read: the filter above,
+# and the name map (names, no resource).
+READS_ALL_FUNCTIONS = {"deployed_functions", "function_service_names"}
+# for_each of the resources that are not per function (plus literal toset([...])).
+NOT_PER_FUNCTION_FOR_EACH = {
+    "${local.apis}",
+    "${local.kms_keys}",
+    "${local.secret_env_names}",
+    "${local.deployed_queues}",  # one per deployed worker: checked on its own
+}
+# References to one function's resource (only per-function resources hold them).
+PER_FUNCTION_REFERENCE = re.compile(
+    r"google_service_account\.fn\[|google_cloudfunctions2_function\.fn\["
+    r"|google_storage_bucket_object\.source\[|local\.function_service_names\[each"
+)
+# The same, with a literal key: a reference to one named function or queue, which
+# breaks the plan as long as that function is only planned.
+LITERAL_KEY_REFERENCE = re.compile(
+    r"(google_service_account\.fn|google_cloudfunctions2_function\.fn"
+    r"|google_storage_bucket_object\.source|local\.function_urls"
+    r"|google_cloud_tasks_queue\.queue|local\.deployed_functions|local\.deployed_queues"
+    r"|local\.functions)\[\s*\""
+)
+# Locals that fan the deployed functions out into one entry per grant.
+FUNCTION_GRANT_LOCALS = {
+    "function_project_roles": "project_roles",
+    "function_bucket_roles": "bucket_roles",
+    "function_secrets": "secrets",
+    "function_enqueues": "enqueues",
+}
+
+
+def _function_folders(root: Path = REPO_ROOT) -> set[str]:
+    functions_dir = root / "functions"
     if not functions_dir.is_dir():
         return set()
     return {
@@ -111,9 +163,48 @@ def _function_folders() -> set[str]:
     }
 
 
+def _undeclared_function_folders(root: Path, declared: set[str]) -> set[str]:
+    return _function_folders(root) - declared
+
+
+def _load_packager() -> Any:
+    path = INFRA_DIR / "package_functions.py"
+    spec = importlib.util.spec_from_file_location("package_functions_for_policy", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fileexists(path: str) -> bool:
+    """Terraform's fileexists(): a file (a directory is an error, here False)."""
+    return Path(path).is_file()
+
+
 def _functions_where(condition: str) -> str:
-    """The for_each expression that selects the functions meeting ``condition``."""
-    return "${{for name, fn in local.functions : name => fn if " + condition + "}}"
+    """The for_each expression that selects the deployed functions meeting ``condition``."""
+    return "${{for name, fn in local.deployed_functions : name => fn if " + condition + "}}"
+
+
+def _iterates_deployed_functions(terraform: Terraform, expression: Any) -> bool:
+    """Whether a for_each yields only deployed functions (or grants of them)."""
+    if not isinstance(expression, str):
+        return False
+    if expression == "${local.deployed_functions}":
+        return True
+    if re.fullmatch(
+        r"\$\{\{for name, fn in local\.deployed_functions : name => fn if [^{}]+\}\}", expression
+    ):
+        return True
+    if expression == "${toset([for pair in values(local.function_enqueues) : pair.function])}":
+        return _iterates_deployed_functions(terraform, "${local.function_enqueues}")
+    match = re.fullmatch(r"\$\{local\.(\w+)\}", expression)
+    if match and match.group(1) in FUNCTION_GRANT_LOCALS:
+        value = terraform.locals[match.group(1)]
+        return isinstance(value, str) and value.startswith(
+            "${{for pair in flatten([for name, fn in local.deployed_functions : [for "
+        )
+    return False
 
 
 def _is_zone_of_the_region(value: Any) -> bool:
@@ -336,10 +427,183 @@ def test_the_repository_firestore_rules_are_deployed(terraform: Terraform) -> No
 def test_every_function_folder_has_a_terraform_definition(
     functions: dict[str, dict[str, Any]],
 ) -> None:
-    missing = _function_folders() - functions.keys()
+    # Since only declared functions are deployed, an undeclared folder would otherwise
+    # be packaged and silently never deployed.
+    missing = _undeclared_function_folders(REPO_ROOT, set(functions))
     assert not missing, (
         f"functions/{', functions/'.join(sorted(missing))} has no entry in local.functions "
         "(infra/functions.tf): declare its invoker, roles and secrets there"
+    )
+
+
+def test_an_undeclared_function_folder_is_caught(
+    tmp_path: Path, functions: dict[str, dict[str, Any]]
+) -> None:
+    declared = set(functions)
+    for name in ("signup", "erasure_worker", "newcomer"):
+        (tmp_path / "functions" / name).mkdir(parents=True)
+        (tmp_path / "functions" / name / "main.py").write_text("")
+    (tmp_path / "functions" / "__pycache__").mkdir()
+    assert _undeclared_function_folders(tmp_path, declared) == {"newcomer"}
+    # A folder is caught as soon as it exists, before it even has a main.py.
+    (tmp_path / "functions" / "draft").mkdir()
+    assert _undeclared_function_folders(tmp_path, declared) == {"newcomer", "draft"}
+
+
+# --- planned functions are declared, only those with code are deployed -------------------
+
+
+def test_deployed_functions_are_the_declared_ones_whose_main_py_exists(
+    terraform: Terraform, functions: dict[str, dict[str, Any]]
+) -> None:
+    expression = terraform.locals.get("deployed_functions")
+    assert expression == DEPLOYED_FUNCTIONS, (
+        "local.deployed_functions must be exactly the fileexists filter of local.functions"
+    )
+    # Evaluate the filter as Terraform would, path.module being infra/.
+    template = re.search(r'fileexists\("([^"]+)"\)', expression)
+    assert template is not None
+    by_terraform = {
+        name
+        for name in functions
+        if _fileexists(
+            template.group(1).replace("${path.module}", str(INFRA_DIR)).replace("${name}", name)
+        )
+    }
+    functions_dir = REPO_ROOT / "functions"
+    expected = {name for name in functions if (functions_dir / name / "main.py").is_file()}
+    assert by_terraform == expected
+    assert expected, "no function would be deployed"
+    # Terraform needs build/<name>.zip for exactly the functions the packager builds.
+    packaged = set(_load_packager().discover_functions(REPO_ROOT))
+    assert packaged == expected, (
+        f"packaged but not deployed: {sorted(packaged - expected)}; "
+        f"deployed but not packaged: {sorted(expected - packaged)}"
+    )
+
+
+def test_only_the_filter_and_the_name_map_read_every_declared_function(
+    terraform: Terraform,
+) -> None:
+    readers = sorted(
+        name
+        for name, value in terraform.locals.items()
+        for _, leaf in walk(value)
+        if isinstance(leaf, str) and re.search(r"local\.functions\b", leaf)
+    )
+    assert set(readers) == READS_ALL_FUNCTIONS, (
+        f"locals reading local.functions: {readers}; iterate over local.deployed_functions"
+    )
+    direct = [
+        f"{block.address}.{path}"
+        for block in terraform.blocks()
+        for path, leaf in walk(block.body)
+        if isinstance(leaf, str) and re.search(r"local\.functions\b", leaf)
+    ]
+    assert not direct, f"resources reading local.functions: {direct}"
+
+
+def test_every_per_function_resource_iterates_over_deployed_functions(
+    terraform: Terraform,
+) -> None:
+    for_each = {
+        block.address: block.body["for_each"]
+        for block in terraform.blocks()
+        if "for_each" in block.body
+    }
+    # Whatever does not iterate over a known non-function map is per function.
+    per_function = {
+        address: expression
+        for address, expression in for_each.items()
+        if not (
+            expression in NOT_PER_FUNCTION_FOR_EACH
+            or re.fullmatch(r'\$\{toset\(\["[^"\]]+"(, "[^"\]]+")*\]\)\}', expression)
+        )
+    }
+    # Pinned, so that a new kind of per-function resource is looked at in review.
+    assert set(per_function) == {
+        "google_service_account.fn",
+        "google_project_iam_member.fn",
+        "google_storage_bucket_iam_member.fn",
+        "google_secret_manager_secret_iam_member.fn",
+        "google_cloud_tasks_queue_iam_member.fn",
+        "google_service_account_iam_member.fn_acts_as_tasks_invoker",
+        "google_service_account_iam_member.fn_signs_as_itself",
+        "google_storage_bucket_object.source",
+        "google_cloudfunctions2_function.fn",
+        "google_cloud_run_v2_service_iam_member.public_invoker",
+        "google_cloud_run_v2_service_iam_member.internal_invoker",
+        "google_cloud_scheduler_job.job",
+    }, "per-function resources changed: review the new one, then list it here"
+    not_filtered = {
+        address: expression
+        for address, expression in per_function.items()
+        if not _iterates_deployed_functions(terraform, expression)
+    }
+    assert not not_filtered, f"iterate over local.deployed_functions: {not_filtered}"
+    # A block that points at a function's resource is itself one of the above.
+    stray = sorted(
+        f"{block.address}.{path}"
+        for block in terraform.blocks()
+        if block.address not in per_function
+        for path, leaf in walk(block.body)
+        if isinstance(leaf, str)
+        and PER_FUNCTION_REFERENCE.search(leaf)
+        and not path.startswith("depends_on")
+    )
+    assert not stray, f"per-function references outside per-function resources: {stray}"
+    for name, attribute in FUNCTION_GRANT_LOCALS.items():
+        assert _iterates_deployed_functions(terraform, f"${{local.{name}}}"), name
+        assert f"in fn.{attribute} :" in terraform.locals[name], name
+    # A function may enqueue only into a queue that exists (its worker is deployed).
+    enqueues = terraform.locals["function_enqueues"]
+    assert "if contains(keys(local.deployed_queues), queue)" in enqueues
+    queue = terraform.resource("google_cloud_tasks_queue", "queue").body
+    assert queue["for_each"] == "${local.deployed_queues}"
+    assert terraform.locals["deployed_queues"] == DEPLOYED_QUEUES
+
+
+def test_nothing_refers_to_one_function_or_queue_by_name(terraform: Terraform) -> None:
+    # A literal key (fn["erasure_worker"], queue["erasure"], function_urls["..."]) is
+    # a reference that fails the plan as long as that function is only planned.
+    found = [
+        f"{where}.{path} = {leaf}"
+        for where, body in [
+            *((block.address, block.body) for block in terraform.blocks()),
+            *((f"local.{name}", value) for name, value in terraform.locals.items()),
+        ]
+        for path, leaf in walk(body)
+        if isinstance(leaf, str) and LITERAL_KEY_REFERENCE.search(leaf)
+    ]
+    assert not found, "refer through each.key or a filtered map: " + ", ".join(found)
+
+
+def test_workers_are_announced_only_once_deployed(terraform: Terraform) -> None:
+    assert terraform.locals["function_urls"].startswith(
+        "${{for name, _ in local.deployed_functions : name => "
+    )
+    assert terraform.locals["queue_environment"] == (
+        "${merge({}, [for name, queue in local.deployed_queues : "
+        "{(queue.queue_env) = google_cloud_tasks_queue.queue[name].id, "
+        "(queue.worker_url_env) = local.function_urls[queue.target]}] ...)}"
+    )
+    environment = terraform.locals["function_environment"]
+    assert environment.startswith("${merge(local.queue_environment, {")
+    # Queue ids and worker URLs come only from queue_environment.
+    assert "google_cloud_tasks_queue" not in environment
+    assert "function_urls" not in environment
+    names = {
+        (queue["queue_env"], queue["worker_url_env"])
+        for queue in terraform.locals["queues"].values()
+    }
+    assert names == {
+        ("SESAME_ERASURE_QUEUE", "SESAME_ERASURE_WORKER_URL"),
+        ("SESAME_ALERTS_QUEUE", "SESAME_ALERTS_WORKER_URL"),
+    }
+    fn = terraform.resource("google_cloudfunctions2_function", "fn").body
+    service = single(fn["service_config"], "service_config")
+    assert service["environment_variables"] == (
+        "${merge(local.function_environment, {SESAME_FUNCTION = each.key})}"
     )
 
 
@@ -363,7 +627,7 @@ def test_functions_are_gen2_python312_built_from_the_map(terraform: Terraform) -
     deployed = terraform.of_type("google_cloudfunctions2_function")
     assert [block.name for block in deployed] == ["fn"], "declare functions in local.functions"
     fn = deployed[0].body
-    assert fn["for_each"] == "${local.functions}"
+    assert fn["for_each"] == "${local.deployed_functions}"
     assert fn["location"] in REGION_EXPRESSIONS
     build = single(fn["build_config"], "build_config")
     assert build["runtime"] == "python312"
@@ -376,14 +640,14 @@ def test_functions_are_gen2_python312_built_from_the_map(terraform: Terraform) -
 def test_function_sources_are_the_packaged_archives_named_by_hash(terraform: Terraform) -> None:
     source = terraform.resource("google_storage_bucket_object", "source")
     archive = "${path.module}/build/${each.key}.zip"
-    assert source.body["for_each"] == "${local.functions}"
+    assert source.body["for_each"] == "${local.deployed_functions}"
     assert source.body["source"] == archive
     assert source.body["name"] == f'${{each.key}}/${{filesha256("{archive}")}}.zip'
 
 
 def test_each_function_runs_as_its_own_service_account(terraform: Terraform) -> None:
     identities = terraform.resource("google_service_account", "fn")
-    assert identities.body["for_each"] == "${local.functions}"
+    assert identities.body["for_each"] == "${local.deployed_functions}"
     assert "each.key" in identities.body["account_id"]
     service = single(
         terraform.resource("google_cloudfunctions2_function", "fn").body["service_config"],
@@ -567,7 +831,8 @@ def test_task_queues_have_retry_and_rate_limits_and_one_target_each(
         assert 0 < _seconds(queue["min_backoff"]) <= _seconds(queue["max_backoff"]), name
         assert _seconds(queue["max_retry_duration"]) > 0, name
     block = terraform.resource("google_cloud_tasks_queue", "queue").body
-    assert block["for_each"] == "${local.queues}"
+    assert block["for_each"] == "${local.deployed_queues}"
+    assert terraform.locals["deployed_queues"] == DEPLOYED_QUEUES
     rate = single(block["rate_limits"], "rate_limits")
     retry = single(block["retry_config"], "retry_config")
     assert rate["max_dispatches_per_second"] == "${each.value.max_dispatches_per_second}"
