@@ -8,9 +8,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck unit integration infra-check bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .  # the `sesame` CLI
 	@touch $(STAMP)
 
 ## install: project venv + emulators (idempotent, fast when nothing changed)

@@ -136,6 +136,19 @@ def command_run(args: argparse.Namespace) -> int:
             stack.stop()
 
 
+def api_banner(settings: Settings) -> str:
+    """Where the API and its docs are, and a first request to try."""
+    from devstack.gateway import example_requests
+
+    url = "http://" + settings.address("gateway")
+    example = example_requests(url, settings.address("auth")).replace("\n", "\n    ")
+    return (
+        f"API docs: {url}/docs   OpenAPI: {url}/openapi.json   functions: {url}/<function>/…\n"
+        f"Try it — create an account on the Auth emulator, then sign up with its ID token:\n"
+        f"    {example}"
+    )
+
+
 def command_up(args: argparse.Namespace) -> int:
     settings = Settings.from_environ()
     _set_handlers(_raise_interrupted)
@@ -145,6 +158,8 @@ def command_up(args: argparse.Namespace) -> int:
         stack = Stack(settings, with_gateway=args.gateway)
         took = stack.start()
         print(f"Sésame local stack ready in {took:.1f} s:\n{stack.table()}", flush=True)
+        if args.gateway:
+            print(api_banner(settings), flush=True)
         print('Environment for your shell: eval "$(python -m devstack env)"', flush=True)
         print("Ctrl-C stops everything.", flush=True)
         while True:

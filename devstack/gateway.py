@@ -74,14 +74,12 @@ def create(name: str, functions_framework: Any) -> Any:
     return mounted
 
 
-def example_requests(url: str) -> str:
+def example_requests(url: str, auth_host: str) -> str:
     """Copy-pasteable shell lines: make an emulator account, then sign up with it."""
-    from shared.config import settings
     from shared.domain.policy import CURRENT_POLICY
 
-    auth = settings().auth_emulator_host
     return (
-        f"TOKEN=$(curl -s -X POST 'http://{auth}/identitytoolkit.googleapis.com/v1/"
+        f"TOKEN=$(curl -s -X POST 'http://{auth_host}/identitytoolkit.googleapis.com/v1/"
         "accounts:signUp?key=local' -H 'Content-Type: application/json' -d "
         '\'{"email":"camille@example.org","password":"secret-123",'
         "\"returnSecureToken\":true}' | python3 -c 'import sys,json;"
@@ -101,11 +99,6 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     url = f"http://{args.host}:{args.port}"
     app = build_app(url)
-    names = ", ".join(function_names())
-    print(f"Sésame API on {url}  (functions: {names})", flush=True)
-    print(f"  API docs: {url}/docs   OpenAPI: {url}/openapi.json", flush=True)
-    print("  Try it (sign up a test account on the Auth emulator):", flush=True)
-    print("    " + example_requests(url).replace("\n", "\n    "), flush=True)
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
 
 

@@ -48,8 +48,14 @@ def field_errors(error: ValidationError) -> list[FieldError]:
     """Pydantic errors as field errors, addressed by dotted JSON path."""
     found = []
     for item in error.errors(include_url=False):
-        location = ".".join(str(part) for part in item["loc"]) or "body"
-        found.append(FieldError(location, str(item["type"]), str(item["msg"])))
+        parts = [str(part) for part in item["loc"]]
+        # Cross-field validators name the offending field in ctx["field"]
+        # (relative to the model they validate), since pydantic reports them
+        # at the model itself.
+        extra = (item.get("ctx") or {}).get("field")
+        if isinstance(extra, str):
+            parts.append(extra)
+        found.append(FieldError(".".join(parts) or "body", str(item["type"]), str(item["msg"])))
     return found
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from shared.models import account
+from shared.models import account, simulation
 
 AUTH_REQUIRED = "required"
 AUTH_OPTIONAL = "optional"
@@ -68,6 +68,7 @@ class Route:
 
 
 ACCOUNTS = "shared.services.accounts"
+SIMULATIONS = "shared.services.simulations"
 
 ROUTES: tuple[Route, ...] = (
     Route(
@@ -156,6 +157,70 @@ ROUTES: tuple[Route, ...] = (
         response_model=account.ProfileResponse,
         errors=("not_registered",),
         requirements=("R26", "R30"),
+    ),
+    Route(
+        function="simulate",
+        method="POST",
+        path="",
+        operation_id="simulate",
+        summary=(
+            "Which aids the household can get and how much. Anonymous: nothing stored. "
+            "Signed in: stored with the history, and the changes since the last simulation."
+        ),
+        handler=f"{SIMULATIONS}:simulate",
+        request_model=simulation.SimulateRequest,
+        response_model=simulation.SimulationResponse,
+        auth=AUTH_OPTIONAL,
+        errors=("not_registered", "processing_restricted"),
+        requirements=("R6", "R26"),
+    ),
+    Route(
+        function="simulate",
+        method="POST",
+        path="/questions",
+        operation_id="nextQuestions",
+        summary="The next questions that can still change a result, given the answers so far.",
+        handler=f"{SIMULATIONS}:next_questions",
+        request_model=simulation.QuestionsRequest,
+        response_model=simulation.QuestionsResponse,
+        auth=AUTH_OPTIONAL,
+        requirements=("R6",),
+    ),
+    Route(
+        function="simulate",
+        method="GET",
+        path="/history",
+        operation_id="simulationHistory",
+        summary="The caller's stored simulations, newest first.",
+        handler=f"{SIMULATIONS}:history",
+        response_model=simulation.SimulationHistoryResponse,
+        errors=("not_registered",),
+        requirements=("R6", "R26"),
+    ),
+    Route(
+        function="simulate",
+        method="GET",
+        path="/outcomes",
+        operation_id="listOutcomes",
+        summary="Recorded outcomes per aid and the totals received.",
+        handler=f"{SIMULATIONS}:outcomes",
+        response_model=simulation.OutcomesResponse,
+        errors=("not_registered",),
+        requirements=("R6",),
+    ),
+    Route(
+        function="simulate",
+        method="PUT",
+        path="/outcomes/{aid_id}",
+        operation_id="recordOutcome",
+        summary="Record what happened with one aid: applied, granted, refused, not pursued.",
+        handler=f"{SIMULATIONS}:record_outcome",
+        request_model=simulation.OutcomeChange,
+        response_model=simulation.OutcomesResponse,
+        errors=("not_registered",),
+        requirements=("R6",),
+        path_params={"aid_id": "an aid id of the catalogue, e.g. rsa"},
+        example_params={"aid_id": "rsa"},
     ),
 )
 

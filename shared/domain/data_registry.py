@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from shared.domain.data_categories import DataCategory, category_of
 from shared.models.account import BeneficiaryProfile, ConsentEvent
 from shared.models.audit import AuditEntry
+from shared.models.simulation import AidOutcome, StoredSimulation
 
 
 class OnErasure(StrEnum):
@@ -71,6 +72,20 @@ USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
         on_erasure=OnErasure.DELETE,
         retention=Retention.ACCOUNT_LIFETIME,
         description="History of consent grants and withdrawals (proof of consent).",
+    ),
+    DataLocation(
+        pattern="beneficiaries/{uid}/simulations/{simulation_id}",
+        model=StoredSimulation,
+        on_erasure=OnErasure.DELETE,
+        retention=Retention.ACCOUNT_LIFETIME,
+        description="Questionnaire answers and result snapshots, kept to follow aids (R6).",
+    ),
+    DataLocation(
+        pattern="beneficiaries/{uid}/aid_outcomes/{aid_id}",
+        model=AidOutcome,
+        on_erasure=OnErasure.DELETE,
+        retention=Retention.ACCOUNT_LIFETIME,
+        description="What the beneficiary reported per aid: applied, granted and amount, refused.",
     ),
     DataLocation(
         pattern="audit_journal/{entry_id}",

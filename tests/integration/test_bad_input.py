@@ -12,15 +12,15 @@ from typing import Any
 
 import pytest
 
-from shared.api.routes import ROUTES, Route
+from shared.api.routes import AUTH_REQUIRED, ROUTES, Route
 from shared.config import settings
 from shared.domain.policy import CURRENT_POLICY
 from tests.support import emulators
 
 BODY_ROUTES = [r for r in ROUTES if r.request_model is not None]
-# The endpoints that work on the caller's beneficiary profile (everything here
-# except sign-up itself).
-PROFILE_ROUTES = [r for r in ROUTES if r.function != "signup"]
+# The endpoints that work on the caller's own beneficiary data.
+PROFILE_ROUTES = [r for r in ROUTES if "not_registered" in r.errors]
+TOKEN_ROUTES = [r for r in ROUTES if r.auth == AUTH_REQUIRED]
 
 
 def _call(function_client: Any, route: Route, **kwargs: Any) -> Any:
@@ -58,7 +58,7 @@ def _snapshot() -> list[tuple[str, Any]]:
     )
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.operation_id)
+@pytest.mark.parametrize("route", TOKEN_ROUTES, ids=lambda r: r.operation_id)
 def test_missing_token_is_401(function_client, route):
     before = _snapshot()
     _assert_problem(_call(function_client, route, json={}), 401, "unauthenticated")
@@ -183,22 +183,33 @@ def test_oversized_body_is_413(function_client, registered, route):
     assert _snapshot() == before
 
 
+# A valid body per operation, so the test reaches the ownership check.
+VALID_BODIES: dict[str, dict[str, Any] | None] = {
+    "getProfile": None,
+    "rectifyProfile": {"given_name": "Eve"},
+    "listConsentEvents": None,
+    "setConsent": {"granted": True, "policy_version": CURRENT_POLICY.version},
+    "setObjection": {"objected": True},
+    "setRestriction": {"restricted": True},
+    "simulate": {
+        "household": {
+            "persons": [{"id": "eve", "relationship": "applicant", "birth_date": "1990-01-01"}],
+            "housing": {"status": "tenant", "rent": 500, "commune": "75056"},
+        }
+    },
+    "simulationHistory": None,
+    "listOutcomes": None,
+    "recordOutcome": {"status": "applied"},
+}
+
+
 @pytest.mark.parametrize("route", PROFILE_ROUTES, ids=lambda r: r.operation_id)
 def test_another_users_data_is_unreachable(function_client, registered, route):
-    """A signed-in user without a profile gets 'not_registered', never someone else's profile."""
+    """A signed-in user without a profile gets 'not_registered', never someone else's data."""
     stranger = emulators.create_user()
     before = _snapshot()
-    body = {
-        "granted": True,
-        "policy_version": CURRENT_POLICY.version,
-        "objected": True,
-        "restricted": True,
-        "given_name": "Eve",
-    }
-    if route.request_model is not None:
-        body = {k: v for k, v in body.items() if k in route.request_model.model_fields}
     response = _call(
-        function_client, route, json=body if route.request_model else None, headers=stranger.headers
+        function_client, route, json=VALID_BODIES[route.operation_id], headers=stranger.headers
     )
     _assert_problem(response, 409, "not_registered")
     assert _snapshot() == before

@@ -17,6 +17,7 @@ from shared.domain.data_registry import USER_DATA_LOCATIONS
 from shared.domain.policy import CURRENT_POLICY
 from shared.models.account import BeneficiaryProfile, ConsentEvent
 from shared.models.audit import AuditEntry
+from shared.models.simulation import AidOutcome, StoredSimulation
 from tests.support import emulators
 
 NOW = datetime(2026, 11, 2, tzinfo=UTC)
@@ -128,18 +129,43 @@ def test_clients_cannot_create_or_delete_profiles():
     )
 
 
-# ------------------------------------------------------------ consent_events
+# ------------------------------------------------------------ server-written sub-collections
 
 
-def test_consent_history_is_readable_by_owner_and_never_writable():
+def seed_simulation(uid: str) -> str:
+    stored = StoredSimulation(
+        answers={"persons": []},
+        month="2026-11",
+        engine_version="176.1.8",
+        catalogue_version="x",
+        results=[],
+        monthly_total=0.0,
+        created_at=NOW,
+    )
+    path = f"beneficiaries/{uid}/simulations/s1"
+    document_store.run_in_transaction(lambda w: w.set(path, stored))
+    return path
+
+
+def seed_outcome(uid: str) -> str:
+    outcome = AidOutcome(aid_id="rsa", status="applied", updated_at=NOW)
+    path = f"beneficiaries/{uid}/aid_outcomes/rsa"
+    document_store.run_in_transaction(lambda w: w.set(path, outcome))
+    return path
+
+
+@pytest.mark.parametrize(
+    "seed", [seed_consent_event, seed_simulation, seed_outcome], ids=lambda f: f.__name__
+)
+def test_owner_reads_server_written_history_nobody_writes_it(seed):
     alice, bob = emulators.create_user(), emulators.create_user()
     seed_profile(alice.uid)
-    path = seed_consent_event(alice.uid)
+    path = seed(alice.uid)
 
     assert emulators.firestore_rest("GET", path, alice.id_token).status_code == 200
     assert emulators.firestore_rest("GET", path, bob.id_token).status_code == 403
     assert emulators.firestore_rest("GET", path, None).status_code == 403
-    assert patch(path, alice.id_token, {"granted": False}).status_code == 403
+    assert patch(path, alice.id_token, {"status": "granted"}).status_code == 403
     assert emulators.firestore_rest("DELETE", path, alice.id_token).status_code == 403
 
 
@@ -169,6 +195,8 @@ def test_unlisted_collections_are_denied():
 COVERED_PATTERNS = {
     "beneficiaries/{uid}",
     "beneficiaries/{uid}/consent_events/{event_id}",
+    "beneficiaries/{uid}/simulations/{simulation_id}",
+    "beneficiaries/{uid}/aid_outcomes/{aid_id}",
     "audit_journal/{entry_id}",
 }
 

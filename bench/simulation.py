@@ -1,0 +1,180 @@
+"""Benchmark of the simulation (issue §8). Not a test: prints figures.
+
+    python -m bench.simulation [--month 2025-05] [--rounds 15] [--batch 10000]
+
+1. warm p50/p95 per household for the whole catalogue: the optimised path
+   (``evaluate``) against the plain full computation (stock OpenFisca-France
+   system, JSON situation, every catalogue variable), timed in this process —
+   the baseline first, before the engine installs its period memo;
+2. cold start to first answer in a fresh process (engine cache present, and
+   with an empty cache);
+3. batch throughput of ``evaluate_batch`` on generated households;
+4. peak memory (max RSS) of the cold process and of this one;
+and checks that both paths give identical amounts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def baseline(month: str, rounds: int) -> tuple[list[float], list[dict[str, float]]]:
+    """Plain full computation: stock system, JSON situation, every variable."""
+    from openfisca_core.simulation_builder import SimulationBuilder
+
+    from shared.adapters import openfisca_engine as oe
+    from shared.domain.aids.catalogue import load_catalogue
+
+    aids = oe.aid_variables_from_catalogue(load_catalogue())
+    extensions = sorted({a.extension for a in aids if a.extension})
+    system = oe.plain_system(extensions)
+    aids = tuple(a for a in aids if a.variable in system.variables)
+    timings: list[float] = []
+    amounts: list[dict[str, float]] = []
+    for household in oe.reference_households():
+        plan = oe.plan_household(household, month)
+        situation = oe.situation_json(plan)
+        for round_ in range(rounds + 1):
+            start = time.perf_counter()
+            simulation = SimulationBuilder().build_from_entities(system, situation)
+            values = {
+                a.aid_id: float(
+                    oe.household_values(
+                        simulation, plan, a.variable, month if a.period == "month" else month[:4]
+                    )[0]
+                )
+                for a in aids
+                if a.variable not in oe.BIRTH_GRANTS
+            }
+            elapsed = time.perf_counter() - start
+            if round_:  # the first round warms the parameters of this month
+                timings.append(elapsed)
+        amounts.append(values)
+    return timings, amounts
+
+
+def optimised(
+    month: str, rounds: int, cache_dir: Path
+) -> tuple[list[float], list[dict[str, float]]]:
+    from shared.adapters import openfisca_engine as oe
+    from shared.domain.aids.catalogue import load_catalogue
+    from shared.services import eligibility
+
+    eligibility.configure(cache_dir)
+    eligibility.warm_up(month)
+    engine = eligibility._engine(load_catalogue())
+    timings: list[float] = []
+    amounts: list[dict[str, float]] = []
+    for household in oe.reference_households():
+        for _ in range(rounds):
+            start = time.perf_counter()
+            eligibility.evaluate(household, month)
+            timings.append(time.perf_counter() - start)
+        ids = [a.aid_id for a in engine.aids if a.variable not in oe.BIRTH_GRANTS]
+        values = engine.evaluate_household(household, month, ids)
+        amounts.append({k: float(v["value"]) for k, v in values.items()})
+    return timings, amounts
+
+
+COLD = """
+import resource, sys, time
+start = time.perf_counter()
+from pathlib import Path
+from shared.domain.questionnaire import Household
+from shared.services import eligibility
+eligibility.configure(Path(sys.argv[1]))
+household = Household.model_validate({
+    "persons": [{"id": "alex", "relationship": "applicant", "birth_date": "1990-04-12",
+                 "activity": "unemployed_not_compensated"}],
+    "housing": {"status": "tenant", "rent": 550, "commune": "75056"}})
+report = eligibility.evaluate(household, sys.argv[2])
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def cold_start(month: str, cache_dir: Path) -> tuple[float, float, float]:
+    """Wall time from process launch to the first report, in-process time, peak MB."""
+    begin = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", COLD, str(cache_dir), month],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    wall = time.perf_counter() - begin
+    inside, peak = (float(x) for x in done.stdout.split()[-2:])
+    return wall, inside, peak
+
+
+def batch(month: str, size: int) -> tuple[float, int]:
+    from shared.adapters import openfisca_engine as oe
+    from shared.services import eligibility
+
+    households = oe.synthetic_households(size, month, seed=42)
+    start = time.perf_counter()
+    rows = eligibility.evaluate_batch(households, month)
+    elapsed = time.perf_counter() - start
+    return elapsed, len(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--month", default="2025-05")
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument("--cache-dir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    cache_dir = args.cache_dir or Path(tempfile.mkdtemp(prefix="sesame-bench-"))
+    figures: dict[str, Any] = {"month": args.month}
+
+    base_times, base_amounts = baseline(args.month, args.rounds)
+    fast_times, fast_amounts = optimised(args.month, args.rounds, cache_dir)
+    mismatches = [
+        (index, aid, base[aid], fast[aid])
+        for index, (base, fast) in enumerate(zip(base_amounts, fast_amounts, strict=True))
+        for aid in fast
+        if aid in base and abs(base[aid] - fast[aid]) > 1e-9
+    ]
+    figures["baseline_p50_s"] = statistics.median(base_times)
+    figures["baseline_p95_s"] = percentile(base_times, 0.95)
+    figures["warm_p50_s"] = statistics.median(fast_times)
+    figures["warm_p95_s"] = percentile(fast_times, 0.95)
+    figures["speedup_p50"] = figures["baseline_p50_s"] / figures["warm_p50_s"]
+    figures["identical_amounts"] = not mismatches
+    figures["mismatches"] = mismatches[:10]
+
+    colds = [cold_start(args.month, cache_dir) for _ in range(3)]
+    figures["cold_start_s"] = [round(wall, 3) for wall, _, _ in colds]
+    figures["cold_start_peak_mb"] = max(peak for _, _, peak in colds)
+    empty = Path(tempfile.mkdtemp(prefix="sesame-bench-empty-"))
+    figures["cold_start_empty_cache_s"] = round(cold_start(args.month, empty)[0], 3)
+
+    elapsed, count = batch(args.month, args.batch)
+    figures["batch_households"] = count
+    figures["batch_s"] = elapsed
+    figures["batch_households_per_s"] = count / elapsed
+    figures["peak_mb_this_process"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(figures, indent=2))
+    return 0 if not mismatches else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""Cloud Function ``simulate``: eligibility and amounts on OpenFisca-France (R6)."""
+
+import functions_framework
+from flask import Request, Response
+
+from shared.api.dispatch import dispatch
+
+
+@functions_framework.http
+def simulate(request: Request) -> Response:
+    return dispatch("simulate", request)

@@ -1,0 +1,83 @@
+"""What a simulation answers: one result per aid of the catalogue, and a total.
+
+These models are returned by the API and the CLI, and stored to follow a
+beneficiary's aids over time (R6: "results are kept to follow the
+beneficiary's aids over time") — so they are *diagnostic* data (§2.1).
+Pure domain: no OpenFisca, no Google Cloud import.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.domain.data_categories import DataCategory, categorised
+
+D = DataCategory.DIAGNOSTIC
+
+Status = Literal["eligible", "not_eligible", "to_check"]
+Periodicity = Literal["monthly", "yearly", "one_off"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LocalisedText(_Strict):
+    fr: str
+    en: str
+
+
+class ApplyGuide(_Strict):
+    """How to apply, copied from the catalogue entry of the aid."""
+
+    online_service: str | None = None
+    form: str | None = None
+    automatic: bool = False
+    note: LocalisedText | None = None
+
+
+class AidResult(_Strict):
+    """The outcome for one aid.
+
+    Amounts are in euros, rounded to the cent, *as paid*: ``monthly_amount`` is
+    set for aids paid every month; ``yearly_amount`` is what is paid over a
+    year (12 monthly payments, the yearly payment, or the one-off payment).
+    Both are ``None`` when the aid is not money (free health cover) or when we
+    cannot compute it. ``amount_certain`` is false when the legal parameters
+    behind the amount are past the date OpenFisca last checked them, or when
+    the result is only "to check".
+    """
+
+    aid_id: str
+    label: LocalisedText
+    status: Status
+    periodicity: Periodicity
+    monthly_amount: float | None = None
+    yearly_amount: float | None = None
+    amount_certain: bool = True
+    #: Why, in French: conditions that held or failed, key figures.
+    explanation: list[str] = Field(default_factory=list)
+    #: Catalogue ids of the supporting documents (the vault's slots, R9).
+    documents: list[str] = Field(default_factory=list)
+    apply: ApplyGuide
+
+
+class EligibilityReport(_Strict):
+    """The answer to "which aids, how much" for one household and one month."""
+
+    month: str = categorised(D, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    #: OpenFisca-France version the amounts come from (e.g. "176.1.8").
+    engine_version: str = categorised(D)
+    #: Every OpenFisca package involved, with its version.
+    engine_packages: dict[str, str] = categorised(D, default_factory=dict)
+    catalogue_version: str = categorised(D)
+    results: list[AidResult] = categorised(D)
+    #: Sum of the monthly amounts of the aids the household is eligible to.
+    monthly_total: float = categorised(D)
+
+
+def monthly_total(results: list[AidResult]) -> float:
+    """Sum of what eligible aids pay every month (yearly and one-off aids excluded)."""
+    return round(sum(r.monthly_amount or 0.0 for r in results if r.status == "eligible"), 2)

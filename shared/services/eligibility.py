@@ -1,0 +1,344 @@
+"""Use case: which aids can a household get, and how much (R6).
+
+``evaluate`` answers the API and the CLI (one household, with explanations);
+``evaluate_batch`` answers the smart-alert re-evaluation (R5: thousands of
+households in one vectorised simulation). Both take the month simulated
+("YYYY-MM", default: the current month) so a result can be reproduced.
+
+Order of work for one household, cheapest first:
+1. rule aids (``kind: rule``) are decided from the answers alone;
+2. aids the answers already rule out (no child → no family allowance; not in
+   Paris → no Paris aid) are "not eligible" without any computation;
+3. every remaining OpenFisca aid is computed in one simulation, its key
+   variables read back to explain the result, and its legal parameters checked
+   for staleness.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from shared.domain.aids.catalogue import (
+    Aid,
+    Catalogue,
+    FixedParameterAmount,
+    OpenFiscaComputation,
+    RuleComputation,
+    evaluate_rule,
+    load_catalogue,
+)
+from shared.domain.questionnaire import Household, commune_of, rule_answers, ruled_out_aids
+from shared.domain.results import (
+    AidResult,
+    ApplyGuide,
+    EligibilityReport,
+    LocalisedText,
+    monthly_total,
+)
+
+NARROW_NO_BREAK_SPACE = "\u202f"  # French thousands separator
+MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+_cache_dir: Path | None = None
+
+
+def configure(cache_dir: Path | None) -> None:
+    """Where the engine keeps its pickled parameters and derived profile.
+
+    Called once by the composition root with ``settings.engine_cache_dir``;
+    the default is ``~/.cache/sesame``. Must precede the first evaluation.
+    """
+    global _cache_dir
+    _cache_dir = cache_dir
+
+
+def _engine(catalogue: Catalogue) -> Any:
+    from shared.adapters import openfisca_engine
+
+    return openfisca_engine.get_engine(
+        openfisca_engine.aid_variables_from_catalogue(catalogue), _cache_dir
+    )
+
+
+def current_month(today: date | None = None) -> str:
+    """``YYYY-MM`` of ``today`` (default: the system date)."""
+    return (today or date.today()).strftime("%Y-%m")
+
+
+def _check_month(month: str | None) -> str:
+    month = month or current_month()
+    if not MONTH_PATTERN.match(month):
+        raise ValueError(f"month must be YYYY-MM, not {month!r}")
+    return month
+
+
+# ------------------------------------------------------------------ rules
+
+
+def in_territory(aid: Aid, household: Household) -> bool | None:
+    """Whether the household lives where a local aid applies (None: unknown)."""
+    territory = aid.territory
+    if territory is None:
+        return True
+    commune = commune_of(household.housing.commune)
+    if territory.kind == "commune":
+        return commune == territory.code
+    if territory.kind == "departement":
+        return commune.startswith(territory.code)
+    return None  # regions: no commune → region table here; say "to check"
+
+
+def _label(aid: Aid) -> LocalisedText:
+    return LocalisedText(fr=aid.label.fr, en=aid.label.en)
+
+
+def _apply(aid: Aid) -> ApplyGuide:
+    info = aid.apply
+    note = LocalisedText(fr=info.note.fr, en=info.note.en) if info.note else None
+    return ApplyGuide(
+        online_service=info.online_service, form=info.form, automatic=info.automatic, note=note
+    )
+
+
+def _result(aid: Aid, **fields: Any) -> AidResult:
+    return AidResult(
+        aid_id=aid.id,
+        label=_label(aid),
+        periodicity=aid.periodicity,
+        documents=list(aid.documents),
+        apply=_apply(aid),
+        **fields,
+    )
+
+
+def _amounts(periodicity: str, monthly: float | None, yearly: float | None) -> dict[str, Any]:
+    return {
+        "monthly_amount": None if monthly is None else round(monthly, 2),
+        "yearly_amount": None if yearly is None else round(yearly, 2),
+    }
+
+
+def _rule_result(aid: Aid, answers: Mapping[str, Any], engine: Any, month: str) -> AidResult:
+    computation = aid.computation
+    assert isinstance(computation, RuleComputation)
+    decided = evaluate_rule(computation.rule, answers)
+    status = {True: "eligible", False: "not_eligible", None: "to_check"}[decided]
+    explanation: list[str] = []
+    monthly = yearly = None
+    certain = decided is not None
+    amount = computation.amount
+    if decided is None:
+        explanation.append("Certaines réponses manquent pour conclure : à vérifier.")
+    if isinstance(amount, FixedParameterAmount):
+        value, valid_until = engine.parameter_value(amount.parameter, month, amount.base == "bmaf")
+        if value is not None and decided is not False:
+            if amount.unit == "per_month":
+                monthly, yearly = value, value * 12
+            elif amount.unit in ("per_year", "one_off"):
+                yearly = value
+            explanation.append(f"{amount.meaning.fr} : {format_euros(value)}.")
+            if valid_until is not None:
+                certain = False
+                explanation.append(stale_note(valid_until))
+    elif decided is not False:
+        explanation.append(amount.explanation.fr)
+    return _result(
+        aid,
+        status=status,
+        amount_certain=certain,
+        explanation=explanation,
+        **_amounts(aid.periodicity, monthly, yearly),
+    )
+
+
+# ------------------------------------------------------------------ formatting
+
+
+def format_euros(value: float) -> str:
+    """French money format: ``1 234,56 €``."""
+    whole, cents = f"{value:,.2f}".split(".")
+    return whole.replace(",", NARROW_NO_BREAK_SPACE) + f",{cents} €"
+
+
+def format_number(value: float) -> str:
+    """French decimal format without trailing zeros: ``1,5``; ``12``."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", NARROW_NO_BREAK_SPACE).replace(".", ",")
+
+
+def format_value(value: Any, kind: str) -> str:
+    """A key variable's value in French, by kind (see ``key_values``)."""
+    if kind == "bool":
+        return "oui" if value else "non"
+    if kind == "money":
+        return format_euros(float(value))
+    if kind == "rate":
+        return f"{format_number(float(value) * 100)} %"
+    if kind == "number":
+        return format_number(float(value))
+    return str(value)
+
+
+def stale_note(valid_until: date) -> str:
+    return (
+        "Montant à confirmer : les barèmes de cette aide ne sont vérifiés que jusqu'au "
+        f"{valid_until.strftime('%d/%m/%Y')}."
+    )
+
+
+# ------------------------------------------------------------------ openfisca aids
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    value: float | bool
+    key_values: list[tuple[str, Any, str]]
+    stale_since: date | None
+    structurally_zero: bool
+
+    @property
+    def explanation(self) -> list[str]:
+        return [f"{label} : {format_value(value, kind)}" for label, value, kind in self.key_values]
+
+
+def _openfisca_result(aid: Aid, outcome: _Outcome) -> AidResult:
+    computation = aid.computation
+    assert isinstance(computation, OpenFiscaComputation)
+    value = outcome.value
+    explanation = list(outcome.explanation)
+    monthly: float | None = None
+    yearly: float | None = None
+    if computation.output == "eligibility":
+        eligible = bool(value)
+    elif computation.output == "annual_contribution":
+        eligible = float(value) > 0
+        if eligible:
+            explanation.insert(0, f"Participation annuelle à payer : {format_euros(float(value))}.")
+    else:
+        amount = float(value)
+        eligible = amount > 0
+        if eligible:
+            if computation.output == "annual_amount" or computation.period == "year":
+                yearly = amount
+            elif aid.periodicity == "monthly":
+                monthly, yearly = amount, amount * 12
+            else:
+                yearly = amount
+    if eligible:
+        status = "eligible"
+    elif outcome.structurally_zero:
+        status = "to_check"
+        explanation.insert(
+            0,
+            "Cette aide dépend d'informations que le questionnaire ne demande pas : à vérifier.",
+        )
+    else:
+        status = "not_eligible"
+    certain = outcome.stale_since is None and status != "to_check"
+    if outcome.stale_since is not None:
+        explanation.append(stale_note(outcome.stale_since))
+    return _result(
+        aid,
+        status=status,
+        amount_certain=certain,
+        explanation=explanation,
+        **_amounts(aid.periodicity, monthly, yearly),
+    )
+
+
+def evaluate(household: Household, month: str | None = None) -> EligibilityReport:
+    """Every aid of the catalogue for ``household`` in ``month`` ("YYYY-MM").
+
+    Deterministic for a given (household, month, catalogue, engine version).
+    """
+    month = _check_month(month)
+    catalogue = load_catalogue()
+    engine = _engine(catalogue)
+    on = date(int(month[:4]), int(month[5:7]), 1)
+    answers = household.model_dump(mode="json")
+    rules_known = rule_answers(answers, on)
+    ruled_out = ruled_out_aids(answers, on)
+    results: dict[str, AidResult] = {}
+    to_compute: list[Aid] = []
+    for aid in catalogue.aids:
+        computation = aid.computation
+        if isinstance(computation, RuleComputation):
+            results[aid.id] = _rule_result(aid, rules_known, engine, month)
+            continue
+        if not engine.knows(computation.variable):
+            continue  # an extension this deployment does not load
+        where = in_territory(aid, household)
+        if where is False:
+            territory = aid.territory
+            name = territory.name if territory else ""
+            results[aid.id] = _result(
+                aid,
+                status="not_eligible",
+                explanation=[f"Aide réservée aux habitants de {name}."],
+            )
+        elif computation.variable in ruled_out:
+            results[aid.id] = _result(
+                aid, status="not_eligible", explanation=[ruled_out[computation.variable]]
+            )
+        else:
+            to_compute.append(aid)
+    outcomes = engine.evaluate_household(
+        household,
+        month,
+        [aid.id for aid in to_compute],
+    )
+    for aid in to_compute:
+        results[aid.id] = _openfisca_result(aid, _Outcome(**outcomes[aid.id]))
+    ordered = [results[aid.id] for aid in catalogue.aids if aid.id in results]
+    return EligibilityReport(
+        month=month,
+        engine_version=engine.france_version,
+        engine_packages=dict(engine.versions),
+        catalogue_version=catalogue.version,
+        results=ordered,
+        monthly_total=monthly_total(ordered),
+    )
+
+
+def evaluate_batch(
+    households: Sequence[Household], month: str | None = None
+) -> list[dict[str, float]]:
+    """Aid amounts of many households at once, for the smart-alert re-evaluation (R5).
+
+    One vectorised simulation built from numpy arrays. For each household, a
+    dict of OpenFisca aid id → monthly amount (yearly and one-off aids as a
+    monthly equivalent, amount / 12; eligibility-only aids as 1.0 when
+    eligible): a value > 0 means "may concern this household". Rule aids need
+    no engine and are left out; no explanations, no stale flags.
+    """
+    month = _check_month(month)
+    if not households:
+        return []
+    catalogue = load_catalogue()
+    engine = _engine(catalogue)
+    rows = list(engine.evaluate_batch(households, month))
+    local = [aid for aid in catalogue.aids if aid.territory is not None]
+    for household, row in zip(households, rows, strict=True):
+        for aid in local:
+            if aid.id in row and in_territory(aid, household) is False:
+                row[aid.id] = 0.0
+    return rows
+
+
+def warm_up(month: str | None = None) -> None:
+    """Build the engine and its cache, and run one simulation.
+
+    For deployment images (``sesame warm-cache``) and for instance start-up
+    hooks: the first real request then finds a warm process.
+    """
+    from shared.adapters import openfisca_engine
+
+    catalogue = load_catalogue()
+    engine = _engine(catalogue)
+    _ = engine.profile
+    evaluate(openfisca_engine.reference_households()[0], month)

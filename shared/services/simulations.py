@@ -1,0 +1,215 @@
+"""The ``simulate`` use cases: compute, keep the history, follow outcomes (R6, R26).
+
+Anonymous callers get results and nothing is stored. A signed-in beneficiary's
+answers and results are stored with the engine and catalogue versions, and
+the response says what changed since their previous simulation. Restriction
+of processing refuses the simulation; an objection to the simulation purpose
+computes without storing (the user is told, R30).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from shared.adapters import document_store
+from shared.adapters.document_store import Writes
+from shared.adapters.identity import Principal
+from shared.config import settings
+from shared.domain.aids.catalogue import load_catalogue
+from shared.domain.follow_up import Received, changes_between, summaries, total_received
+from shared.domain.purposes import Purpose, check_legal_basis
+from shared.domain.results import EligibilityReport
+from shared.errors import ApiError, FieldError
+from shared.models.account import BeneficiaryProfile
+from shared.models.simulation import (
+    AidOutcome,
+    ChangeOut,
+    OutcomeChange,
+    OutcomeEvent,
+    OutcomeOut,
+    OutcomesResponse,
+    QuestionsRequest,
+    QuestionsResponse,
+    SimulateRequest,
+    SimulationHistoryResponse,
+    SimulationResponse,
+    SimulationSummary,
+    StoredSimulation,
+)
+from shared.services.accounts import NOTICES, profile_path
+
+
+def _simulations(uid: str) -> str:
+    return f"{profile_path(uid)}/simulations"
+
+
+def _outcomes(uid: str) -> str:
+    return f"{profile_path(uid)}/aid_outcomes"
+
+
+def _registered(principal: Principal) -> BeneficiaryProfile:
+    profile = document_store.get(profile_path(principal.uid), BeneficiaryProfile)
+    if profile is None:
+        raise ApiError("not_registered", "No profile yet: call POST /signup first.")
+    return profile
+
+
+def _outcome_list(uid: str) -> list[OutcomeOut]:
+    return [
+        OutcomeOut(
+            aid_id=outcome.aid_id,
+            status=outcome.status,
+            monthly_amount_received=outcome.monthly_amount_received,
+            received_since=outcome.received_since,
+            updated_at=outcome.updated_at,
+        )
+        for _, outcome in document_store.list_collection(_outcomes(uid), AidOutcome, "aid_id")
+    ]
+
+
+def _evaluate(request: SimulateRequest) -> EligibilityReport:
+    """Run the engine, its parameter cache placed where the configuration says."""
+    from shared.services import eligibility
+
+    eligibility.configure(settings().engine_cache_dir)
+    return eligibility.evaluate(request.household, request.month)
+
+
+def simulate(principal: Principal | None, request: SimulateRequest) -> SimulationResponse:
+    """Compute every aid of the catalogue for the household, and keep it if allowed."""
+    if principal is None:
+        return SimulationResponse(report=_evaluate(request), stored=False)
+
+    profile = _registered(principal)
+    decision = check_legal_basis(
+        Purpose.SIMULATION,
+        consents={k: v.granted for k, v in profile.consents.items()},
+        objections=set(profile.objections),
+        restricted=profile.restricted,
+    )
+    if decision.code == "processing_restricted":
+        raise ApiError("processing_restricted", NOTICES["restricted"])
+    report = _evaluate(request)
+    if decision.code == "purpose_objected":
+        return SimulationResponse(report=report, stored=False, notices=[NOTICES["simulation"]])
+
+    results = [result.model_dump(mode="json") for result in report.results]
+    previous = next(
+        document_store.list_collection(
+            _simulations(principal.uid), StoredSimulation, "created_at", descending=True, limit=1
+        ),
+        None,
+    )
+    changes = [
+        ChangeOut(kind=c.kind.value, aid_id=c.aid_id, before=c.before, after=c.after)
+        for c in changes_between(
+            summaries(previous[1].results) if previous else None, summaries(results)
+        )
+    ]
+    simulation_id = uuid.uuid4().hex
+    stored = StoredSimulation(
+        answers=request.household.model_dump(mode="json"),
+        month=report.month,
+        engine_version=report.engine_version,
+        catalogue_version=report.catalogue_version,
+        results=results,
+        monthly_total=report.monthly_total,
+        changes=[change.model_dump() for change in changes],
+        created_at=datetime.now(UTC),
+    )
+    document_store.run_in_transaction(
+        lambda writes: writes.create(f"{_simulations(principal.uid)}/{simulation_id}", stored)
+    )
+    return SimulationResponse(
+        report=report,
+        stored=True,
+        simulation_id=simulation_id,
+        changes=changes,
+        outcomes=_outcome_list(principal.uid),
+    )
+
+
+def history(principal: Principal) -> SimulationHistoryResponse:
+    """The beneficiary's stored simulations, newest first."""
+    _registered(principal)
+    items = document_store.list_collection(
+        _simulations(principal.uid), StoredSimulation, "created_at", descending=True
+    )
+    return SimulationHistoryResponse(
+        simulations=[
+            SimulationSummary(
+                simulation_id=simulation_id,
+                month=stored.month,
+                monthly_total=stored.monthly_total,
+                engine_version=stored.engine_version,
+                catalogue_version=stored.catalogue_version,
+                created_at=stored.created_at,
+                changes=[ChangeOut(**change) for change in stored.changes],
+            )
+            for simulation_id, stored in items
+        ]
+    )
+
+
+def record_outcome(principal: Principal, change: OutcomeChange, aid_id: str) -> OutcomesResponse:
+    """Record what happened with one aid; the history of outcomes is kept."""
+    try:
+        load_catalogue().get(aid_id)
+    except KeyError:
+        raise ApiError(
+            "validation_failed",
+            f"{aid_id!r} is not an aid of the catalogue.",
+            [FieldError("aid_id", "unknown_aid", "must be an aid id of the catalogue")],
+        ) from None
+    _registered(principal)
+    now = datetime.now(UTC)
+    path = f"{_outcomes(principal.uid)}/{aid_id}"
+
+    def apply(writes: Writes) -> None:
+        current = writes.get(path, AidOutcome)
+        event = OutcomeEvent(
+            status=change.status,
+            monthly_amount_received=change.monthly_amount_received,
+            received_since=change.received_since,
+            at=now,
+        )
+        history_so_far = current.history if current else []
+        writes.set(
+            path,
+            AidOutcome(
+                aid_id=aid_id,
+                status=change.status,
+                monthly_amount_received=change.monthly_amount_received,
+                received_since=change.received_since,
+                history=[*history_so_far, event],
+                updated_at=now,
+            ),
+        )
+
+    document_store.run_in_transaction(apply)
+    return outcomes(principal)
+
+
+def outcomes(principal: Principal, today: date | None = None) -> OutcomesResponse:
+    """Recorded outcomes and the totals received (granted aids only)."""
+    _registered(principal)
+    listed = _outcome_list(principal.uid)
+    monthly, to_date = total_received(
+        (
+            Received(o.aid_id, o.monthly_amount_received or 0.0, o.received_since or "")
+            for o in listed
+            if o.status == "granted" and o.received_since
+        ),
+        today or datetime.now(UTC).date(),
+    )
+    return OutcomesResponse(
+        outcomes=listed, monthly_total_received=monthly, total_received_to_date=to_date
+    )
+
+
+def next_questions(principal: Principal | None, request: QuestionsRequest) -> QuestionsResponse:
+    """The questions that can still change a result, given the answers so far (R6)."""
+    from shared.domain.questionnaire import next_questions as ask
+
+    return QuestionsResponse(questions=ask(request.answers))

@@ -1,0 +1,47 @@
+"""Golden situations: OpenFisca-France through our whole path gives the
+official amounts (cases and sources in ``cases.yaml``).
+
+A mismatch means the situation we build is wrong (missing history, wrong
+role...) or OpenFisca's parameters are: investigate, never edit the expected
+amount to match.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+pytest.importorskip("openfisca_france")
+
+from shared.domain.questionnaire import Household
+from shared.services.eligibility import evaluate
+
+CASES: list[dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).parent / "cases.yaml").read_text(encoding="utf-8")
+)
+#: CRDS on family benefits: 0.5 % (ordonnance n° 96-50, art. 14).
+CRDS = 0.005
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_official_amount(case: dict[str, Any]) -> None:
+    assert case["source"].strip(), "every golden case cites its source"
+    report = evaluate(Household.model_validate(case["household"]), case["month"])
+    results = {result.aid_id: result for result in report.results}
+    tolerance = float(case.get("tolerance", 0.0)) + 1e-6
+    for aid_id, expected in case["expected"].items():
+        result = results[aid_id]
+        assert result.status == "eligible", (aid_id, result.explanation)
+        if "monthly" in expected:
+            assert result.monthly_amount is not None
+            assert result.monthly_amount == pytest.approx(expected["monthly"], abs=tolerance)
+            # The yearly amount is 12 unrounded monthly payments, rounded once.
+            assert result.yearly_amount == pytest.approx(12 * result.monthly_amount, abs=0.06)
+        if "yearly" in expected:
+            assert result.yearly_amount == pytest.approx(expected["yearly"], abs=tolerance)
+        if "net_of_crds" in expected:
+            gross = result.yearly_amount or result.monthly_amount or 0.0
+            assert gross * (1 - CRDS) == pytest.approx(expected["net_of_crds"], abs=0.011)
