@@ -41,7 +41,7 @@ infra-check: $(STAMP)
 	bash infra/check.sh
 
 bench: $(STAMP)
-	$(PY) bench/simulation.py
+	$(PY) -m bench.simulation
 
 clean:
 	rm -rf $(VENV) .devstack node_modules

@@ -41,9 +41,12 @@ class ApplyGuide(_Strict):
 class AidResult(_Strict):
     """The outcome for one aid.
 
-    Amounts are in euros, rounded to the cent, *as paid*: ``monthly_amount`` is
-    set for aids paid every month; ``yearly_amount`` is what is paid over a
-    year (12 monthly payments, the yearly payment, or the one-off payment).
+    Amounts are in euros, rounded to the cent, *as paid*: net of the CRDS the
+    paying body withholds (catalogue ``paid_net_of``: family benefits and the
+    prime d'activité; the explanation then gives the gross amount and the
+    deduction). ``monthly_amount`` is set for aids paid every month;
+    ``yearly_amount`` is what is paid over a year (12 monthly payments, the
+    yearly payment, or the one-off payment).
     Both are ``None`` when the aid is not money (free health cover) or when we
     cannot compute it. ``amount_certain`` is false when the legal parameters
     behind the amount are past the date OpenFisca last checked them, or when

@@ -12,6 +12,11 @@ Order of work for one household, cheapest first:
 3. every remaining OpenFisca aid is computed in one simulation, its key
    variables read back to explain the result, and its legal parameters checked
    for staleness.
+
+Amounts are answered *as paid*: for the aids the catalogue marks
+``paid_net_of: [crds]`` (family benefits and the prime d'activité, whose
+OpenFisca amounts are gross), the CRDS the CAF withholds is deducted at the
+rate OpenFisca-France holds for the month simulated (``paid_amount``).
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from shared.domain.aids.catalogue import (
+    DEDUCTION_PARAMETERS,
     Aid,
     Catalogue,
     FixedParameterAmount,
@@ -123,6 +130,90 @@ def _amounts(periodicity: str, monthly: float | None, yearly: float | None) -> d
     }
 
 
+# ------------------------------------------------------------------ amounts as paid
+
+CENT = Decimal("0.01")
+#: How each deduction of ``Aid.paid_net_of`` is named to users.
+DEDUCTION_LABELS: Mapping[str, str] = {"crds": "CRDS"}
+_PER_PERIOD = {"monthly": " par mois", "yearly": " par an", "one_off": ""}
+
+
+def _cents(value: float | Decimal) -> Decimal:
+    return Decimal(repr(value) if isinstance(value, float) else value)
+
+
+def paid_amount(gross: float, rates: Sequence[float]) -> tuple[float, float]:
+    """(amount paid, amount withheld) for a ``gross`` amount and withholding ``rates``.
+
+    The gross amount is taken to the cent (half up, as the decrees write
+    amounts); each deduction, gross × rate, is **truncated** to the cent; the
+    paid amount is the gross minus the deductions. Truncating the CRDS — not
+    rounding the net amount half up — is what the CAF does:
+
+    * OpenFisca-France computes ``crds_logement`` so ("La CRDS est arrondie au
+      centime d'euro inférieur", barème des aides au logement, brochure 2024 p. 59);
+    * it gives service-public.fr's ARS 2025 amounts to the cent (F1878):
+      425,60 − 2,12 = 423,48 €, 449,09 − 2,24 = 446,85 €, 464,65 − 2,32 = 462,33 €,
+      where rounding 0,995 × gross half up gives 423,47 € and 446,84 €;
+    * and the allocations familiales of April 2024 (BMAF 466,44 €): 149,26 → 148,52 €,
+      37,32 → 37,14 €, 85,13 → 84,71 € (half up: 148,51 €, 37,13 €, 84,70 €).
+
+    A gross amount of 0 (or less) pays nothing and withholds nothing.
+    """
+    exact = _cents(gross).quantize(CENT, rounding=ROUND_HALF_UP)
+    if exact <= 0:
+        return 0.0, 0.0
+    withheld = sum(
+        ((exact * _cents(rate)).quantize(CENT, rounding=ROUND_DOWN) for rate in rates),
+        Decimal(0),
+    )
+    return float(exact - withheld), float(withheld)
+
+
+@dataclass(frozen=True)
+class _Withholding:
+    """What the paying body withholds from one aid at the month simulated."""
+
+    #: (label, rate) of each deduction, e.g. ("CRDS", 0.005).
+    rates: tuple[tuple[str, float], ...]
+    #: The earliest "last checked" date of the rates' parameters that M is past.
+    stale_since: date | None
+
+    def apply(self, gross: float) -> tuple[float, str]:
+        """The paid amount, and the explanation naming the gross and the deductions."""
+        paid, withheld = paid_amount(gross, [rate for _, rate in self.rates])
+        names = ", ".join(f"{label} {format_number(rate * 100)} %" for label, rate in self.rates)
+        return paid, (
+            f"montant brut {format_euros(paid + withheld)}, dont {names} déduite : "
+            f"{format_euros(withheld)}"
+        )
+
+
+def _withholding(aid: Aid, engine: Any, month: str) -> _Withholding | None:
+    """The catalogue's ``paid_net_of`` of ``aid`` with the engine's rates at ``month``."""
+    if not aid.paid_net_of:
+        return None
+    rates: list[tuple[str, float]] = []
+    stale: list[date] = []
+    for deduction in aid.paid_net_of:
+        rate, stale_since = engine.parameter_value(DEDUCTION_PARAMETERS[deduction], month)
+        if rate is None:  # test_paid_amounts checks the engine has it
+            raise LookupError(f"{aid.id}: no {deduction} rate in the engine at {month}")
+        rates.append((DEDUCTION_LABELS[deduction], rate))
+        if stale_since is not None:
+            stale.append(stale_since)
+    return _Withholding(tuple(rates), min(stale) if stale else None)
+
+
+def _earliest(*dates: date | None) -> date | None:
+    known = [d for d in dates if d is not None]
+    return min(known) if known else None
+
+
+def _paid_line(aid: Aid, paid: float, detail: str) -> str:
+    return f"Montant versé : {format_euros(paid)}{_PER_PERIOD[aid.periodicity]} ({detail})."
+
+
 def _rule_result(aid: Aid, answers: Mapping[str, Any], engine: Any, month: str) -> AidResult:
     computation = aid.computation
     assert isinstance(computation, RuleComputation)
@@ -137,11 +228,18 @@ def _rule_result(aid: Aid, answers: Mapping[str, Any], engine: Any, month: str) 
     if isinstance(amount, FixedParameterAmount):
         value, valid_until = engine.parameter_value(amount.parameter, month, amount.base == "bmaf")
         if value is not None and decided is not False:
+            withholding = _withholding(aid, engine, month)
+            if withholding is None:
+                explanation.append(f"{amount.meaning.fr} : {format_euros(value)}.")
+            else:
+                value, detail = withholding.apply(value)
+                paid = format_euros(value)
+                explanation.append(f"{amount.meaning.fr} : {paid} versés ({detail}).")
+                valid_until = _earliest(valid_until, withholding.stale_since)
             if amount.unit == "per_month":
                 monthly, yearly = value, value * 12
             elif amount.unit in ("per_year", "one_off"):
                 yearly = value
-            explanation.append(f"{amount.meaning.fr} : {format_euros(value)}.")
             if valid_until is not None:
                 certain = False
                 explanation.append(stale_note(valid_until))
@@ -206,13 +304,18 @@ class _Outcome:
         return [f"{label} : {format_value(value, kind)}" for label, value, kind in self.key_values]
 
 
-def _openfisca_result(aid: Aid, outcome: _Outcome) -> AidResult:
+def _openfisca_result(
+    aid: Aid, outcome: _Outcome, withholding: _Withholding | None = None
+) -> AidResult:
+    """The result of an aid the engine computed; ``withholding`` turns the
+    engine's gross amount into the amount paid."""
     computation = aid.computation
     assert isinstance(computation, OpenFiscaComputation)
     value = outcome.value
     explanation = list(outcome.explanation)
     monthly: float | None = None
     yearly: float | None = None
+    stale_since = outcome.stale_since
     if computation.output == "eligibility":
         eligible = bool(value)
     elif computation.output == "annual_contribution":
@@ -222,6 +325,10 @@ def _openfisca_result(aid: Aid, outcome: _Outcome) -> AidResult:
     else:
         amount = float(value)
         eligible = amount > 0
+        if eligible and withholding is not None:
+            amount, detail = withholding.apply(amount)
+            explanation.insert(0, _paid_line(aid, amount, detail))
+            stale_since = _earliest(stale_since, withholding.stale_since)
         if eligible:
             if computation.output == "annual_amount" or computation.period == "year":
                 yearly = amount
@@ -239,9 +346,9 @@ def _openfisca_result(aid: Aid, outcome: _Outcome) -> AidResult:
         )
     else:
         status = "not_eligible"
-    certain = outcome.stale_since is None and status != "to_check"
-    if outcome.stale_since is not None:
-        explanation.append(stale_note(outcome.stale_since))
+    certain = stale_since is None and status != "to_check"
+    if stale_since is not None:
+        explanation.append(stale_note(stale_since))
     return _result(
         aid,
         status=status,
@@ -293,7 +400,9 @@ def evaluate(household: Household, month: str | None = None) -> EligibilityRepor
         [aid.id for aid in to_compute],
     )
     for aid in to_compute:
-        results[aid.id] = _openfisca_result(aid, _Outcome(**outcomes[aid.id]))
+        results[aid.id] = _openfisca_result(
+            aid, _Outcome(**outcomes[aid.id]), _withholding(aid, engine, month)
+        )
     ordered = [results[aid.id] for aid in catalogue.aids if aid.id in results]
     return EligibilityReport(
         month=month,
@@ -313,8 +422,11 @@ def evaluate_batch(
     One vectorised simulation built from numpy arrays. For each household, a
     dict of OpenFisca aid id → monthly amount (yearly and one-off aids as a
     monthly equivalent, amount / 12; eligibility-only aids as 1.0 when
-    eligible): a value > 0 means "may concern this household". Rule aids need
-    no engine and are left out; no explanations, no stale flags.
+    eligible): a value > 0 means "may concern this household". Amounts are as
+    paid, like ``evaluate``'s (for yearly and one-off aids the deduction is
+    applied to the monthly equivalent, which may differ from paid / 12 by a
+    cent). Rule aids need no engine and are left out; no explanations, no
+    stale flags.
     """
     month = _check_month(month)
     if not households:
@@ -323,10 +435,19 @@ def evaluate_batch(
     engine = _engine(catalogue)
     rows = list(engine.evaluate_batch(households, month))
     local = [aid for aid in catalogue.aids if aid.territory is not None]
+    withheld = [
+        (aid.id, withholding)
+        for aid in catalogue.aids
+        if (withholding := _withholding(aid, engine, month)) is not None
+        and isinstance(aid.computation, OpenFiscaComputation)
+    ]
     for household, row in zip(households, rows, strict=True):
         for aid in local:
             if aid.id in row and in_territory(aid, household) is False:
                 row[aid.id] = 0.0
+        for aid_id, withholding in withheld:
+            if row.get(aid_id, 0.0) > 0:
+                row[aid_id] = withholding.apply(row[aid_id])[0]
     return rows
 
 

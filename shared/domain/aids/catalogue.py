@@ -17,6 +17,12 @@ How an amount is obtained is one of two things:
   "not eligible". Every field a rule reads is declared in ``rule_fields.yaml``,
   which is how the questionnaire proves each question is needed (R6).
 
+Amounts are shown *as paid*: ``paid_net_of: [crds]`` marks the aids whose
+engine amount is gross of the CRDS the paying body withholds (family benefits,
+the prime d'activité), so results deduct it; an aid without it is paid as the
+engine computes it (housing aids are already net in OpenFisca; the RSA, AAH,
+ASPA and AEEH are not subject).
+
 This module is pure domain: it imports neither ``google.cloud`` nor
 ``openfisca`` (``signup`` must stay light at cold start). The test suite checks
 every OpenFisca reference against the installed engine instead.
@@ -52,6 +58,8 @@ __all__ = [
     "BANK_DETAIL_PATTERN",
     "BMAF_PARAMETER",
     "CATALOGUE_DIR",
+    "CRDS_PARAMETER",
+    "DEDUCTION_PARAMETERS",
     "OFFICIAL_DOMAINS",
     "Aid",
     "AllOf",
@@ -61,6 +69,7 @@ __all__ = [
     "CatalogueError",
     "Computation",
     "Condition",
+    "Deduction",
     "DocumentType",
     "FixedParameterAmount",
     "Label",
@@ -310,6 +319,17 @@ class NotComputedAmount(_Strict):
 BMAF_PARAMETER = "prestations_sociales.prestations_familiales.bmaf.bmaf"
 
 
+#: Where OpenFisca-France keeps the CRDS rate (0,5 % since 1 February 1996; CGI
+#: art. 1600-0 J, ordonnance n° 96-50 art. 19), for ``Aid.paid_net_of``.
+CRDS_PARAMETER = "prelevements_sociaux.contributions_sociales.crds"
+
+#: What a paying body may withhold from an aid before paying it (``Aid.paid_net_of``).
+Deduction = Literal["crds"]
+
+#: The OpenFisca parameter holding the rate of each deduction, read at the month simulated.
+DEDUCTION_PARAMETERS: Mapping[str, str] = {"crds": CRDS_PARAMETER}
+
+
 class FixedParameterAmount(_Strict):
     """A flat amount read from an OpenFisca *parameter* (never typed by hand).
 
@@ -401,6 +421,15 @@ class Aid(_Strict):
     eligibility_hints: tuple[Label, ...] = ()
     #: Internal note for maintainers (uncertain facts, links to re-check). Not shown.
     notes: str | None = None
+    #: Contributions the paying body withholds from every payment of this aid, when
+    #: the engine's amount is gross of them. The CRDS (0,5 %) is "précomptée par
+    #: l'organisme débiteur" (ordonnance n° 96-50, art. 14 III) on the prestations
+    #: familiales of CSS art. L511-1 except the AEEH, the aides personnelles au
+    #: logement and the prime d'activité (art. 14 II 7°-9°). OpenFisca-France models
+    #: it apart (``crds_pfam``, ``crds_ppa``) except for housing aids, whose variables
+    #: are already net (``crds_logement``): only aids whose engine amount is gross
+    #: declare it. Results show amounts as paid: gross minus these deductions.
+    paid_net_of: tuple[Deduction, ...] = ()
 
     @field_validator("documents")
     @classmethod
@@ -421,6 +450,15 @@ class Aid(_Strict):
         comp = self.computation
         if isinstance(comp, OpenFiscaComputation) and comp.extension and self.scope != "local":
             raise ValueError("only local aids come from an OpenFisca extension")
+        if self.paid_net_of:
+            if len(set(self.paid_net_of)) != len(self.paid_net_of):
+                raise ValueError("paid_net_of must not repeat")
+            if isinstance(comp, OpenFiscaComputation):
+                pays_money = comp.output in ("amount", "annual_amount")
+            else:
+                pays_money = isinstance(comp.amount, FixedParameterAmount)
+            if not pays_money:
+                raise ValueError("paid_net_of needs an aid whose amount is computed")
         return self
 
     @property

@@ -7,6 +7,10 @@ parameters from a pickle. The reference is the stock ``CountryTaxBenefitSystem``
 (+ the same extensions) computing every catalogue variable from the plain JSON
 situation of the same answers, in which resources answered "none" are left
 out as anyone would write them.
+
+Both sides are raw engine outputs (gross of the CRDS where OpenFisca's amount
+is gross); the amount as paid (``eligibility.paid_amount``, catalogue
+``paid_net_of``) is derived from each in the same way and compared too.
 """
 
 from __future__ import annotations
@@ -61,7 +65,12 @@ def test_optimised_amounts_equal_plain_openfisca(month: str, plain_system: Any) 
     households = oe.synthetic_households(PER_MONTH, month, seed=int(month.replace("-", "")))
     regular = tuple(a for a in engine.aids if a.variable not in oe.BIRTH_GRANTS)
     on = date(int(month[:4]), int(month[5:7]), 1)
-    compared = skipped = 0
+    rates = {
+        aid.id: [rate for _, rate in withholding.rates]
+        for aid in catalogue.aids
+        if (withholding := eligibility._withholding(aid, engine, month)) is not None
+    }
+    compared = skipped = paid_compared = 0
     for start in range(0, len(households), CHUNK):
         chunk = households[start : start + CHUNK]
         plain = _plain_values(plain_system, oe.plan_households(chunk, month), regular)
@@ -84,11 +93,16 @@ def test_optimised_amounts_equal_plain_openfisca(month: str, plain_system: Any) 
                         month,
                     )
                     compared += 1
+                    if aid.aid_id in rates:
+                        assert eligibility.paid_amount(float(got), rates[aid.aid_id]) == (
+                            eligibility.paid_amount(float(expected), rates[aid.aid_id])
+                        ), (aid.aid_id, start + offset, month)
+                        paid_compared += 1
                 elif aid.variable in ruled:
                     # Skipped on the answers alone: plain OpenFisca agrees it is zero.
                     assert float(expected) == 0.0, (aid.aid_id, start + offset, ruled[aid.variable])
                     skipped += 1
-    assert compared > 1000 and skipped > 100
+    assert compared > 1000 and skipped > 100 and paid_compared > 100
 
 
 def test_birth_grant_equals_plain_openfisca(plain_system: Any) -> None:
