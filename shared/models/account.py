@@ -10,7 +10,14 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from shared.domain.data_categories import DataCategory, categorised
 
@@ -29,6 +36,15 @@ PersonName = Annotated[
 ]
 # French numbers in national (0X…) or international (+33…) form.
 FRENCH_PHONE = re.compile(r"^(?:\+33|0)[1-9](?:[ .-]?\d{2}){4}$")
+
+
+def _french_phone(value: str) -> str:
+    if not FRENCH_PHONE.match(value):
+        raise ValueError("must be a French phone number (0X XX XX XX XX or +33…)")
+    return value
+
+
+FrenchPhone = Annotated[str, StringConstraints(max_length=20), AfterValidator(_french_phone)]
 
 
 class StrictModel(BaseModel):
@@ -95,16 +111,9 @@ class SignupRequest(StrictModel):
     language: Language = "fr"
     given_name: PersonName | None = None
     family_name: PersonName | None = None
-    phone: str | None = Field(default=None, max_length=20)
+    phone: FrenchPhone | None = None
     alerts_by_email: bool = True
     consents: SignupConsents = Field(default_factory=SignupConsents)
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str | None) -> str | None:
-        if value is not None and not FRENCH_PHONE.match(value):
-            raise ValueError("must be a French phone number (0X XX XX XX XX or +33…)")
-        return value
 
 
 class ProfilePatch(StrictModel):
@@ -112,16 +121,9 @@ class ProfilePatch(StrictModel):
 
     given_name: PersonName | None = None
     family_name: PersonName | None = None
-    phone: str | None = Field(default=None, max_length=20)
+    phone: FrenchPhone | None = None
     language: Language | None = None
     alerts_by_email: bool | None = None
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str | None) -> str | None:
-        if value is not None and not FRENCH_PHONE.match(value):
-            raise ValueError("must be a French phone number (0X XX XX XX XX or +33…)")
-        return value
 
     @field_validator("language", "alerts_by_email", mode="before")
     @classmethod
