@@ -878,6 +878,7 @@ def rule_answers(answers: Mapping[str, Any], today: date) -> dict[str, Any]:
     if "persons" in answers:
         out["lives_in_couple"] = bool(_has_spouse(answers))
         children = [p for p in persons if p.get("relationship") == Relationship.CHILD.value]
+        out["children_count"] = len(children)
         ages = [_age(child, today) for child in children]
         if children and all(a is not None for a in ages):
             out["youngest_child_age"] = min(a for a in ages if a is not None)
