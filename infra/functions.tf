@@ -39,7 +39,7 @@ locals {
       timeout       = 60
       project_roles = ["roles/datastore.user"]
       bucket_roles  = []
-      secrets       = ["sendgrid-api-key"]
+      secrets       = []
       enqueues      = []
       signs_blobs   = false
     }

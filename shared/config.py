@@ -56,7 +56,7 @@ class Settings:
     tasks_target_base: str
     cors_origins: tuple[str, ...]
     max_body_bytes: int
-    audit_pepper: bytes
+    audit_pepper: bytes | None
     engine_cache_dir: Path
     log_level: str
     extra: dict[str, str] = field(default_factory=dict)
@@ -106,11 +106,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                 "production mode with emulator variables set: " + ", ".join(leftovers)
             )
 
-    pepper = env.get("SESAME_AUDIT_PEPPER", "")
-    if not pepper:
-        if mode == "production":
-            raise ConfigurationError("SESAME_AUDIT_PEPPER is required in production")
-        pepper = "local-only-pepper"
+    # Only the functions that write the audit journal receive the pepper
+    # (least privilege, R18); :func:`shared.services.audit.pseudonym` refuses
+    # to work without it in production.
+    pepper = env.get("SESAME_AUDIT_PEPPER", "") or ("" if mode == "production" else "local-only")
 
     cache_default = Path(env.get("XDG_CACHE_HOME", str(Path.home() / ".cache"))) / "sesame"
     return Settings(
@@ -131,7 +130,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             env.get("SESAME_CORS_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000")
         ),
         max_body_bytes=int(env.get("SESAME_MAX_BODY_BYTES", str(64 * 1024))),
-        audit_pepper=pepper.encode(),
+        audit_pepper=pepper.encode() or None,
         engine_cache_dir=Path(env.get("SESAME_ENGINE_CACHE", str(cache_default))),
         log_level=env.get("SESAME_LOG_LEVEL", "INFO"),
     )

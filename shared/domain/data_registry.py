@@ -34,6 +34,11 @@ class Retention(StrEnum):
     # R14: access journal, pseudonymous; kept 1 year (CNIL recommendation for
     # access logs: 6 months to 1 year).
     ONE_YEAR = "one_year"
+    # R9: the vault rests on consent; withdrawing it empties the vault.
+    UNTIL_CONSENT_WITHDRAWN = "until_consent_withdrawn"
+    # R27: a portability export is a copy handed to the user, not kept
+    # (bucket lifecycle deletes it after 7 days, infra/storage.tf).
+    SEVEN_DAYS = "seven_days"
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,41 @@ USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
         on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
         retention=Retention.ONE_YEAR,
         description="Append-only journal of staff and aidant accesses (R14).",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class StorageLocation:
+    """Objects under ``prefix`` (``{uid}`` = the data subject) in one bucket."""
+
+    bucket: str  # the Settings attribute naming the bucket, e.g. "vault_bucket"
+    prefix: str
+    category: DataCategory
+    on_erasure: OnErasure
+    retention: Retention
+    description: str
+
+    def prefix_for(self, uid: str) -> str:
+        return self.prefix.replace("{uid}", uid)
+
+
+USER_STORAGE_LOCATIONS: tuple[StorageLocation, ...] = (
+    StorageLocation(
+        bucket="vault_bucket",
+        prefix="{uid}/",
+        category=DataCategory.DIAGNOSTIC,
+        on_erasure=OnErasure.DELETE,
+        retention=Retention.UNTIL_CONSENT_WITHDRAWN,
+        description="Supporting documents the beneficiary keeps in the vault (R9).",
+    ),
+    StorageLocation(
+        bucket="exports_bucket",
+        prefix="{uid}/",
+        category=DataCategory.DIAGNOSTIC,
+        on_erasure=OnErasure.DELETE,
+        retention=Retention.SEVEN_DAYS,
+        description="Portability exports waiting to be downloaded (R27).",
     ),
 )
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from shared.adapters import document_store
 from shared.adapters.identity import Principal
-from shared.config import settings
+from shared.config import ConfigurationError, settings
 from shared.models.audit import AuditEntry
 
 JOURNAL = "audit_journal"
@@ -21,7 +21,10 @@ JOURNAL = "audit_journal"
 
 def pseudonym(identifier: str) -> str:
     """A stable keyed hash of ``identifier`` for logs and the journal."""
-    digest = hmac.new(settings().audit_pepper, identifier.encode(), hashlib.sha256)
+    pepper = settings().audit_pepper
+    if pepper is None:
+        raise ConfigurationError("SESAME_AUDIT_PEPPER is required to write the audit journal")
+    digest = hmac.new(pepper, identifier.encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
 
 

@@ -60,9 +60,17 @@ def test_production_refuses_leftover_emulator_variables():
         load_settings(env)
 
 
-def test_production_needs_an_audit_pepper():
+def test_production_loads_without_pepper_but_cannot_pseudonymise(monkeypatch):
+    """Functions that do not write the audit journal do not receive its secret (R18)."""
+    from shared import config
+    from shared.services import audit
+
+    loaded = load_settings({"SESAME_ENV": "production", "GOOGLE_CLOUD_PROJECT": "sesame-prod"})
+    assert loaded.audit_pepper is None
+    monkeypatch.setattr(config, "settings", lambda: loaded)
+    monkeypatch.setattr(audit, "settings", lambda: loaded)
     with pytest.raises(ConfigurationError, match="PEPPER"):
-        load_settings({"SESAME_ENV": "production", "GOOGLE_CLOUD_PROJECT": "sesame-prod"})
+        audit.pseudonym("some-uid")
 
 
 def test_unknown_mode_is_refused():

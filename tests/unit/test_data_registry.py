@@ -7,8 +7,14 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.adapters.document_store import checked_data
+from shared.config import Settings
 from shared.domain.data_categories import DataCategory
-from shared.domain.data_registry import USER_DATA_LOCATIONS, UnregisteredLocation, location_of
+from shared.domain.data_registry import (
+    USER_DATA_LOCATIONS,
+    USER_STORAGE_LOCATIONS,
+    UnregisteredLocation,
+    location_of,
+)
 from shared.models.audit import AuditEntry
 
 
@@ -55,3 +61,11 @@ def test_writing_the_wrong_model_at_a_location_fails():
     entry = AuditEntry(actor_ref="a", actor_role="staff", action="x", at=datetime.now(UTC))
     with pytest.raises(TypeError):
         checked_data("beneficiaries/u1", entry)
+
+
+@pytest.mark.parametrize("location", USER_STORAGE_LOCATIONS, ids=lambda loc: loc.bucket)
+def test_storage_locations_are_per_user_and_name_a_configured_bucket(location):
+    assert location.bucket in Settings.__dataclass_fields__
+    assert location.prefix_for("u1") != location.prefix_for("u2")
+    assert location.prefix_for("u1").startswith("u1")
+    assert isinstance(location.category, DataCategory)
