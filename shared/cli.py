@@ -1,7 +1,10 @@
 """``sesame``: the operators' command line (and the tests').
 
 ``sesame simulate FILE.json [--month YYYY-MM]`` prints the same JSON as the
-API, computed by the same code path (:func:`shared.services.eligibility.evaluate`).
+API's answer to an anonymous caller (``SimulationResponse`` with ``stored:
+false``), validated by the same request model (``SimulateRequest``: supported
+months, nobody born after the month) and computed by the same code path
+(:func:`shared.services.eligibility.evaluate`); invalid input exits with 2.
 ``sesame warm-cache [--cache-dir DIR]`` builds the engine cache (pickled
 parameters, pruning profile) ahead of deployment, so no instance pays for it.
 """
@@ -11,9 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from pydantic import ValidationError
 
@@ -35,6 +38,18 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sesame`` console script; returns the exit status."""
     args = _parser().parse_args(list(argv) if argv is not None else None)
+    from shared import structured_log
+
+    # stdout carries the JSON answer alone: log events go to stderr meanwhile.
+    previous = structured_log._stream
+    structured_log.set_stream(sys.stderr)
+    try:
+        return _run(args)
+    finally:
+        structured_log.set_stream(previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     from shared.services import eligibility
 
     eligibility.configure(args.cache_dir)
@@ -42,23 +57,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         eligibility.warm_up()
         _emit(sys.stdout, {"status": "ok"})
         return 0
-    from shared.domain.questionnaire import Household
+    from shared.models.simulation import SimulateRequest, SimulationResponse
 
     try:
-        household = Household.model_validate_json(args.file.read_bytes())
-        report = eligibility.evaluate(household, args.month)
+        # The body the API would receive: the file's household, and the month if given.
+        body: dict[str, object] = {"household": json.loads(args.file.read_bytes())}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        problem = {"loc": ["file"], "msg": str(error), "type": "invalid_json"}
+        _emit(sys.stderr, {"errors": [problem]})
+        return EXIT_INVALID
+    if args.month is not None:
+        body["month"] = args.month
+    try:
+        request = SimulateRequest.model_validate(body)
+        report = eligibility.evaluate(request.household, request.month)
     except ValidationError as error:
         problems = [
-            {"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]}
+            {"loc": _location(item), "msg": item["msg"], "type": item["type"]}
             for item in error.errors()
         ]
         _emit(sys.stderr, {"errors": problems})
         return EXIT_INVALID
-    except ValueError as error:  # a malformed --month
+    except ValueError as error:  # a month refused by the engine (SimulateRequest checks first)
         _emit(sys.stderr, {"errors": [{"loc": ["month"], "msg": str(error)}]})
         return EXIT_INVALID
-    _emit(sys.stdout, report.model_dump(mode="json"))
+    # Exactly the API's answer to an anonymous caller (nothing is stored).
+    _emit(sys.stdout, SimulationResponse(report=report, stored=False).model_dump(mode="json"))
     return 0
+
+
+def _location(item: Mapping[str, Any]) -> list[str | int]:
+    """The error's ``loc``, plus the field a cross-field check names in its context
+    (as the API's ``field``: e.g. ``household.persons.1.birth_date``)."""
+    loc: list[str | int] = list(item["loc"])
+    field = (item.get("ctx") or {}).get("field")
+    if isinstance(field, str):
+        loc += [int(part) if part.isdigit() else part for part in field.split(".")]
+    return loc
 
 
 def _emit(stream: TextIO, payload: object) -> None:

@@ -37,7 +37,6 @@ import importlib
 import importlib.metadata
 import importlib.util
 import inspect
-import logging
 import os
 import pickle
 import re
@@ -65,12 +64,25 @@ from shared.domain.questionnaire import (
     SchoolLevel,
     commune_of,
 )
+from shared.structured_log import log_event
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from openfisca_core.simulations import Simulation
     from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
-log = logging.getLogger(__name__)
+#: ``component`` of the engine's log events. They go through
+#: :func:`shared.structured_log.log_event`, whose fixed vocabulary keeps personal
+#: data out: a reason names a variable, a period or an exception type, never a
+#: value or an exception's message (which may quote inputs).
+LOG_COMPONENT = "openfisca_engine"
+
+
+def _warn(event: str, reason: str, count: int | None = None) -> None:
+    fields: dict[str, Any] = {"component": LOG_COMPONENT, "reason": reason}
+    if count is not None:
+        fields["count"] = count
+    log_event(event, "WARNING", **fields)
+
 
 #: Bump when the plan or the pruning derivation changes: invalidates cached profiles.
 PROFILE_VERSION = 5
@@ -80,6 +92,9 @@ EXTENSION_DISTRIBUTIONS = {
     "openfisca_paris": "openfisca-paris",
 }
 #: Months the pruning profile is derived at (fixed, so the profile is deterministic).
+#: The API simulates from ``shared.models.simulation.FIRST_SUPPORTED_MONTH``
+#: (2024-01, the earliest month the differential test proves; OpenFisca-France
+#: lacks parameters for much older months) to 12 months after the current month.
 PROFILE_MONTHS = ("2024-03", "2025-05")
 
 Output = Literal["amount", "annual_amount", "annual_contribution", "eligibility"]
@@ -1167,9 +1182,8 @@ class FrenchEngine:
         # A deployment without an extension skips its local aids (catalogue rule).
         self.extensions = tuple(e for e in wanted if importlib.util.find_spec(e) is not None)
         if len(self.extensions) != len(wanted):
-            log.warning(
-                "OpenFisca extensions not installed: %s", set(wanted) - set(self.extensions)
-            )
+            absent = sorted(set(wanted) - set(self.extensions))
+            _warn("openfisca extensions not installed", ", ".join(absent), len(absent))
         self.aids = tuple(aids)
         self.versions = _installed_versions(self.extensions)
         install_period_memo()
@@ -1177,7 +1191,7 @@ class FrenchEngine:
         self.aids = tuple(a for a in aids if a.variable in self.system.variables)
         missing = sorted({a.variable for a in aids} - {a.variable for a in self.aids})
         if missing:
-            log.warning("aid variables unknown to OpenFisca, skipped: %s", missing)
+            _warn("aid variables unknown to openfisca, skipped", ", ".join(missing), len(missing))
         self._profile: Profile | None = None
         self._profile_lock = threading.Lock()
         self._stale: dict[tuple[str, str], date | None] = {}
@@ -1209,8 +1223,8 @@ class FrenchEngine:
             try:
                 with path.open("rb") as handle:
                     parameters = pickle.load(handle)  # noqa: S301 - our own cache file
-            except Exception:  # a corrupt cache is rebuilt, never fatal
-                log.warning("ignoring unreadable parameter cache %s", path, exc_info=True)
+            except Exception as error:  # a corrupt cache is rebuilt, never fatal
+                _warn("ignoring unreadable parameter cache", type(error).__name__)
                 parameters = None
         system = _build_system(parameters, self.extensions)
         if parameters is None:
@@ -1239,8 +1253,8 @@ class FrenchEngine:
                     loaded = pickle.load(handle)  # noqa: S301 - our own cache file
                 if isinstance(loaded, Profile):
                     return loaded
-            except Exception:
-                log.warning("ignoring unreadable profile cache %s", path, exc_info=True)
+            except Exception as error:
+                _warn("ignoring unreadable profile cache", type(error).__name__)
         if not self._derive:
             return Profile(frozenset(), {}, frozenset())
         profile = derive_profile(self)
@@ -1322,8 +1336,8 @@ class FrenchEngine:
             period = month[:4] if unit.endswith("year") else month
             try:
                 array = simulation.calculate(name, period if unit != "eternity" else "ETERNITY")
-            except Exception:
-                log.warning("key variable %s failed", name, exc_info=True)
+            except Exception as error:
+                _warn("key variable failed", f"{name}: {type(error).__name__}")
                 continue
             value = _explained_value(plan, variable, array)
             out.append((variable.label or name, value, _value_kind(variable, value)))
@@ -1486,8 +1500,8 @@ def _write_atomically(path: Path, payload: bytes) -> None:
         temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         temporary.write_bytes(payload)
         temporary.replace(path)
-    except OSError:
-        log.warning("cannot write engine cache %s; continuing without it", path, exc_info=True)
+    except OSError as error:
+        _warn("cannot write engine cache; continuing without it", type(error).__name__)
 
 
 # ======================================================================= reference households
@@ -1956,8 +1970,8 @@ def derive_profile(engine: FrenchEngine) -> Profile:
         for variable, period in _aid_periods(engine, month):
             try:
                 simulation.calculate(variable, period)
-            except Exception:  # an aid that cannot compute is reported at evaluation
-                log.warning("profile: %s@%s failed", variable, period, exc_info=True)
+            except Exception as error:  # an aid that cannot compute is reported at evaluation
+                _warn("profile: aid failed", f"{variable}@{period}: {type(error).__name__}")
         for node in _walk(simulation.tracer.trees):
             traced.add(node.name)
             edges.setdefault(node.name, set()).update(child.name for child in node.children)
@@ -1997,8 +2011,8 @@ def derive_profile(engine: FrenchEngine) -> Profile:
             period = month if aid.period == "month" else month[:4]
             try:
                 simulation.calculate(aid.variable, period)
-            except Exception:
-                log.warning("profile: %s@%s failed", aid.variable, period, exc_info=True)
+            except Exception as error:
+                _warn("profile: aid failed", f"{aid.variable}@{period}: {type(error).__name__}")
         for node in _walk(simulation.tracer.trees):
             graph.setdefault(node.name, set()).update(c.name for c in node.children)
             parameters_of.setdefault(node.name, set()).update(p.name for p in node.parameters)
@@ -2011,7 +2025,12 @@ def derive_profile(engine: FrenchEngine) -> Profile:
             if _source_file(system, name) == home
         }
         aid_parameters[aid.variable] = {p for name in names for p in parameters_of.get(name, ())}
-    log.info("profile: %d variables traced, %d pruned", len(traced), len(pruned))
+    log_event(
+        "profile derived",
+        component=LOG_COMPONENT,
+        reason=f"{len(traced)} variables traced",
+        count=len(pruned),
+    )
     return Profile(
         pruned=pruned,
         aid_parameters={k: tuple(sorted(v)) for k, v in aid_parameters.items()},

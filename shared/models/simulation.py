@@ -7,30 +7,126 @@ purpose, to follow their aids over time.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from shared.domain.data_categories import DataCategory, categorised
-from shared.domain.questionnaire import MAX_PERSONS, YEAR_MONTH_PATTERN, Household, Question
+from shared.domain.questionnaire import (
+    MAX_PERSONS,
+    YEAR_MONTH_PATTERN,
+    Household,
+    Question,
+    _located_error,
+)
 from shared.domain.results import EligibilityReport
 from shared.models.account import StrictModel
 
 C = DataCategory
 
+# ---------------------------------------------------------------- months
+
+#: The earliest month we simulate. OpenFisca-France has no parameters for much
+#: older months (a 2000-05 or 2020-01 simulation fails with
+#: ``ParameterNotFoundError``), and the engine's pruning profile is derived on
+#: 2024–2026 households (``openfisca_engine.PROFILE_MONTHS``). 2024-01 is the
+#: earliest month ``tests/unit/simulation/test_differential.py`` proves: it runs
+#: at this very constant (and 2025-05, 2026-02) and finds the optimised amounts
+#: identical to plain OpenFisca's. Lowering it extends that proof to the new month.
+FIRST_SUPPORTED_MONTH = "2024-01"
+#: How far past the current month a simulation may look (parameters past their
+#: last known value are then flagged "à confirmer").
+MONTHS_AHEAD = 12
+#: How long before the birth an expected child may be declared: a pregnancy
+#: lasts about 9 months, so a due date further than the 9th month after the
+#: month simulated is a typo (or not yet a pregnancy).
+EXPECTED_BIRTH_MONTHS_AHEAD = 9
+
+
+def current_month(today: date | None = None) -> str:
+    """``YYYY-MM`` of ``today`` (default: the system date)."""
+    return (today or date.today()).strftime("%Y-%m")
+
+
+def add_months(month: str, delta: int) -> str:
+    """``month`` ("YYYY-MM") shifted by ``delta`` months."""
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + delta
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def first_day(month: str) -> date:
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
+def last_day(month: str) -> date:
+    return first_day(add_months(month, 1)) - timedelta(days=1)
+
+
+def last_supported_month(today: date | None = None) -> str:
+    """The current month plus :data:`MONTHS_AHEAD`."""
+    return add_months(current_month(today), MONTHS_AHEAD)
+
+
+def check_supported_month(month: str, today: date | None = None) -> str:
+    """``month`` if it lies from :data:`FIRST_SUPPORTED_MONTH` to
+    :func:`last_supported_month`; else ``ValueError`` saying the range."""
+    latest = last_supported_month(today)
+    if not FIRST_SUPPORTED_MONTH <= month <= latest:
+        raise ValueError(
+            f"month must be from {FIRST_SUPPORTED_MONTH} to {latest} (the months the "
+            "engine is proven on, up to 12 months ahead)"
+        )
+    return month
+
+
 # ---------------------------------------------------------------- requests
 
 
 class SimulateRequest(StrictModel):
-    """Body of ``POST /simulate``."""
+    """Body of ``POST /simulate``.
+
+    The month must be one the engine supports, and the household must exist
+    then: nobody born after the month simulated, and an expected birth from
+    that month to :data:`EXPECTED_BIRTH_MONTHS_AHEAD` months after it.
+    """
 
     household: Household
     month: str | None = Field(
         default=None,
         pattern=YEAR_MONTH_PATTERN,
-        description="Month to simulate (YYYY-MM); defaults to the current month.",
+        description=(
+            f"Month to simulate (YYYY-MM), from {FIRST_SUPPORTED_MONTH} to 12 months after "
+            "the current month; defaults to the current month."
+        ),
     )
+
+    @field_validator("month")
+    @classmethod
+    def _supported_month(cls, month: str | None) -> str | None:
+        return None if month is None else check_supported_month(month)
+
+    @model_validator(mode="after")
+    def _household_exists_in_the_month(self) -> SimulateRequest:
+        # A model validator's errors sit at the body's root: the field named in
+        # the error's context is therefore the full path from the body.
+        month = self.month or current_month()
+        for index, person in enumerate(self.household.persons):
+            if person.birth_date > last_day(month):
+                raise _located_error(
+                    ("household", "persons", index, "birth_date"),
+                    f"born after the month simulated ({month})",
+                )
+        expected = self.household.expected_birth
+        latest = last_day(add_months(month, EXPECTED_BIRTH_MONTHS_AHEAD))
+        if expected is not None and not first_day(month) <= expected <= latest:
+            raise _located_error(
+                ("household", "expected_birth"),
+                f"an expected birth falls from {first_day(month).isoformat()} to "
+                f"{latest.isoformat()} (the month simulated and the "
+                f"{EXPECTED_BIRTH_MONTHS_AHEAD} following months)",
+            )
+        return self
 
 
 class QuestionsRequest(StrictModel):

@@ -11,7 +11,9 @@ Order of work for one household, cheapest first:
    Paris → no Paris aid) are "not eligible" without any computation;
 3. every remaining OpenFisca aid is computed in one simulation, its key
    variables read back to explain the result, and its legal parameters checked
-   for staleness.
+   for staleness. A zero is "to check", not "not eligible", when the aid
+   depends on inputs we never ask and the catalogue's ``to_check_when`` rule
+   says the household may be concerned (CMG: a child under 6).
 
 Amounts are answered *as paid*: for the aids the catalogue marks
 ``paid_net_of: [crds]`` (family benefits and the prime d'activité, whose
@@ -47,6 +49,7 @@ from shared.domain.results import (
     LocalisedText,
     monthly_total,
 )
+from shared.models.simulation import check_supported_month, current_month
 
 NARROW_NO_BREAK_SPACE = "\u202f"  # French thousands separator
 MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -72,16 +75,13 @@ def _engine(catalogue: Catalogue) -> Any:
     )
 
 
-def current_month(today: date | None = None) -> str:
-    """``YYYY-MM`` of ``today`` (default: the system date)."""
-    return (today or date.today()).strftime("%Y-%m")
-
-
 def _check_month(month: str | None) -> str:
+    """``month`` (default: the current month), refused outside the supported range
+    (``SimulateRequest`` refuses it first; this guards the other callers)."""
     month = month or current_month()
     if not MONTH_PATTERN.match(month):
         raise ValueError(f"month must be YYYY-MM, not {month!r}")
-    return month
+    return check_supported_month(month)
 
 
 # ------------------------------------------------------------------ rules
@@ -305,10 +305,18 @@ class _Outcome:
 
 
 def _openfisca_result(
-    aid: Aid, outcome: _Outcome, withholding: _Withholding | None = None
+    aid: Aid,
+    outcome: _Outcome,
+    withholding: _Withholding | None = None,
+    rules_known: Mapping[str, Any] | None = None,
 ) -> AidResult:
     """The result of an aid the engine computed; ``withholding`` turns the
-    engine's gross amount into the amount paid."""
+    engine's gross amount into the amount paid.
+
+    A zero is "not eligible" unless it may only reflect what we do not ask:
+    the catalogue's ``to_check_when`` rule holding on ``rules_known`` (the
+    answers as rule fields), or an aid no answer can make non-zero.
+    """
     computation = aid.computation
     assert isinstance(computation, OpenFiscaComputation)
     value = outcome.value
@@ -336,8 +344,12 @@ def _openfisca_result(
                 monthly, yearly = amount, amount * 12
             else:
                 yearly = amount
+    unasked = aid.to_check_when
     if eligible:
         status = "eligible"
+    elif unasked is not None and evaluate_rule(unasked.rule, rules_known or {}) is True:
+        status = "to_check"
+        explanation.insert(0, unasked.because.fr)
     elif outcome.structurally_zero:
         status = "to_check"
         explanation.insert(
@@ -401,7 +413,7 @@ def evaluate(household: Household, month: str | None = None) -> EligibilityRepor
     )
     for aid in to_compute:
         results[aid.id] = _openfisca_result(
-            aid, _Outcome(**outcomes[aid.id]), _withholding(aid, engine, month)
+            aid, _Outcome(**outcomes[aid.id]), _withholding(aid, engine, month), rules_known
         )
     ordered = [results[aid.id] for aid in catalogue.aids if aid.id in results]
     return EligibilityReport(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from shared.cli import EXIT_INVALID, main
 from shared.domain.policy import CURRENT_POLICY
+from shared.models.simulation import add_months, current_month
 from tests.support import emulators
 
 # A single adult without resources renting in Paris in May 2025. The amounts are
@@ -139,7 +143,7 @@ def test_invalid_outcomes_are_422_and_not_written(function_client, beneficiary, 
     )
 
     assert response.status_code == 422
-    assert field in [e["field"] for e in response.get_json()["errors"]] or field == "body"
+    assert field in [e["field"] for e in response.get_json()["errors"]]
     assert emulators.all_document_paths() == before
 
 
@@ -188,6 +192,16 @@ CROWD = copy.deepcopy(SINGLE_NO_INCOME)
 CROWD["persons"] += [
     {"id": f"p{i}", "relationship": "other", "birth_date": "1990-01-01"} for i in range(499)
 ]
+# MONTH is 2025-05: nobody may be born after it, and a birth is expected from
+# May 2025 to February 2026 (the month simulated and the 9 following).
+CHILD_BORN_AFTER = copy.deepcopy(SINGLE_NO_INCOME)
+CHILD_BORN_AFTER["persons"].append(
+    {"id": "leo", "relationship": "child", "birth_date": "2025-06-01"}
+)
+CHILD_BORN_2099 = copy.deepcopy(SINGLE_NO_INCOME)
+CHILD_BORN_2099["persons"].append(
+    {"id": "leo", "relationship": "child", "birth_date": "2099-01-01"}
+)
 
 
 @pytest.mark.parametrize(
@@ -198,6 +212,11 @@ CROWD["persons"] += [
         (_with(("housing", "commune"), "99999"), "household.housing.commune"),
         (CHILD_OLDER, "household.persons.1.birth_date"),
         (CROWD, "household.persons"),
+        (CHILD_BORN_AFTER, "household.persons.1.birth_date"),
+        (CHILD_BORN_2099, "household.persons.1.birth_date"),
+        (_with(("persons", 0, "birth_date"), "2025-06-01"), "household.persons.0.birth_date"),
+        (_with(("expected_birth",), "2025-04-30"), "household.expected_birth"),
+        (_with(("expected_birth",), "2026-03-01"), "household.expected_birth"),
     ],
     ids=[
         "impossible-date",
@@ -205,6 +224,11 @@ CROWD["persons"] += [
         "unknown-commune",
         "child-older-than-parent",
         "500-persons",
+        "child-born-after-the-month",
+        "child-born-2099",
+        "applicant-born-after-the-month",
+        "expected-birth-before-the-month",
+        "expected-birth-more-than-9-months-ahead",
     ],
 )
 def test_invalid_answers_are_422_naming_the_field(function_client, household, field):
@@ -221,6 +245,57 @@ def test_month_must_be_year_month(function_client):
     assert response.get_json()["errors"][0]["field"] == "month"
 
 
+@pytest.mark.parametrize(
+    "month",
+    ["1850-05", "2000-05", "2023-12", add_months(current_month(), 13)],
+    ids=["1850", "2000", "just-before-2024", "13-months-ahead"],
+)
+def test_unsupported_months_are_422_naming_month(function_client, month):
+    """Months OpenFisca-France has no parameters for (or the differential test does
+    not prove) are refused before computing: a 422, not a 500."""
+    response = simulate(function_client("simulate"), SINGLE_NO_INCOME, month=month)
+
+    assert response.status_code == 422, response.data
+    assert response.get_json()["code"] == "validation_failed"
+    assert [e["field"] for e in response.get_json()["errors"]] == ["month"]
+
+
+def test_without_a_month_a_person_born_next_month_is_422(function_client):
+    """The month defaults to the current one, and so does the birth-date bound."""
+    born = add_months(current_month(), 1) + "-01"
+    household = _with(("persons", 0, "birth_date"), born)
+
+    response = simulate(function_client("simulate"), household, month=None)
+
+    assert response.status_code == 422, response.data
+    assert [e["field"] for e in response.get_json()["errors"]] == ["household.persons.0.birth_date"]
+
+
+def test_cli_prints_the_api_anonymous_response(function_client, tmp_path: Path, capsys):
+    """``sesame simulate FILE --month M`` prints what an anonymous POST answers."""
+    household = copy.deepcopy(SINGLE_NO_INCOME)
+    household["persons"].append({"id": "leo", "relationship": "child", "birth_date": "2024-06-15"})
+    answers = tmp_path / "household.json"
+    answers.write_text(json.dumps(household), encoding="utf-8")
+
+    response = simulate(function_client("simulate"), household)
+    capsys.readouterr()  # the request's log line
+    status = main(["simulate", str(answers), "--month", MONTH])
+
+    assert response.status_code == 200, response.data
+    assert status == 0
+    assert json.loads(capsys.readouterr().out) == response.get_json()
+    assert emulators.all_document_paths() == []
+
+
+def test_cli_refuses_what_the_api_refuses(tmp_path: Path, capsys):
+    answers = tmp_path / "household.json"
+    answers.write_text(json.dumps(SINGLE_NO_INCOME), encoding="utf-8")
+
+    assert main(["simulate", str(answers), "--month", "2000-05"]) == EXIT_INVALID
+    assert [e["loc"] for e in json.loads(capsys.readouterr().err)["errors"]] == [["month"]]
+
+
 def test_next_questions_are_adaptive_and_store_nothing(function_client):
     client = function_client("simulate")
     partial = {"persons": [{"id": "camille", "relationship": "applicant"}]}
@@ -229,6 +304,8 @@ def test_next_questions_are_adaptive_and_store_nothing(function_client):
 
     assert first and all(q["needed_by"] for q in first)
     assert len(later) < len(first)
-    asked_about_camille = {q["id"] for q in later if q.get("person_id") == "camille"}
-    assert not asked_about_camille & {"birth_date", "activity", "relationship"}
+    # Question ids are full paths ("persons.camille.birth_date"): compare them so.
+    answered = {f"persons.camille.{key}" for key in SINGLE_NO_INCOME["persons"][0]}
+    assert "persons.camille.birth_date" in {q["id"] for q in first}
+    assert not {q["id"] for q in later} & answered
     assert emulators.all_document_paths() == []

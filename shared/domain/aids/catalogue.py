@@ -81,6 +81,7 @@ __all__ = [
     "RuleField",
     "RuleNode",
     "Territory",
+    "ToCheckWhen",
     "evaluate_rule",
     "is_official_url",
     "load_catalogue",
@@ -360,6 +361,25 @@ class RuleComputation(_Strict):
 Computation = Annotated[OpenFiscaComputation | RuleComputation, Field(discriminator="kind")]
 
 
+class ToCheckWhen(_Strict):
+    """When the engine's "nothing" may only reflect inputs we never ask.
+
+    OpenFisca computes some aids from facts the questionnaire does not ask (the
+    mode and cost of childcare for the CMG, an adoption, a France Travail
+    registration or a job about to start): the engine then returns 0 for every
+    household, and "not eligible" would be a wrong answer. When the engine
+    returns 0 and ``rule`` (a rule on ``rule_fields.yaml`` answers, like a rule
+    aid's) is *true* for the household, the result is "to check", with
+    ``because`` as the first line of its explanation. ``unasked_inputs`` names
+    the OpenFisca inputs at stake; a test checks each is read by the aid and
+    set by no question.
+    """
+
+    rule: RuleNode
+    because: Label
+    unasked_inputs: tuple[OpenFiscaName, ...] = Field(min_length=1)
+
+
 # --- how to apply, legal basis -----------------------------------------------
 
 
@@ -430,6 +450,9 @@ class Aid(_Strict):
     #: are already net (``crds_logement``): only aids whose engine amount is gross
     #: declare it. Results show amounts as paid: gross minus these deductions.
     paid_net_of: tuple[Deduction, ...] = ()
+    #: Engine aids that need inputs the questionnaire does not ask: when the
+    #: engine gives 0 and this rule holds, the result is "to check", not "not eligible".
+    to_check_when: ToCheckWhen | None = None
 
     @field_validator("documents")
     @classmethod
@@ -450,6 +473,8 @@ class Aid(_Strict):
         comp = self.computation
         if isinstance(comp, OpenFiscaComputation) and comp.extension and self.scope != "local":
             raise ValueError("only local aids come from an OpenFisca extension")
+        if self.to_check_when is not None and not isinstance(comp, OpenFiscaComputation):
+            raise ValueError("to_check_when is for aids the engine computes")
         if self.paid_net_of:
             if len(set(self.paid_net_of)) != len(self.paid_net_of):
                 raise ValueError("paid_net_of must not repeat")
@@ -591,6 +616,9 @@ class Catalogue(_Strict):
                 raise ValueError(f"{aid.id}: unknown document ids {unknown}")
             if isinstance(aid.computation, RuleComputation):
                 for cond in rule_fields_of(aid.computation.rule):
+                    self._check_condition(aid.id, cond)
+            if aid.to_check_when is not None:
+                for cond in rule_fields_of(aid.to_check_when.rule):
                     self._check_condition(aid.id, cond)
         return self
 

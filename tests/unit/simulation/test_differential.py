@@ -1,6 +1,8 @@
 """The optimised path returns exactly what plain OpenFisca computes (issue §7).
 
-200 generated households (``synthetic_households``, seeded). The optimised path
+100 generated households per month (``synthetic_households``, seeded), at
+each of ``MONTHS``: the earliest month the API accepts
+(``FIRST_SUPPORTED_MONTH``) and two months of the profile's calibration range. The optimised path
 is the one the API uses: answers-based skipping of ruled-out aids, numpy-built
 simulation, pruned formulas, memoised calls and period arithmetic, lazy
 parameters from a pickle. The reference is the stock ``CountryTaxBenefitSystem``
@@ -28,9 +30,13 @@ from openfisca_core.simulation_builder import SimulationBuilder
 from shared.adapters import openfisca_engine as oe
 from shared.domain.aids.catalogue import load_catalogue
 from shared.domain.questionnaire import Household, ruled_out_aids
+from shared.models.simulation import FIRST_SUPPORTED_MONTH
 from shared.services import eligibility
 
-MONTHS = ("2025-05", "2026-02")
+#: The earliest month the API accepts is proven here (lower it, and this test
+#: proves the new month), plus two months of the profile's calibration range.
+REFERENCE_MONTH = "2025-05"
+MONTHS = (FIRST_SUPPORTED_MONTH, REFERENCE_MONTH, "2026-02")
 PER_MONTH = 100
 CHUNK = 50
 
@@ -105,13 +111,13 @@ def test_optimised_amounts_equal_plain_openfisca(month: str, plain_system: Any) 
     assert compared > 1000 and skipped > 100 and paid_compared > 100
 
 
-def test_birth_grant_equals_plain_openfisca(plain_system: Any) -> None:
+@pytest.mark.parametrize("month", [REFERENCE_MONTH, FIRST_SUPPORTED_MONTH])
+def test_birth_grant_equals_plain_openfisca(plain_system: Any, month: str) -> None:
     """The PAJE birth grant, computed in its payment month with the expected child."""
     engine = _engine()
     aid = next((a for a in engine.aids if a.variable in oe.BIRTH_GRANTS), None)
     if aid is None:
         pytest.skip("no birth grant in the catalogue")
-    month = MONTHS[0]
     households = [
         h for h in oe.synthetic_households(300, month, seed=7) if h.expected_birth is not None
     ][:20]
@@ -127,7 +133,7 @@ def test_birth_grant_equals_plain_openfisca(plain_system: Any) -> None:
 
 def test_batch_equals_single_household_path() -> None:
     """``evaluate_batch`` (one vectorised simulation) agrees with ``evaluate``."""
-    month = MONTHS[0]
+    month = REFERENCE_MONTH
     households: list[Household] = oe.synthetic_households(12, month, seed=3)
     rows = eligibility.evaluate_batch(households, month)
     for household, row in zip(households, rows, strict=True):

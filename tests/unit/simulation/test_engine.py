@@ -3,8 +3,10 @@ anything (period memo, lazy parameters, skipped default inputs)."""
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +19,9 @@ pytest.importorskip("openfisca_france")
 from shared.adapters import openfisca_engine as oe
 from shared.domain.aids.catalogue import load_catalogue
 from shared.domain.questionnaire import Household
+from shared.models.simulation import SimulationResponse, last_supported_month
 from shared.services import eligibility
+from shared.structured_log import set_stream
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -133,7 +137,10 @@ def test_stale_parameters_are_flagged() -> None:
     # The RSA parameters are checked up to some date in OpenFisca-France:
     # far in the future every amount is flagged, never presented as certain.
     assert eng.stale_since("rsa", "2031-01") is not None
-    report = eligibility.evaluate(oe.reference_households()[0], "2031-01")
+    # Simulations stop 12 months ahead: the farthest one is flagged too.
+    with pytest.raises(ValueError, match="month must be from 2024-01"):
+        eligibility.evaluate(oe.reference_households()[0], "2031-01")
+    report = eligibility.evaluate(oe.reference_households()[0], last_supported_month())
     rsa = next(r for r in report.results if r.aid_id == "rsa")
     assert rsa.amount_certain is False
     assert any("à confirmer" in line for line in rsa.explanation)
@@ -205,13 +212,36 @@ def test_cli_prints_the_api_json(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     printed = json.loads(done.stdout)
-    expected = eligibility.evaluate(
-        Household.model_validate_json(answers.read_text()), "2025-05"
-    ).model_dump(mode="json")
+    report = eligibility.evaluate(Household.model_validate_json(answers.read_text()), "2025-05")
+    # The API's anonymous answer, not the bare report.
+    expected = SimulationResponse(report=report, stored=False).model_dump(mode="json")
     assert printed == expected
+    assert printed["stored"] is False and printed["simulation_id"] is None
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"persons": [], "housing": {"status": "tenant", "commune": "x"}}))
     assert main(["simulate", str(bad)]) == 2
+
+
+def test_engine_warnings_are_structured_log_events(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The engine logs through ``log_event`` (fixed vocabulary, no personal data),
+    not stdlib logging, and never with an exception's message or a path."""
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    buffer = io.StringIO()
+    set_stream(buffer)
+    try:
+        with caplog.at_level(logging.DEBUG):
+            oe._write_atomically(blocker / "cache" / "profile.pickle", b"x")
+    finally:
+        set_stream(None)
+    assert caplog.records == []
+    [line] = [json.loads(text) for text in buffer.getvalue().splitlines()]
+    assert line["severity"] == "WARNING"
+    assert line["component"] == "openfisca_engine"
+    assert line["reason"] in {"FileExistsError", "NotADirectoryError"}  # a type, no message
+    assert str(tmp_path) not in buffer.getvalue()
 
 
 def test_signup_path_does_not_import_openfisca() -> None:
