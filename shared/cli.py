@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from pydantic import ValidationError
 
@@ -57,6 +57,7 @@ def _run(args: argparse.Namespace) -> int:
         eligibility.warm_up()
         _emit(sys.stdout, {"status": "ok"})
         return 0
+    from shared.domain.questionnaire import validation_locations
     from shared.models.simulation import SimulateRequest, SimulationResponse
 
     try:
@@ -72,9 +73,11 @@ def _run(args: argparse.Namespace) -> int:
         request = SimulateRequest.model_validate(body)
         report = eligibility.evaluate(request.household, request.month)
     except ValidationError as error:
+        # The field a cross-field check names is in the ``loc``, as in the API's
+        # ``field`` (e.g. ``household.persons.1.birth_date``).
         problems = [
-            {"loc": _location(item), "msg": item["msg"], "type": item["type"]}
-            for item in error.errors()
+            {"loc": list(loc), "msg": item["msg"], "type": item["type"]}
+            for item, loc in zip(error.errors(), validation_locations(error), strict=True)
         ]
         _emit(sys.stderr, {"errors": problems})
         return EXIT_INVALID
@@ -84,16 +87,6 @@ def _run(args: argparse.Namespace) -> int:
     # Exactly the API's answer to an anonymous caller (nothing is stored).
     _emit(sys.stdout, SimulationResponse(report=report, stored=False).model_dump(mode="json"))
     return 0
-
-
-def _location(item: Mapping[str, Any]) -> list[str | int]:
-    """The error's ``loc``, plus the field a cross-field check names in its context
-    (as the API's ``field``: e.g. ``household.persons.1.birth_date``)."""
-    loc: list[str | int] = list(item["loc"])
-    field = (item.get("ctx") or {}).get("field")
-    if isinstance(field, str):
-        loc += [int(part) if part.isdigit() else part for part in field.split(".")]
-    return loc
 
 
 def _emit(stream: TextIO, payload: object) -> None:

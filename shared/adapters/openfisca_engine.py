@@ -64,6 +64,7 @@ from shared.domain.questionnaire import (
     SchoolLevel,
     commune_of,
 )
+from shared.models.simulation import add_months, first_day
 from shared.structured_log import log_event
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -173,13 +174,9 @@ def month_window(month: str) -> list[str]:
     return months
 
 
-def _first_day(month: str) -> date:
-    return date(int(month[:4]), int(month[5:7]), 1)
-
-
-def _add_months(month: str, delta: int) -> str:
-    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + delta
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+def birth_grant_month(expected_birth: date) -> str:
+    """The month the PAJE birth grant is paid: the 7th month of pregnancy."""
+    return add_months(expected_birth.strftime("%Y-%m"), -2)
 
 
 def _age_on(born: date, on: date) -> int:
@@ -493,7 +490,7 @@ def plan_households(households: Sequence[Household], month: str, with_unborn: bo
         # The applicant carries the pregnancy in our model (RSA majoré for a
         # pregnant single person, CASF art. L262-9): the 9 months before birth.
         birth_month = household.expected_birth.strftime("%Y-%m")
-        start = _add_months(birth_month, -9)
+        start = add_months(birth_month, -9)
         for m in window_set:
             if start <= m < birth_month:
                 enceinte.overrides.setdefault(m, {})[applicants[h_index]] = True
@@ -1304,7 +1301,7 @@ class FrenchEngine:
         for aid in aids:
             sim, used, at = simulation, plan, month
             if aid.variable in BIRTH_GRANTS and household.expected_birth is not None:
-                at = _add_months(household.expected_birth.strftime("%Y-%m"), -2)
+                at = birth_grant_month(household.expected_birth)
                 used = plan_household(household, at, with_unborn=True)
                 sim = build_simulation(self.system, used, self.profile.pruned)
             period = at if aid.period == "month" else at[:4]
@@ -1368,14 +1365,14 @@ class FrenchEngine:
         if checked is None:
             return None
         checked = checked if isinstance(checked, date) else date.fromisoformat(str(checked))
-        first_day = _first_day(month)
+        start = first_day(month)
         values = getattr(node, "values_list", None)
         if values:
             latest = values[0]
             # Abolished, or superseded by a value known to start after M: not stale.
-            if latest.value is None or date.fromisoformat(latest.instant_str) > first_day:
+            if latest.value is None or date.fromisoformat(latest.instant_str) > start:
                 return None
-        return checked if checked < first_day else None
+        return checked if checked < start else None
 
     def parameter_value(
         self, path: str, month: str, times_bmaf: bool = False
@@ -1831,7 +1828,7 @@ def synthetic_households(count: int, month: str, seed: int = 0) -> list[Househol
             },
         }
         if rng.random() < 0.1:
-            answers["expected_birth"] = _add_months(month, int(rng.integers(1, 8))) + "-15"
+            answers["expected_birth"] = add_months(month, int(rng.integers(1, 8))) + "-15"
         try:
             out.append(Household.model_validate(answers))
         except ValueError:

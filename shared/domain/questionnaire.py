@@ -374,14 +374,14 @@ class Household(StrictModel):
         for index, person in enumerate(self.persons):
             if person.relationship is Relationship.CHILD and person.birth_date <= youngest_parent:
                 # Located on the child so the 422 names the offending field.
-                raise _located_error(
+                raise located_error(
                     ("persons", index, "birth_date"),
                     "a child cannot be older than the applicant or spouse",
                 )
         if self.expected_birth is not None and not (
             EARLIEST_DATE < self.expected_birth < date(2100, 1, 1)
         ):
-            raise _located_error(("expected_birth",), "implausible expected birth date")
+            raise located_error(("expected_birth",), "implausible expected birth date")
         return self
 
     def applicant(self) -> Person:
@@ -391,7 +391,7 @@ class Household(StrictModel):
 _PARENTS = (Relationship.APPLICANT, Relationship.SPOUSE)
 
 
-def _located_error(loc: tuple[str | int, ...], message: str) -> Exception:
+def located_error(loc: tuple[str | int, ...], message: str) -> Exception:
     """A ``ValueError`` carrying ``loc`` so the error names the exact field.
 
     Pydantic reports model-validator errors at the model's own location; the

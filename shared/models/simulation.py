@@ -18,7 +18,7 @@ from shared.domain.questionnaire import (
     YEAR_MONTH_PATTERN,
     Household,
     Question,
-    _located_error,
+    located_error,
 )
 from shared.domain.results import EligibilityReport
 from shared.models.account import StrictModel
@@ -113,14 +113,14 @@ class SimulateRequest(StrictModel):
         month = self.month or current_month()
         for index, person in enumerate(self.household.persons):
             if person.birth_date > last_day(month):
-                raise _located_error(
+                raise located_error(
                     ("household", "persons", index, "birth_date"),
                     f"born after the month simulated ({month})",
                 )
         expected = self.household.expected_birth
         latest = last_day(add_months(month, EXPECTED_BIRTH_MONTHS_AHEAD))
         if expected is not None and not first_day(month) <= expected <= latest:
-            raise _located_error(
+            raise located_error(
                 ("household", "expected_birth"),
                 f"an expected birth falls from {first_day(month).isoformat()} to "
                 f"{latest.isoformat()} (the month simulated and the "

@@ -41,7 +41,13 @@ from shared.domain.aids.catalogue import (
     evaluate_rule,
     load_catalogue,
 )
-from shared.domain.questionnaire import Household, commune_of, rule_answers, ruled_out_aids
+from shared.domain.questionnaire import (
+    YEAR_MONTH_PATTERN,
+    Household,
+    commune_of,
+    rule_answers,
+    ruled_out_aids,
+)
 from shared.domain.results import (
     AidResult,
     ApplyGuide,
@@ -49,10 +55,10 @@ from shared.domain.results import (
     LocalisedText,
     monthly_total,
 )
-from shared.models.simulation import check_supported_month, current_month
+from shared.models.simulation import check_supported_month, current_month, first_day
 
 NARROW_NO_BREAK_SPACE = "\u202f"  # French thousands separator
-MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH_PATTERN = re.compile(YEAR_MONTH_PATTERN)
 
 _cache_dir: Path | None = None
 
@@ -123,7 +129,7 @@ def _result(aid: Aid, **fields: Any) -> AidResult:
     )
 
 
-def _amounts(periodicity: str, monthly: float | None, yearly: float | None) -> dict[str, Any]:
+def _amounts(monthly: float | None, yearly: float | None) -> dict[str, Any]:
     return {
         "monthly_amount": None if monthly is None else round(monthly, 2),
         "yearly_amount": None if yearly is None else round(yearly, 2),
@@ -250,7 +256,7 @@ def _rule_result(aid: Aid, answers: Mapping[str, Any], engine: Any, month: str) 
         status=status,
         amount_certain=certain,
         explanation=explanation,
-        **_amounts(aid.periodicity, monthly, yearly),
+        **_amounts(monthly, yearly),
     )
 
 
@@ -366,7 +372,7 @@ def _openfisca_result(
         status=status,
         amount_certain=certain,
         explanation=explanation,
-        **_amounts(aid.periodicity, monthly, yearly),
+        **_amounts(monthly, yearly),
     )
 
 
@@ -378,7 +384,7 @@ def evaluate(household: Household, month: str | None = None) -> EligibilityRepor
     month = _check_month(month)
     catalogue = load_catalogue()
     engine = _engine(catalogue)
-    on = date(int(month[:4]), int(month[5:7]), 1)
+    on = first_day(month)
     answers = household.model_dump(mode="json")
     rules_known = rule_answers(answers, on)
     ruled_out = ruled_out_aids(answers, on)

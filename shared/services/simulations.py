@@ -188,13 +188,17 @@ def record_outcome(principal: Principal, change: OutcomeChange, aid_id: str) -> 
         )
 
     document_store.run_in_transaction(apply)
-    return outcomes(principal)
+    return _outcomes_response(principal.uid)
 
 
 def outcomes(principal: Principal, today: date | None = None) -> OutcomesResponse:
     """Recorded outcomes and the totals received (granted aids only)."""
     _registered(principal)
-    listed = _outcome_list(principal.uid)
+    return _outcomes_response(principal.uid, today)
+
+
+def _outcomes_response(uid: str, today: date | None = None) -> OutcomesResponse:
+    listed = _outcome_list(uid)
     monthly, to_date = total_received(
         (
             Received(o.aid_id, o.monthly_amount_received or 0.0, o.received_since or "")

@@ -125,7 +125,7 @@ def test_birth_grant_equals_plain_openfisca(plain_system: Any, month: str) -> No
     for household in households:
         fast = engine.evaluate_household(household, month, [aid.aid_id])[aid.aid_id]["value"]
         assert household.expected_birth is not None
-        at = oe._add_months(household.expected_birth.strftime("%Y-%m"), -2)
+        at = oe.birth_grant_month(household.expected_birth)
         plan = oe.plan_household(household, at, with_unborn=True)
         plain = _plain_values(plain_system, plan, (aid,))[aid.aid_id][0]
         assert float(fast) == pytest.approx(float(plain), abs=1e-9)

@@ -50,7 +50,7 @@ def reads() -> dict[str, set[str]]:
         # The birth grant reads the expected child's birth date in its payment month.
         for household in households:
             if household.expected_birth is not None:
-                at = oe._add_months(household.expected_birth.strftime("%Y-%m"), -2)
+                at = oe.birth_grant_month(household.expected_birth)
                 plan = oe.plan_household(household, at, with_unborn=True)
                 birth = oe.build_simulation(engine.system, plan)
                 birth.trace = True
