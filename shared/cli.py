@@ -57,7 +57,7 @@ def _run(args: argparse.Namespace) -> int:
         eligibility.warm_up()
         _emit(sys.stdout, {"status": "ok"})
         return 0
-    from shared.domain.questionnaire import validation_locations
+    from shared.errors import validation_locations
     from shared.models.simulation import SimulateRequest, SimulationResponse
 
     try:

@@ -83,3 +83,31 @@ class ApiError(Exception):
             body["errors"] = [error.as_dict() for error in self.errors]
         body.update(self.extra)
         return body
+
+
+# Cross-field validators (e.g. "a child cannot be older than the parent") run on
+# a whole model, so pydantic reports them at the model's own location. They
+# raise :func:`located_error` instead, carrying the offending field in the
+# error context; :func:`validation_locations` puts it back into the ``loc``.
+LOCATED_ERROR_TYPE = "household_inconsistent"
+
+
+def located_error(loc: tuple[str | int, ...], message: str) -> Exception:
+    """A validation error that names ``loc`` (relative to the validated model)."""
+    from pydantic_core import PydanticCustomError
+
+    path = ".".join(str(part) for part in loc)
+    return PydanticCustomError(LOCATED_ERROR_TYPE, f"{path}: {message}", {"field": path})
+
+
+def validation_locations(error: Any) -> list[tuple[str | int, ...]]:
+    """The ``loc`` of each error of a pydantic ``ValidationError``, with the field
+    a :func:`located_error` names appended."""
+    locations: list[tuple[str | int, ...]] = []
+    for item in error.errors():
+        field = (item.get("ctx") or {}).get("field")
+        loc: tuple[str | int, ...] = tuple(item["loc"])
+        if item.get("type") == LOCATED_ERROR_TYPE and isinstance(field, str):
+            loc += tuple(int(part) if part.isdigit() else part for part in field.split("."))
+        locations.append(loc)
+    return locations

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from shared.api.routes import AUTH_REQUIRED, Route, routes_of
 from shared.config import settings
-from shared.errors import ApiError, FieldError
+from shared.errors import ApiError, FieldError, validation_locations
 from shared.structured_log import log_event
 
 PROBLEM_JSON = "application/problem+json"
@@ -46,17 +46,14 @@ def _cors_headers(origin: str, methods: list[str]) -> dict[str, str]:
 
 def field_errors(error: ValidationError) -> list[FieldError]:
     """Pydantic errors as field errors, addressed by dotted JSON path."""
-    found = []
-    for item in error.errors(include_url=False):
-        parts = [str(part) for part in item["loc"]]
-        # Cross-field validators name the offending field in ctx["field"]
-        # (relative to the model they validate), since pydantic reports them
-        # at the model itself.
-        extra = (item.get("ctx") or {}).get("field")
-        if isinstance(extra, str):
-            parts.append(extra)
-        found.append(FieldError(".".join(parts) or "body", str(item["type"]), str(item["msg"])))
-    return found
+    return [
+        FieldError(
+            ".".join(str(part) for part in loc) or "body", str(item["type"]), str(item["msg"])
+        )
+        for item, loc in zip(
+            error.errors(include_url=False), validation_locations(error), strict=True
+        )
+    ]
 
 
 def _resolve(handler: str) -> Any:

@@ -38,6 +38,7 @@ from pydantic import (
 )
 
 from shared.domain.data_categories import DataCategory, categorised
+from shared.errors import located_error
 
 D = DataCategory.DIAGNOSTIC
 
@@ -389,37 +390,6 @@ class Household(StrictModel):
 
 
 _PARENTS = (Relationship.APPLICANT, Relationship.SPOUSE)
-
-
-def located_error(loc: tuple[str | int, ...], message: str) -> Exception:
-    """A ``ValueError`` carrying ``loc`` so the error names the exact field.
-
-    Pydantic reports model-validator errors at the model's own location; the
-    ``PydanticCustomError`` below carries a message that starts with the path,
-    and :func:`validation_locations` turns it back into a ``loc``.
-    """
-    from pydantic_core import PydanticCustomError
-
-    path = ".".join(str(part) for part in loc)
-    return PydanticCustomError("household_inconsistent", f"{path}: {message}", {"field": path})
-
-
-def validation_locations(error: Any) -> list[tuple[str | int, ...]]:
-    """The ``loc`` of each error of a pydantic ``ValidationError``, including the
-    field named by household consistency errors (which pydantic reports at the
-    model root)."""
-    locations: list[tuple[str | int, ...]] = []
-    for item in error.errors():
-        ctx = item.get("ctx") or {}
-        field = ctx.get("field")
-        if item.get("type") == "household_inconsistent" and isinstance(field, str):
-            loc: tuple[str | int, ...] = tuple(
-                int(part) if part.isdigit() else part for part in field.split(".")
-            )
-            locations.append(tuple(item["loc"]) + loc)
-        else:
-            locations.append(tuple(item["loc"]))
-    return locations
 
 
 # ----------------------------------------------------------------- questions

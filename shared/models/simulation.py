@@ -18,9 +18,9 @@ from shared.domain.questionnaire import (
     YEAR_MONTH_PATTERN,
     Household,
     Question,
-    located_error,
 )
 from shared.domain.results import EligibilityReport
+from shared.errors import located_error
 from shared.models.account import StrictModel
 
 C = DataCategory

@@ -20,8 +20,8 @@ from shared.domain.questionnaire import (
     next_questions,
     rule_answers,
     ruled_out_aids,
-    validation_locations,
 )
+from shared.errors import validation_locations
 
 TODAY = date(2025, 5, 1)
 
