@@ -140,7 +140,7 @@ def api_banner(settings: Settings) -> str:
     """Where the API and its docs are, and a first request to try."""
     from devstack.gateway import example_requests
 
-    url = "http://" + settings.address("gateway")
+    url = settings.url("gateway")
     example = example_requests(url, settings.address("auth")).replace("\n", "\n    ")
     return (
         f"API docs: {url}/docs   OpenAPI: {url}/openapi.json   functions: {url}/<function>/…\n"

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from shared.domain.months import add_months, first_day
 from shared.domain.questionnaire import (
     RENT_PAYING,
     UNEMPLOYED,
@@ -64,7 +65,6 @@ from shared.domain.questionnaire import (
     SchoolLevel,
     commune_of,
 )
-from shared.models.simulation import add_months, first_day
 from shared.structured_log import log_event
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -165,13 +165,8 @@ def month_window(month: str) -> list[str]:
     after M assume the declared situation goes on: yearly aids (the prime de
     Noël reads the RSA of November) look ahead within year N.
     """
-    year = int(month[:4])
-    months: list[str] = []
-    y, m = year - 2, 1
-    while (y, m) <= (year, 12):
-        months.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return months
+    january = f"{int(month[:4]) - 2:04d}-01"
+    return [add_months(january, offset) for offset in range(36)]
 
 
 def birth_grant_month(expected_birth: date) -> str:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from shared.domain.months import current_month, months_between
+
 # Below one cent a difference is rounding, not a change of entitlement.
 AMOUNT_TOLERANCE = 0.01
 
@@ -69,13 +71,6 @@ def changes_between(
     return found
 
 
-def months_between(first_month: str, last_month: str) -> int:
-    """Months from ``first_month`` to ``last_month`` inclusive (``YYYY-MM``); 0 if reversed."""
-    y1, m1 = (int(part) for part in first_month.split("-"))
-    y2, m2 = (int(part) for part in last_month.split("-"))
-    return max(0, (y2 - y1) * 12 + (m2 - m1) + 1)
-
-
 @dataclass(frozen=True)
 class Received:
     aid_id: str
@@ -89,7 +84,7 @@ def total_received(granted: Iterable[Received], today: date) -> tuple[float, flo
     An aid granted since March and followed in May counts three months.
     """
     items = list(granted)
-    current = f"{today.year:04d}-{today.month:02d}"
+    current = current_month(today)
     monthly = sum(item.monthly_amount for item in items)
     to_date = sum(item.monthly_amount * months_between(item.since, current) for item in items)
     return round(monthly, 2), round(to_date, 2)

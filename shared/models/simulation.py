@@ -7,12 +7,13 @@ purpose, to follow their aids over time.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from shared.domain.data_categories import DataCategory, categorised
+from shared.domain.months import add_months, current_month, first_day, last_day
 from shared.domain.questionnaire import (
     MAX_PERSONS,
     YEAR_MONTH_PATTERN,
@@ -42,25 +43,6 @@ MONTHS_AHEAD = 12
 #: lasts about 9 months, so a due date further than the 9th month after the
 #: month simulated is a typo (or not yet a pregnancy).
 EXPECTED_BIRTH_MONTHS_AHEAD = 9
-
-
-def current_month(today: date | None = None) -> str:
-    """``YYYY-MM`` of ``today`` (default: the system date)."""
-    return (today or date.today()).strftime("%Y-%m")
-
-
-def add_months(month: str, delta: int) -> str:
-    """``month`` ("YYYY-MM") shifted by ``delta`` months."""
-    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + delta
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def first_day(month: str) -> date:
-    return date(int(month[:4]), int(month[5:7]), 1)
-
-
-def last_day(month: str) -> date:
-    return first_day(add_months(month, 1)) - timedelta(days=1)
 
 
 def last_supported_month(today: date | None = None) -> str:

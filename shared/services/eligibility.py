@@ -41,6 +41,7 @@ from shared.domain.aids.catalogue import (
     evaluate_rule,
     load_catalogue,
 )
+from shared.domain.months import current_month, first_day
 from shared.domain.questionnaire import (
     YEAR_MONTH_PATTERN,
     Household,
@@ -55,7 +56,7 @@ from shared.domain.results import (
     LocalisedText,
     monthly_total,
 )
-from shared.models.simulation import check_supported_month, current_month, first_day
+from shared.models.simulation import check_supported_month
 
 NARROW_NO_BREAK_SPACE = "\u202f"  # French thousands separator
 MONTH_PATTERN = re.compile(YEAR_MONTH_PATTERN)

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from shared.cli import EXIT_INVALID, main
+from shared.domain.months import add_months, current_month
 from shared.domain.policy import CURRENT_POLICY
-from shared.models.simulation import add_months, current_month
 from tests.support import emulators
 
 # A single adult without resources renting in Paris in May 2025. The amounts are

@@ -9,9 +9,9 @@ from shared.domain.follow_up import (
     Entitlement,
     Received,
     changes_between,
-    months_between,
     total_received,
 )
+from shared.domain.months import months_between
 
 
 def e(aid_id, amount, eligible=True):
