@@ -29,7 +29,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
@@ -38,6 +37,7 @@ from pydantic import (
 )
 
 from shared.domain.data_categories import DataCategory, categorised
+from shared.domain.strict import BilingualText, StrictModel
 from shared.errors import located_error
 
 D = DataCategory.DIAGNOSTIC
@@ -248,13 +248,16 @@ class ResourceKind(StrEnum):
 # ----------------------------------------------------------------- models
 
 
-class StrictModel(BaseModel):
-    """Every questionnaire model refuses unknown fields (a typo is a 422)."""
+class AnswerModel(StrictModel):
+    """Every questionnaire model refuses unknown fields (a typo is a 422).
 
-    model_config = ConfigDict(extra="forbid", str_max_length=200)
+    Answers hold no free text longer than a commune or person id.
+    """
+
+    model_config = ConfigDict(str_max_length=200)
 
 
-class Resource(StrictModel):
+class Resource(AnswerModel):
     """One kind of resource of one person.
 
     ``monthly_amount`` applies to every month the rules read (up to the two
@@ -267,7 +270,7 @@ class Resource(StrictModel):
     by_month: dict[YearMonth, Amount] = Field(default_factory=dict, max_length=48)
 
 
-class Person(StrictModel):
+class Person(AnswerModel):
     id: PersonId
     relationship: Relationship
     birth_date: date
@@ -301,7 +304,7 @@ class Person(StrictModel):
         return value
 
 
-class Housing(StrictModel):
+class Housing(AnswerModel):
     status: HousingStatus
     #: Monthly rent without charges, or loan repayment for a first-time buyer.
     rent: Amount | None = None
@@ -316,7 +319,7 @@ class Housing(StrictModel):
         return self
 
 
-class Assets(StrictModel):
+class Assets(AnswerModel):
     """Capital: the RSA, ASPA, ASS and CSS count a notional income on it."""
 
     #: Savings accounts (livret A, LDDS, PEL, assurance-vie…), total balance.
@@ -325,7 +328,7 @@ class Assets(StrictModel):
     unrented_real_estate: AssetValue = 0.0
 
 
-class Circumstances(StrictModel):
+class Circumstances(AnswerModel):
     """The applicant's circumstances that only the catalogue's rule aids read.
 
     ``None`` means "not answered": a rule that needs it says "to check", never
@@ -341,7 +344,7 @@ class Circumstances(StrictModel):
     needs_help_for_daily_activities: bool | None = None
 
 
-class Household(StrictModel):
+class Household(AnswerModel):
     """Everything the simulation needs to know about one household."""
 
     persons: list[Person] = categorised(D, min_length=1, max_length=MAX_PERSONS)
@@ -397,16 +400,11 @@ _PARENTS = (Relationship.APPLICANT, Relationship.SPOUSE)
 QuestionType = Literal["date", "enum", "number", "boolean", "string", "list", "month_amounts"]
 
 
-class LocalisedLabel(StrictModel):
-    fr: str
-    en: str
-
-
-class Question(StrictModel):
+class Question(AnswerModel):
     """A question the front end may ask next (the adaptive API's response)."""
 
     id: str
-    label: LocalisedLabel
+    label: BilingualText
     type: QuestionType
     options: list[str] | None = None
     person_id: str | None = None
@@ -1011,7 +1009,7 @@ def next_questions(
 def _question(spec: QuestionSpec, needed_by: list[str], person_id: str | None) -> Question:
     return Question(
         id=f"persons.{person_id}.{spec.key}" if person_id is not None else spec.key,
-        label=LocalisedLabel(fr=spec.label_fr, en=spec.label_en),
+        label=BilingualText(fr=spec.label_fr, en=spec.label_en),
         type=spec.type,
         options=list(spec.options) if spec.options else None,
         person_id=person_id,

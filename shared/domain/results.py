@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.domain.data_categories import DataCategory, categorised
+from shared.domain.strict import BilingualText, StrictModel
 
 D = DataCategory.DIAGNOSTIC
 
@@ -20,25 +21,16 @@ Status = Literal["eligible", "not_eligible", "to_check"]
 Periodicity = Literal["monthly", "yearly", "one_off"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class LocalisedText(_Strict):
-    fr: str
-    en: str
-
-
-class ApplyGuide(_Strict):
+class ApplyGuide(StrictModel):
     """How to apply, copied from the catalogue entry of the aid."""
 
     online_service: str | None = None
     form: str | None = None
     automatic: bool = False
-    note: LocalisedText | None = None
+    note: BilingualText | None = None
 
 
-class AidResult(_Strict):
+class AidResult(StrictModel):
     """The outcome for one aid.
 
     Amounts are in euros, rounded to the cent, *as paid*: net of the CRDS the
@@ -54,7 +46,7 @@ class AidResult(_Strict):
     """
 
     aid_id: str
-    label: LocalisedText
+    label: BilingualText
     status: Status
     periodicity: Periodicity
     monthly_amount: float | None = None
@@ -67,7 +59,7 @@ class AidResult(_Strict):
     apply: ApplyGuide
 
 
-class EligibilityReport(_Strict):
+class EligibilityReport(StrictModel):
     """The answer to "which aids, how much" for one household and one month."""
 
     month: str = categorised(D, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")

@@ -12,18 +12,16 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     field_validator,
 )
 
 from shared.domain.data_categories import DataCategory, categorised
+from shared.domain.strict import Language, StrictModel
 
 C = DataCategory
 
-Language = Literal["fr", "en"]
 ConsentPurpose = Literal["vault", "promotion"]
 ObjectablePurpose = Literal["alerts", "promotion", "simulation"]
 
@@ -45,12 +43,6 @@ def _french_phone(value: str) -> str:
 
 
 FrenchPhone = Annotated[str, StringConstraints(max_length=20), AfterValidator(_french_phone)]
-
-
-class StrictModel(BaseModel):
-    """Base of every model at a boundary: unknown fields are errors."""
-
-    model_config = ConfigDict(extra="forbid", str_max_length=2000)
 
 
 # ---------------------------------------------------------------- stored

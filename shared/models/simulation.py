@@ -21,8 +21,8 @@ from shared.domain.questionnaire import (
     Question,
 )
 from shared.domain.results import EligibilityReport
+from shared.domain.strict import StrictModel
 from shared.errors import located_error
-from shared.models.account import StrictModel
 
 C = DataCategory
 

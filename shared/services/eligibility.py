@@ -53,9 +53,9 @@ from shared.domain.results import (
     AidResult,
     ApplyGuide,
     EligibilityReport,
-    LocalisedText,
     monthly_total,
 )
+from shared.domain.strict import BilingualText
 from shared.models.simulation import check_supported_month
 
 NARROW_NO_BREAK_SPACE = "\u202f"  # French thousands separator
@@ -107,13 +107,13 @@ def in_territory(aid: Aid, household: Household) -> bool | None:
     return None  # regions: no commune → region table here; say "to check"
 
 
-def _label(aid: Aid) -> LocalisedText:
-    return LocalisedText(fr=aid.label.fr, en=aid.label.en)
+def _label(aid: Aid) -> BilingualText:
+    return BilingualText(fr=aid.label.fr, en=aid.label.en)
 
 
 def _apply(aid: Aid) -> ApplyGuide:
     info = aid.apply
-    note = LocalisedText(fr=info.note.fr, en=info.note.en) if info.note else None
+    note = BilingualText(fr=info.note.fr, en=info.note.en) if info.note else None
     return ApplyGuide(
         online_service=info.online_service, form=info.form, automatic=info.automatic, note=note
     )

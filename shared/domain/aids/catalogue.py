@@ -44,7 +44,6 @@ from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Discriminator,
     Field,
@@ -53,6 +52,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from shared.domain.strict import BilingualText, FrozenStrictModel
 
 __all__ = [
     "BANK_DETAIL_PATTERN",
@@ -72,7 +73,6 @@ __all__ = [
     "Deduction",
     "DocumentType",
     "FixedParameterAmount",
-    "Label",
     "LegalReference",
     "NotComputedAmount",
     "NotOf",
@@ -161,10 +161,8 @@ class CatalogueError(ValueError):
     """The catalogue on disk is inconsistent; the message names the file."""
 
 
-class _Strict(BaseModel):
+class _Strict(FrozenStrictModel):
     """Unknown keys are errors: a typo in a YAML file must fail, not vanish."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def is_official_url(url: str) -> bool:
@@ -183,13 +181,6 @@ def _official(url: str) -> str:
 
 
 OfficialUrl = Annotated[str, StringConstraints(strip_whitespace=True, min_length=9)]
-
-
-class Label(_Strict):
-    """A text shown to users, in French (authoritative) and English."""
-
-    fr: NonEmpty
-    en: NonEmpty
 
 
 class Territory(_Strict):
@@ -313,7 +304,7 @@ class NotComputedAmount(_Strict):
     """We tell people they may be eligible, and why we give no figure."""
 
     kind: Literal["not_computed"]
-    explanation: Label
+    explanation: BilingualText
 
 
 #: Where OpenFisca-France keeps the BMAF, for ``FixedParameterAmount.base == "bmaf"``.
@@ -344,7 +335,7 @@ class FixedParameterAmount(_Strict):
     unit: Literal["per_day", "per_month", "per_year", "one_off"]
     base: Literal["bmaf"] | None = None
     #: What the figure is (e.g. "full-rate amount"), shown next to it.
-    meaning: Label
+    meaning: BilingualText
 
 
 Amount = Annotated[NotComputedAmount | FixedParameterAmount, Field(discriminator="kind")]
@@ -376,7 +367,7 @@ class ToCheckWhen(_Strict):
     """
 
     rule: RuleNode
-    because: Label
+    because: BilingualText
     unasked_inputs: tuple[OpenFiscaName, ...] = Field(min_length=1)
 
 
@@ -393,7 +384,7 @@ class ApplyInfo(_Strict):
     online_service: OfficialUrl | None = None
     form: CerfaNumber | None = None
     automatic: bool = False
-    note: Label | None = None
+    note: BilingualText | None = None
 
     @field_validator("online_service")
     @classmethod
@@ -426,8 +417,8 @@ class Aid(_Strict):
     """One aid of the catalogue (one YAML file; ``id`` is the file stem)."""
 
     id: Identifier
-    label: Label
-    summary: Label
+    label: BilingualText
+    summary: BilingualText
     institution: Institution
     scope: Literal["national", "local"] = "national"
     territory: Territory | None = None
@@ -438,7 +429,7 @@ class Aid(_Strict):
     apply: ApplyInfo
     legal_reference: LegalReference
     published_at: date
-    eligibility_hints: tuple[Label, ...] = ()
+    eligibility_hints: tuple[BilingualText, ...] = ()
     #: Internal note for maintainers (uncertain facts, links to re-check). Not shown.
     notes: str | None = None
     #: Contributions the paying body withholds from every payment of this aid, when
@@ -502,7 +493,7 @@ class DocumentType(_Strict):
     its strictest handling, and forms must let the user send it directly.
     """
 
-    label: Label
+    label: BilingualText
     special_category: bool = False
 
     @model_validator(mode="after")
@@ -517,7 +508,7 @@ class RuleField(_Strict):
     """A questionnaire answer a rule may read, with its type."""
 
     type: Literal["bool", "int", "number", "enum"]
-    label: Label
+    label: BilingualText
     values: tuple[Identifier, ...] = ()
 
     @model_validator(mode="after")
