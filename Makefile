@@ -22,9 +22,10 @@ install: $(STAMP)
 run: install
 	$(PY) -m devstack up --gateway
 
-## test: lint, type check, then unit, rules and integration tests on real emulators, then infra checks
+## test: lint, type check, then unit, rules and integration tests on real emulators (free ports:
+## it runs beside `make run`), then infra checks
 test: install lint typecheck
-	$(PY) -m devstack run -- $(PY) -m pytest tests
+	$(PY) -m devstack run --free-ports -- $(PY) -m pytest tests
 	$(MAKE) --no-print-directory infra-check
 
 lint: $(STAMP)

@@ -109,7 +109,7 @@ def command_run(args: argparse.Namespace) -> int:
     if not command:
         say_on_stderr("nothing to run: python -m devstack run [--gateway] -- CMD ARGS…")
         return 2
-    settings = Settings.from_environ()
+    settings = Settings.from_environ(free_ports=args.free_ports)
     _set_handlers(_raise_interrupted)
     stack: Stack | None = None
     try:
@@ -199,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run = sub.add_parser("run", help="start the stack, run a command in it, stop the stack")
     run.add_argument("--gateway", action="store_true", help="also start the functions gateway")
+    run.add_argument(
+        "--free-ports",
+        action="store_true",
+        help="use free ports and a log folder of this run (so it can run beside `make run`)",
+    )
     run.add_argument("command", nargs=argparse.REMAINDER, help="-- CMD ARGS…")
     run.set_defaults(handler=command_run)
     up = sub.add_parser("up", help="start the stack and keep it up until Ctrl-C")

@@ -8,6 +8,9 @@ derived from the same numbers, so a moved port can never be half applied.
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +42,9 @@ DEFAULT_PORTS: dict[str, int] = {
 }
 
 LOG_DIR_VARIABLE = "SESAME_DEVSTACK_LOG_DIR"
+RUNS_DIR = STATE_DIR / "runs"
+"""Log folders of stacks started on free ports (one per run, the newest few kept)."""
+KEPT_RUNS = 5
 TASKS_MAX_RETRIES_VARIABLE = "SESAME_TASKS_MAX_RETRIES"
 DEFAULT_TASKS_MAX_RETRIES = 5
 """The emulator retries a failed task every 0.1 s with no backoff: unbounded, one failing
@@ -63,15 +69,25 @@ class Settings:
     tasks_max_retries: int
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read overrides; reject nonsense early rather than as a confusing bind error."""
+    def from_environ(
+        cls, environ: Mapping[str, str] | None = None, *, free_ports: bool = False
+    ) -> Settings:
+        """Read overrides; reject nonsense early rather than as a confusing bind error.
+
+        With ``free_ports`` (what ``make test`` asks for), every port that no variable
+        sets is a port the system reports free right now instead of the default, and the
+        logs go to a folder of this run: a test run then never collides with a
+        ``make run`` stack, or with another test run, in the same checkout.
+        """
         env = os.environ if environ is None else environ
+        unset = [n for n in DEFAULT_PORTS if not env.get(port_variable(n), "").strip()]
+        chosen = dict(zip(unset, _free_loopback_ports(len(unset)), strict=True)) if free_ports else {}
         ports: dict[str, int] = {}
         for name, default in DEFAULT_PORTS.items():
             variable = port_variable(name)
             raw = env.get(variable, "").strip()
             if not raw:
-                ports[name] = default
+                ports[name] = chosen.get(name, default)
                 continue
             if not raw.isdigit() or not 0 < int(raw) < 65536:
                 raise StackError(f"{variable}={raw!r} is not a TCP port (1-65535).")
@@ -84,7 +100,12 @@ class Settings:
                     f" port {port}: give one of them another value."
                 )
             by_port[port] = name
-        log_dir = Path(env.get(LOG_DIR_VARIABLE) or STATE_DIR / "logs").resolve()
+        if env.get(LOG_DIR_VARIABLE):
+            log_dir = Path(env[LOG_DIR_VARIABLE]).resolve()
+        elif free_ports:
+            log_dir = _new_run_folder()
+        else:
+            log_dir = (STATE_DIR / "logs").resolve()
         raw_retries = env.get(TASKS_MAX_RETRIES_VARIABLE, "").strip()
         try:
             retries = int(raw_retries) if raw_retries else DEFAULT_TASKS_MAX_RETRIES
@@ -117,3 +138,33 @@ class Settings:
             "SESAME_EXPORTS_BUCKET": EXPORTS_BUCKET,
             LOG_DIR_VARIABLE: str(self.log_dir),
         }
+
+
+def _free_loopback_ports(count: int) -> list[int]:
+    """``count`` distinct ports that nothing listens on at this instant.
+
+    All sockets are held open together so the system cannot hand out one port twice;
+    the short window between closing them and the emulators binding is accepted (a
+    lost race is a clear bind error from the component, never a shared port).
+    """
+    sockets: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            held = socket.socket()
+            held.bind((HOST, 0))
+            sockets.append(held)
+        return [held.getsockname()[1] for held in sockets]
+    finally:
+        for held in sockets:
+            held.close()
+
+
+def _new_run_folder() -> Path:
+    """A fresh log folder under ``.devstack/runs/``; older runs beyond the newest few go."""
+    RUNS_DIR.mkdir(parents=True, exist_ok=True)
+    previous = sorted(RUNS_DIR.iterdir(), key=lambda path: path.stat().st_mtime)
+    for old in previous[: max(0, len(previous) - (KEPT_RUNS - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
+    folder = RUNS_DIR / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    folder.mkdir()
+    return folder.resolve()
