@@ -81,7 +81,9 @@ class Settings:
         """
         env = os.environ if environ is None else environ
         unset = [n for n in DEFAULT_PORTS if not env.get(port_variable(n), "").strip()]
-        chosen = dict(zip(unset, _free_loopback_ports(len(unset)), strict=True)) if free_ports else {}
+        chosen: dict[str, int] = {}
+        if free_ports:
+            chosen = dict(zip(unset, _free_loopback_ports(len(unset)), strict=True))
         ports: dict[str, int] = {}
         for name, default in DEFAULT_PORTS.items():
             variable = port_variable(name)

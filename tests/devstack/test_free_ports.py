@@ -77,8 +77,9 @@ def test_a_test_stack_starts_while_the_default_ports_are_busy(
         " 'CLOUD_TASKS_EMULATOR_HOST', 'SENDGRID_API_HOST', 'SESAME_DEVSTACK_LOG_DIR')}))"
     )
 
+    command = [sys.executable, "-m", "devstack", "run", "--free-ports", "--"]
     done = subprocess.run(
-        [sys.executable, "-m", "devstack", "run", "--free-ports", "--", sys.executable, "-c", probe],
+        [*command, sys.executable, "-c", probe],
         cwd=ROOT,
         env=env,
         capture_output=True,
