@@ -1,11 +1,13 @@
 locals {
   apis = toset([
     "artifactregistry.googleapis.com",
+    "certificatemanager.googleapis.com",
     "cloudbuild.googleapis.com",
     "cloudfunctions.googleapis.com",
     "cloudkms.googleapis.com",
     "cloudscheduler.googleapis.com",
     "cloudtasks.googleapis.com",
+    "compute.googleapis.com",
     "firebase.googleapis.com",
     "firebaserules.googleapis.com",
     "firestore.googleapis.com",
@@ -32,6 +34,7 @@ resource "google_project_service_identity" "agent" {
   provider = google-beta
   for_each = toset([
     "artifactregistry.googleapis.com",
+    "certificatemanager.googleapis.com",
     "firestore.googleapis.com",
     "secretmanager.googleapis.com",
   ])

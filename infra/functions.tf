@@ -10,8 +10,10 @@
 # per-function resource iterates over local.deployed_functions, never local.functions.
 #
 # Per function:
-#   invoker       "public"    — HTTPS from browsers: allUsers may invoke; the app checks
-#                               the Firebase ID token itself (R1, R18).
+#   invoker       "public"    — HTTPS from browsers through the load balancer (edge.tf,
+#                               Cloud Armor rate limits): allUsers may invoke, ingress
+#                               internal + load balancer only; the app checks the Firebase
+#                               ID token itself (R1, R18).
 #                 "tasks"     — Cloud Tasks target, ingress internal-only, OIDC (tasks.tf).
 #                 "scheduler" — Cloud Scheduler target, ingress internal-only, OIDC.
 #   schedule      cron (Europe/Paris) for scheduler targets, null otherwise.
@@ -427,7 +429,7 @@ resource "google_cloudfunctions2_function" "fn" {
 
   service_config {
     service_account_email          = google_service_account.fn[each.key].email
-    ingress_settings               = each.value.invoker == "public" ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
+    ingress_settings               = each.value.invoker == "public" ? "ALLOW_INTERNAL_AND_GCLB" : "ALLOW_INTERNAL_ONLY"
     all_traffic_on_latest_revision = true
     min_instance_count             = each.value.min_instances
     max_instance_count             = each.value.max_instances

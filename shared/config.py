@@ -67,6 +67,30 @@ class Settings:
         return self.env in {"local", "test"}
 
 
+def _check_production_origins(raw: str) -> None:
+    """Production names its web origins: each an ``https://host``, never a wildcard.
+
+    Without this, a missing variable would fall back to the local defaults and a
+    ``*`` would let any site call the API with a person's token.
+    """
+    origins = _csv(raw)
+    if not origins:
+        raise ConfigurationError("SESAME_CORS_ORIGINS must list the web origins in production")
+    for origin in origins:
+        parts = urlsplit(origin)
+        if (
+            "*" in origin
+            or parts.scheme != "https"
+            or not parts.hostname
+            or parts.path not in {"", "/"}
+            or parts.query
+            or parts.username
+        ):
+            raise ConfigurationError(
+                f"SESAME_CORS_ORIGINS: {origin!r} is not an https origin (no wildcard, no path)"
+            )
+
+
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in value.split(",") if item.strip())
 
@@ -98,13 +122,14 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             if _host_of(value) not in LOOPBACK_HOSTS:
                 raise ConfigurationError(f"{name} must point at 127.0.0.1 in local mode")
     else:
-        leftovers = [
-            name for name in EMULATOR_VARIABLES if name != "SENDGRID_API_HOST" and env.get(name)
-        ]
+        # SENDGRID_API_HOST included: in production, mail goes to SendGrid itself, never
+        # to a host an environment variable could redirect it (and its contents) to.
+        leftovers = [name for name in EMULATOR_VARIABLES if env.get(name)]
         if leftovers:
             raise ConfigurationError(
-                "production mode with emulator variables set: " + ", ".join(leftovers)
+                "production mode with emulator or endpoint overrides set: " + ", ".join(leftovers)
             )
+        _check_production_origins(env.get("SESAME_CORS_ORIGINS", ""))
 
     # Only the functions that write the audit journal receive the pepper
     # (least privilege, R18); :func:`shared.services.audit.pseudonym` refuses

@@ -41,6 +41,18 @@ LOCATION_ATTRIBUTE = {
     "google_cloud_scheduler_job": "region",
     "google_cloud_tasks_queue": "location",
     "google_cloud_tasks_queue_iam_member": "location",
+    "google_certificate_manager_certificate": "location",
+    "google_certificate_manager_dns_authorization": "location",
+    "google_compute_address": "region",
+    "google_compute_forwarding_rule": "region",
+    "google_compute_region_backend_service": "region",
+    "google_compute_region_network_endpoint_group": "region",
+    "google_compute_region_security_policy": "region",
+    "google_compute_region_security_policy_rule": "region",
+    "google_compute_region_ssl_policy": "region",
+    "google_compute_region_target_https_proxy": "region",
+    "google_compute_region_url_map": "region",
+    "google_compute_subnetwork": "region",
     "google_cloudfunctions2_function": "location",
     "google_firestore_database": "location_id",
     "google_kms_key_ring": "location",
@@ -51,6 +63,8 @@ LOCATION_ATTRIBUTE = {
 # switches, rules, routes and alert definitions; keys live in their key ring,
 # objects in their bucket, secrets are checked by their replication (below).
 NOT_LOCATED = {
+    "google_compute_firewall",  # a rule of the edge network, no data
+    "google_compute_network",  # VPC networks are global objects; holds only the proxy subnet
     "google_firebase_project",
     "google_firebaserules_release",
     "google_firebaserules_ruleset",
@@ -534,6 +548,8 @@ def test_every_per_function_resource_iterates_over_deployed_functions(
         "google_cloud_run_v2_service_iam_member.public_invoker",
         "google_cloud_run_v2_service_iam_member.internal_invoker",
         "google_cloud_scheduler_job.job",
+        "google_compute_region_network_endpoint_group.fn",
+        "google_compute_region_backend_service.fn",
     }, "per-function resources changed: review the new one, then list it here"
     not_filtered = {
         address: expression
@@ -712,7 +728,7 @@ def test_internal_functions_accept_only_internal_traffic_from_their_invoker(
     fn = terraform.resource("google_cloudfunctions2_function", "fn").body
     service = single(fn["service_config"], "service_config")
     assert service["ingress_settings"] == (
-        '${each.value.invoker == "public" ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"}'
+        '${each.value.invoker == "public" ? "ALLOW_INTERNAL_AND_GCLB" : "ALLOW_INTERNAL_ONLY"}'
     )
     grant = terraform.resource("google_cloud_run_v2_service_iam_member", "internal_invoker").body
     assert grant["for_each"] == _functions_where('fn.invoker != "public"')

@@ -49,10 +49,22 @@ def test_local_mode_needs_a_demo_project():
         load_settings({**LOCAL, "GOOGLE_CLOUD_PROJECT": "sesame-prod"})
 
 
+PRODUCTION = {
+    "SESAME_ENV": "production",
+    "GOOGLE_CLOUD_PROJECT": "sesame-prod",
+    "SESAME_CORS_ORIGINS": "https://app.sesame.example",
+}
+
+
+def test_production_settings_load():
+    loaded = load_settings(PRODUCTION)
+    assert not loaded.emulated
+    assert loaded.cors_origins == ("https://app.sesame.example",)
+
+
 def test_production_refuses_leftover_emulator_variables():
     env = {
-        "SESAME_ENV": "production",
-        "GOOGLE_CLOUD_PROJECT": "sesame-prod",
+        **PRODUCTION,
         "SESAME_AUDIT_PEPPER": "s3cret",
         "FIRESTORE_EMULATOR_HOST": "127.0.0.1:8180",
     }
@@ -60,12 +72,41 @@ def test_production_refuses_leftover_emulator_variables():
         load_settings(env)
 
 
+def test_production_refuses_a_mail_api_host_override():
+    env = {**PRODUCTION, "SENDGRID_API_HOST": "https://mail.attacker.example"}
+    with pytest.raises(ConfigurationError, match="SENDGRID_API_HOST"):
+        load_settings(env)
+
+
+def test_production_refuses_a_missing_origin_list():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SESAME_CORS_ORIGINS"}
+    with pytest.raises(ConfigurationError, match="SESAME_CORS_ORIGINS"):
+        load_settings(env)
+
+
+@pytest.mark.parametrize(
+    "origins",
+    [
+        "*",
+        "https://*.sesame.example",
+        "https://app.sesame.example,*",
+        "http://app.sesame.example",
+        "https://app.sesame.example/path",
+        "null",
+        " , ",
+    ],
+)
+def test_production_refuses_a_wildcard_or_non_https_origin(origins):
+    with pytest.raises(ConfigurationError, match="SESAME_CORS_ORIGINS"):
+        load_settings({**PRODUCTION, "SESAME_CORS_ORIGINS": origins})
+
+
 def test_production_loads_without_pepper_but_cannot_pseudonymise(monkeypatch):
     """Functions that do not write the audit journal do not receive its secret (R18)."""
     from shared import config
     from shared.services import audit
 
-    loaded = load_settings({"SESAME_ENV": "production", "GOOGLE_CLOUD_PROJECT": "sesame-prod"})
+    loaded = load_settings(PRODUCTION)
     assert loaded.audit_pepper is None
     monkeypatch.setattr(config, "settings", lambda: loaded)
     monkeypatch.setattr(audit, "settings", lambda: loaded)
