@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from shared.api.routes import AUTH_REQUIRED, ROUTES, Route
+from shared.api.endpoints import ROUTES
+from shared.api.route import AUTH_REQUIRED, Route
 from shared.config import settings
 from shared.domain.policy import CURRENT_POLICY
 from tests.support import emulators

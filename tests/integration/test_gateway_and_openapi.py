@@ -7,8 +7,8 @@ from pathlib import Path
 from werkzeug.test import Client
 
 from devstack.gateway import build_app, function_names
+from shared.api.endpoints import ROUTES
 from shared.api.openapi import build_document
-from shared.api.routes import ROUTES
 from shared.domain.policy import CURRENT_POLICY
 from tests.support import emulators
 
