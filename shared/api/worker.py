@@ -107,6 +107,20 @@ class CallerRefused(Exception):
 # ------------------------------------------------------------------ who calls
 
 
+def _audiences(request: Request) -> list[str]:
+    """The audiences a token for this worker may name.
+
+    The configured one if any; else this service's own URL (what Cloud
+    Scheduler is given) or the URL called (Cloud Tasks' default). A token
+    minted for another service names that service's URL and is refused.
+    """
+    configured = settings().worker_audience
+    if configured:
+        return [configured]
+    root = f"https://{request.host}"
+    return [root, root + request.path]
+
+
 def _verified_service_account(request: Request, allowed: set[str]) -> str:
     """The e-mail of the service account whose Google-signed OIDC token came with ``request``."""
     header = request.headers.get("Authorization", "")
@@ -117,12 +131,9 @@ def _verified_service_account(request: Request, allowed: set[str]) -> str:
     from google.auth.transport import requests as google_requests
     from google.oauth2 import id_token
 
-    audience = settings().worker_audience
-    if not audience:
-        raise CallerRefused(403, "no audience configured")
     try:
         claims = id_token.verify_oauth2_token(
-            token.strip(), google_requests.Request(), audience=audience
+            token.strip(), google_requests.Request(), audience=_audiences(request)
         )
     except auth_errors.TransportError:
         # Google's signing keys could not be fetched: let the queue retry.

@@ -101,7 +101,7 @@ def enqueue(worker: Worker, task_id: str, payload: str, times: int = 1) -> None:
     """Create the task ``task_id`` ``times`` times (what at-least-once delivery amounts to)."""
     channel = grpc.insecure_channel(settings().tasks_emulator_host or "")
     client = tasks_v2.CloudTasksClient(transport=CloudTasksGrpcTransport(channel=channel))
-    queue = f"projects/{settings().project}/locations/{settings().region}/queues/default"
+    queue = f"projects/{settings().project}/locations/{settings().region}/queues/notices"
     for _ in range(times):
         client.create_task(
             parent=queue,
@@ -118,7 +118,7 @@ def enqueue(worker: Worker, task_id: str, payload: str, times: int = 1) -> None:
 
 
 def receipt_of(task_id: str) -> WorkerReceipt | None:
-    queue = f"projects/{settings().project}/locations/{settings().region}/queues/default"
+    queue = f"projects/{settings().project}/locations/{settings().region}/queues/notices"
     delivery = Delivery("task", f"task:{queue}:{task_id}", "")
     return document_store.get(delivery.receipt_path, WorkerReceipt)
 
