@@ -174,6 +174,20 @@ class DataLocation:
         regex = "^" + re.sub(r"\\\{[a-z_]+\\\}", r"[^/]+", re.escape(self.pattern)) + "$"
         return re.match(regex, document_path) is not None
 
+    def subject_of(self, path: str) -> str | None:
+        """The person a path of this location belongs to, read at the locator's segment.
+
+        A Storage prefix matches the start of an object name (and needs something
+        after it); other stores match the whole path. ``None`` when the path is
+        not of this location or the locator is not a path segment.
+        """
+        if self.locator.kind is not LocatorKind.PATH_SEGMENT:
+            return None
+        regex = re.sub(r"\\\{([a-z_]+)\\\}", r"(?P<\1>[^/]+)", re.escape(self.pattern))
+        tail = ".+" if self.store is StoreKind.STORAGE else ""
+        found = re.fullmatch(regex + tail, path)
+        return found.group(self.locator.name) if found else None
+
 
 def _fill(pattern: str, ids: dict[str, str]) -> str:
     for name, value in ids.items():

@@ -37,19 +37,14 @@ class StorageObjectEvent(StrictModel):
     name: str
 
 
-def owner_of(event: StorageObjectEvent) -> str:
-    """The uid owning a vault object: the segment the registry's vault locator names."""
-    owner, separator, rest = event.name.partition("/")
-    if not separator or not owner or not rest:
-        raise PermanentFailure("not_a_vault_object")
-    return owner
-
-
 def owner_of_vault_object(event: StorageObjectEvent) -> str:
-    """The subject of the intake job (refuses objects of another bucket)."""
+    """The subject of the intake job: the uid segment the registry's vault locator names."""
     if event.bucket != object_store.bucket_name(VAULT_OBJECTS.bucket):
         raise PermanentFailure("not_the_vault_bucket")
-    return owner_of(event)
+    owner = VAULT_OBJECTS.subject_of(event.name)
+    if owner is None:
+        raise PermanentFailure("not_a_vault_object")
+    return owner
 
 
 def take_in(access: Access, event: StorageObjectEvent) -> str:

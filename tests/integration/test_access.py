@@ -37,6 +37,12 @@ def _call(function_client: Any, route: Any, subject: str, person: Any) -> Any:
     )
 
 
+def read_for(function_client: Any, subject: str, person: Any, path: str = "/") -> Any:
+    """``GET /profile{path}?subject=…`` as ``person``."""
+    client = function_client("profile")
+    return client.get(path, query_string={"subject": subject}, headers=person.headers)
+
+
 def _actor_with_grant(kind: ActorKind, subject: str, route: Any) -> emulators.EmulatorUser:
     person = emulators.create_user(role=kind.value)
     if DELEGATION_CHECKS[kind] is Check.MANDATE:
@@ -108,9 +114,7 @@ def test_a_beneficiary_reads_own_data_without_a_journal_entry(function_client):
     person = emulators.create_user()
     seed_profile(person.uid)
 
-    response = function_client("profile").get(
-        "/", query_string={"subject": person.uid}, headers=person.headers
-    )
+    response = read_for(function_client, person.uid, person)
 
     assert response.status_code == 200
     assert journal_about(person.uid) == []
@@ -122,9 +126,7 @@ def test_an_aidant_without_a_mandate_reaches_nobody(function_client):
     aidant = emulators.create_user(role="aidant")
 
     for path in ("/", "/consents"):
-        response = function_client("profile").get(
-            path, query_string={"subject": beneficiary.uid}, headers=aidant.headers
-        )
+        response = read_for(function_client, beneficiary.uid, aidant, path)
         assert response.status_code == 403
         assert response.get_json()["code"] == "forbidden"
     assert journal_about(beneficiary.uid) == []
@@ -144,9 +146,7 @@ def test_a_mandate_grants_only_while_valid_and_within_its_scopes(function_client
     aidant = emulators.create_user(role="aidant")
     seed_mandate(beneficiary.uid, aidant.uid, mandate["scopes"], revoked=mandate["revoked"])
 
-    response = function_client("profile").get(
-        "/", query_string={"subject": beneficiary.uid}, headers=aidant.headers
-    )
+    response = read_for(function_client, beneficiary.uid, aidant)
 
     assert response.status_code == 403
     assert journal_about(beneficiary.uid) == []
@@ -158,9 +158,7 @@ def test_a_mandate_for_someone_else_does_not_open_this_subject(function_client):
     aidant = emulators.create_user(role="aidant")
     seed_mandate(other.uid, aidant.uid, ["profile:read"])
 
-    response = function_client("profile").get(
-        "/", query_string={"subject": beneficiary.uid}, headers=aidant.headers
-    )
+    response = read_for(function_client, beneficiary.uid, aidant)
 
     assert response.status_code == 403
 
@@ -173,16 +171,10 @@ def test_a_revoked_staff_role_stops_working_with_a_token_that_still_claims_it(fu
     beneficiary = emulators.create_user()
     seed_profile(beneficiary.uid)
     agent = emulators.create_user(role="staff")
-    before = function_client("profile").get(
-        "/", query_string={"subject": beneficiary.uid}, headers=agent.headers
-    )
+    before = read_for(function_client, beneficiary.uid, agent)
     auth.set_custom_user_claims(agent.uid, {}, app=firebase_app())  # role withdrawn
 
-    after = function_client("profile").get(
-        "/",
-        query_string={"subject": beneficiary.uid},
-        headers=agent.headers,  # old token
-    )
+    after = read_for(function_client, beneficiary.uid, agent)  # old token
 
     assert before.status_code == 200
     assert after.status_code == 403
@@ -194,9 +186,7 @@ def test_a_beneficiary_cannot_name_another_subject(function_client):
     seed_profile(alice.uid)
     seed_profile(bob.uid)
 
-    response = function_client("profile").get(
-        "/", query_string={"subject": bob.uid}, headers=alice.headers
-    )
+    response = read_for(function_client, bob.uid, alice)
 
     assert response.status_code == 403
     assert journal_about(bob.uid) == []
@@ -223,9 +213,7 @@ def test_staff_reading_a_profile_does_not_count_as_the_beneficiarys_activity(fun
     stored = seed_profile(beneficiary.uid)
     agent = emulators.create_user(role="staff")
 
-    response = function_client("profile").get(
-        "/", query_string={"subject": beneficiary.uid}, headers=agent.headers
-    )
+    response = read_for(function_client, beneficiary.uid, agent)
 
     assert response.status_code == 200
     assert response.get_json()["email"] == stored.email  # not the agent's

@@ -211,6 +211,16 @@ def upload(name: str) -> None:
     )
 
 
+def finalize(worker: Worker, name: str) -> Any:
+    """Deliver the finalize event of vault object ``name`` to the worker, as Eventarc would."""
+    return deliver_finalized(
+        settings().storage_emulator_host or "",
+        f"{worker.url}/vault_events",
+        settings().vault_bucket,
+        name,
+    )
+
+
 def test_a_finalize_event_delivered_three_times_takes_effect_once(worker):
     person = seed_profile(f"u-{uuid.uuid4().hex[:8]}", vault=True)
     name = f"{person.uid}/{uuid.uuid4().hex}.pdf"
@@ -236,12 +246,7 @@ def test_a_file_of_an_owner_without_vault_consent_is_deleted(worker):
     name = f"{person.uid}/{uuid.uuid4().hex}.pdf"
     upload(name)
 
-    answer = deliver_finalized(
-        settings().storage_emulator_host or "",
-        f"{worker.url}/vault_events",
-        settings().vault_bucket,
-        name,
-    )
+    answer = finalize(worker, name)
 
     assert answer.status == 200 and "deleted_consent_required" in answer.body
     assert object_store.metadata(settings().vault_bucket, name) is None
@@ -251,12 +256,7 @@ def test_an_object_outside_any_owner_prefix_is_a_recorded_permanent_failure(work
     name = f"loose-{uuid.uuid4().hex}.pdf"
     upload(name)
 
-    answer = deliver_finalized(
-        settings().storage_emulator_host or "",
-        f"{worker.url}/vault_events",
-        settings().vault_bucket,
-        name,
-    )
+    answer = finalize(worker, name)
 
     assert answer.status == 200 and "failed_permanently" in answer.body
     assert object_store.metadata(settings().vault_bucket, name) == {}

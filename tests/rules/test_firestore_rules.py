@@ -14,12 +14,12 @@ import pytest
 
 from shared.adapters import document_store
 from shared.domain.data_registry import FIRESTORE_LOCATIONS
-from shared.domain.policy import CURRENT_POLICY
 from shared.models.access import Mandate, WorkerReceipt
-from shared.models.account import BeneficiaryProfile, ConsentEvent
+from shared.models.account import ConsentEvent
 from shared.models.audit import AuditEntry
 from shared.models.simulation_history import AidOutcome, StoredSimulation
 from tests.support import emulators
+from tests.support.seed import seed_profile
 
 NOW = datetime(2026, 11, 2, tzinfo=UTC)
 
@@ -28,20 +28,6 @@ NOW = datetime(2026, 11, 2, tzinfo=UTC)
 def clean() -> None:
     emulators.reset_firestore()
     emulators.reset_auth()
-
-
-def seed_profile(uid: str) -> None:
-    profile = BeneficiaryProfile(
-        uid=uid,
-        email=f"{uid}@example.org",
-        email_verified=True,
-        policy_version=CURRENT_POLICY.version,
-        policy_accepted_at=NOW,
-        created_at=NOW,
-        updated_at=NOW,
-        last_active_at=NOW,
-    )
-    document_store.run_in_transaction(lambda w: w.set(f"beneficiaries/{uid}", profile))
 
 
 def seed_consent_event(uid: str) -> str:

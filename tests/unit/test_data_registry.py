@@ -204,3 +204,19 @@ def test_storage_locations_are_per_user_and_name_a_configured_bucket(location):
     assert location.path(uid="u1") != location.path(uid="u2")
     assert location.path(uid="u1").startswith("u1")
     assert isinstance(location.category, DataCategory)
+
+
+@pytest.mark.parametrize(
+    "location, path, subject",
+    [
+        (registry.VAULT_OBJECTS, "u1/avis.pdf", "u1"),
+        (registry.VAULT_OBJECTS, "u1/sub/avis.pdf", "u1"),
+        (registry.VAULT_OBJECTS, "u1/", None),
+        (registry.VAULT_OBJECTS, "loose.pdf", None),
+        (registry.SIMULATIONS, "beneficiaries/u1/simulations/s1", "u1"),
+        (registry.SIMULATIONS, "beneficiaries/u1", None),
+        (registry.MANDATES, "mandates/m1", None),  # found by a field, not the path
+    ],
+)
+def test_the_subject_is_read_from_the_locator_segment(location, path, subject):
+    assert location.subject_of(path) == subject
