@@ -203,45 +203,44 @@ UID = Locator(LocatorKind.PATH_SEGMENT, "uid")
 
 # ------------------------------------------------------------------ Firestore
 
-BENEFICIARY = DataLocation(
-    key="beneficiary",
-    store=StoreKind.FIRESTORE,
-    pattern="beneficiaries/{uid}",
-    locator=UID,
-    export=ExportRule(ExportKind.ALL),
-    retention=ACCOUNT_LIFETIME,
-    on_erasure=OnErasure.DELETE,
-    description="Beneficiary account: contact, preferences, consents, policy acceptance.",
+
+def account_data(key: str, pattern: str, description: str) -> DataLocation:
+    """Firestore data of one beneficiary's account, under ``beneficiaries/{uid}``.
+
+    Found by the uid segment, exported whole (R27), kept for the life of the
+    account and deleted with it (R19, R21).
+    """
+    return DataLocation(
+        key=key,
+        store=StoreKind.FIRESTORE,
+        pattern=pattern,
+        locator=UID,
+        export=ExportRule(ExportKind.ALL),
+        retention=ACCOUNT_LIFETIME,
+        on_erasure=OnErasure.DELETE,
+        description=description,
+    )
+
+
+BENEFICIARY = account_data(
+    "beneficiary",
+    "beneficiaries/{uid}",
+    "Beneficiary account: contact, preferences, consents, policy acceptance.",
 )
-CONSENT_EVENTS = DataLocation(
-    key="consent_events",
-    store=StoreKind.FIRESTORE,
-    pattern="beneficiaries/{uid}/consent_events/{event_id}",
-    locator=UID,
-    export=ExportRule(ExportKind.ALL),
-    retention=ACCOUNT_LIFETIME,
-    on_erasure=OnErasure.DELETE,
-    description="History of consent grants and withdrawals (proof of consent, R9, R10).",
+CONSENT_EVENTS = account_data(
+    "consent_events",
+    "beneficiaries/{uid}/consent_events/{event_id}",
+    "History of consent grants and withdrawals (proof of consent, R9, R10).",
 )
-SIMULATIONS = DataLocation(
-    key="simulations",
-    store=StoreKind.FIRESTORE,
-    pattern="beneficiaries/{uid}/simulations/{simulation_id}",
-    locator=UID,
-    export=ExportRule(ExportKind.ALL),
-    retention=ACCOUNT_LIFETIME,
-    on_erasure=OnErasure.DELETE,
-    description="Questionnaire answers and result snapshots, kept to follow aids (R6).",
+SIMULATIONS = account_data(
+    "simulations",
+    "beneficiaries/{uid}/simulations/{simulation_id}",
+    "Questionnaire answers and result snapshots, kept to follow aids (R6).",
 )
-AID_OUTCOMES = DataLocation(
-    key="aid_outcomes",
-    store=StoreKind.FIRESTORE,
-    pattern="beneficiaries/{uid}/aid_outcomes/{aid_id}",
-    locator=UID,
-    export=ExportRule(ExportKind.ALL),
-    retention=ACCOUNT_LIFETIME,
-    on_erasure=OnErasure.DELETE,
-    description="What the beneficiary reported per aid: applied, granted and amount, refused.",
+AID_OUTCOMES = account_data(
+    "aid_outcomes",
+    "beneficiaries/{uid}/aid_outcomes/{aid_id}",
+    "What the beneficiary reported per aid: applied, granted and amount, refused.",
 )
 MANDATES = DataLocation(
     key="mandates",

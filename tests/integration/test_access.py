@@ -223,3 +223,15 @@ def test_staff_reading_a_profile_does_not_count_as_the_beneficiarys_activity(fun
 
     after = document_store.get(BENEFICIARY.path(uid=beneficiary.uid), BeneficiaryProfile)
     assert after is not None and after.last_active_at == stored.last_active_at
+
+
+def test_a_token_claiming_to_be_a_service_account_is_refused(function_client):
+    beneficiary = emulators.create_user()
+    seed_profile(beneficiary.uid)
+    impostor = emulators.create_user(role="service_account")
+
+    response = read_for(function_client, beneficiary.uid, impostor)
+
+    assert response.status_code == 401
+    assert response.get_json()["code"] == "token_invalid"
+    assert journal_about(beneficiary.uid) == []
