@@ -337,7 +337,20 @@ def dispatch_task(function: str, jobs: Sequence[Job[Any]], request: Request) -> 
         payload = json.loads(request.get_data() or b"{}")
     except ValueError:
         payload = None  # recorded as a permanent validation failure
-    return run_delivery(function, jobs, request.path.strip("/"), payload, delivery)
+    return _run_or_retry(function, jobs, request.path.strip("/"), payload, delivery)
+
+
+def _run_or_retry(
+    function: str, jobs: Sequence[Job[Any]], job_name: str, payload: Any, delivery: Delivery
+) -> Response:
+    """:func:`run_delivery`, answering 503 (retry) when even the receipt cannot be written."""
+    try:
+        return run_delivery(function, jobs, job_name, payload, delivery)
+    except Exception as error:
+        if not _is_transient(error):
+            raise
+        log_event("receipt unavailable", "WARNING", function=function, job=job_name)
+        return _answer(503, job_name, "failed_transiently")
 
 
 def dispatch_event(function: str, jobs: Sequence[Job[Any]], request: Request) -> Response:
@@ -360,4 +373,4 @@ def dispatch_event(function: str, jobs: Sequence[Job[Any]], request: Request) ->
     except GenericException:
         return _answer(400, "", "not a CloudEvent")
     delivery = Delivery("event", f"event:{event['source']}:{event['id']}", caller)
-    return run_delivery(function, jobs, str(event["type"]), event.data, delivery)
+    return _run_or_retry(function, jobs, str(event["type"]), event.data, delivery)

@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from shared.domain.purposes import Purpose
 from shared.domain.strict import DEFAULT_LANGUAGE, Language
 
 
@@ -71,14 +70,6 @@ DELEGATION_CHECKS: dict[ActorKind, Check] = {
     ActorKind.SERVICE_ACCOUNT: Check.SERVICE_IDENTITY,
 }
 """Every kind that may act for someone else, and how that is checked; a beneficiary may not."""
-
-# Why each kind reaches someone else's data: the reason the journal records.
-DELEGATION_REASONS: dict[ActorKind, Purpose] = {
-    ActorKind.AIDANT: Purpose.SUPPORT,
-    ActorKind.CLIENT_ADMIN: Purpose.ACCOUNT,
-    ActorKind.STAFF: Purpose.SUPPORT,
-    ActorKind.PRIVACY_OFFICER: Purpose.ACCOUNT,
-}
 
 
 @dataclass(frozen=True)
