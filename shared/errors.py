@@ -179,6 +179,26 @@ def language_of(accept_language: str | None) -> Language:
     return best[1]
 
 
+# Failures of background jobs (shared/api/worker.py turns them into what the
+# queue needs: recorded and 2xx, or 503 to be retried).
+
+
+class PermanentFailure(Exception):
+    """Retrying cannot help (bad payload, unknown subject): record it and answer 2xx."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class TransientFailure(Exception):
+    """A backing service is unavailable: answer 503 so the queue retries."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 # Cross-field validators (e.g. "a child cannot be older than the parent") run on
 # a whole model, so pydantic reports them at the model's own location. They
 # raise :func:`located_error` instead, carrying the offending field in the

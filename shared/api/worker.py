@@ -38,7 +38,7 @@ from shared.config import settings
 from shared.domain.access import Access, Actor, ActorKind, Scope
 from shared.domain.data_registry import WORKER_RECEIPTS
 from shared.domain.purposes import Purpose
-from shared.errors import ApiError
+from shared.errors import ApiError, PermanentFailure, TransientFailure
 from shared.structured_log import log_event
 
 P = TypeVar("P", bound=BaseModel)
@@ -49,22 +49,6 @@ Source = Literal["task", "scheduler", "event"]
 LEASE = timedelta(minutes=10)
 
 LOCAL_CALLER = "local-emulator"
-
-
-class PermanentFailure(Exception):
-    """Retrying cannot help (bad payload, unknown subject): record it and answer 2xx."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-class TransientFailure(Exception):
-    """A backing service is unavailable: answer 503 so the queue retries."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,10 @@ R13). One task per beneficiary; the worker makes each delivery count once.
 from __future__ import annotations
 
 from shared.adapters import mail
-from shared.api.worker import PermanentFailure, TransientFailure
 from shared.domain.access import Access
 from shared.domain.policy import PUBLISHED_VERSIONS, PolicyVersion, needs_reacceptance
 from shared.domain.strict import StrictModel
-from shared.errors import ApiError, text
+from shared.errors import ApiError, PermanentFailure, TransientFailure, text
 from shared.services.accounts import load_profile
 
 SUBJECT = text(

@@ -12,12 +12,11 @@ from __future__ import annotations
 from pydantic import ConfigDict
 
 from shared.adapters import object_store
-from shared.api.worker import PermanentFailure
 from shared.domain.access import Access
 from shared.domain.data_registry import VAULT_OBJECTS
 from shared.domain.purposes import Purpose, check_legal_basis
 from shared.domain.strict import StrictModel
-from shared.errors import ApiError
+from shared.errors import ApiError, PermanentFailure
 from shared.services.accounts import load_profile
 
 FINALIZED = "google.cloud.storage.object.v1.finalized"
