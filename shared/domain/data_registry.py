@@ -384,6 +384,44 @@ FIRESTORE_LOCATIONS = tuple(x for x in USER_DATA_LOCATIONS if x.store is StoreKi
 STORAGE_LOCATIONS = tuple(x for x in USER_DATA_LOCATIONS if x.store is StoreKind.STORAGE)
 
 
+@dataclass(frozen=True)
+class PersonalData:
+    """Where one person's data is in one location: a path or prefix, or a field to query."""
+
+    location: DataLocation
+    path: str = ""  # PATH_SEGMENT locators: the document path, collection or prefix
+    field: str = ""  # FIELD locators: the field to compare…
+    value: str = ""  # …with this value (the uid, its keyed hash, or the e-mail)
+
+
+def personal_data_of(uid: str, *, uid_ref: str, email: str) -> list[PersonalData]:
+    """Every place one person's data may be, from the registry alone.
+
+    What export (R27), erasure (R21, R22, R28) and retention (R19, R23) walk:
+    a location added to the registry is walked too. ``uid_ref`` is the keyed
+    hash of ``uid`` (pseudonymised locators), ``email`` the address the mail
+    provider knows. Locations that name no person are skipped.
+    """
+    found: list[PersonalData] = []
+    for location in USER_DATA_LOCATIONS:
+        locator = location.locator
+        if locator.kind is LocatorKind.PATH_SEGMENT:
+            ids = {locator.name: uid}
+            # One document per item under the person's segment: their collection holds all.
+            whole = location.segments == (locator.name,)
+            path = location.path(**ids) if whole else location.collection(**ids)
+            found.append(PersonalData(location, path=path))
+        elif locator.kind is LocatorKind.FIELD:
+            if locator.pseudonymised:
+                value = uid_ref
+            elif locator.name == "email":
+                value = email
+            else:
+                value = uid
+            found.append(PersonalData(location, field=locator.name, value=value))
+    return found
+
+
 class UnregisteredLocation(LookupError):
     """A write aimed at a path the registry does not list."""
 

@@ -55,6 +55,20 @@ def test_every_written_document_is_at_a_registered_location(function_client, use
         location_of(path)  # raises UnregisteredLocation
 
 
+def test_every_document_of_a_person_is_found_from_the_registry_alone(function_client, user):
+    """Export and erasure will walk ``personal_data_of``: nothing written may escape it."""
+    from shared.domain.data_registry import StoreKind, personal_data_of
+
+    full_account_flow(function_client, user)
+    places = personal_data_of(user.uid, uid_ref=audit.pseudonym(user.uid), email=user.email)
+    roots = [p.path for p in places if p.location.store is StoreKind.FIRESTORE and p.path]
+
+    mine = [path for path in emulators.all_document_paths() if user.uid in path]
+    assert len(mine) >= 4  # the profile and its consent events
+    for path in mine:
+        assert any(path == root or path.startswith(root + "/") for root in roots), path
+
+
 def test_logs_carry_no_personal_data(function_client, user):
     buffer = io.StringIO()
     set_stream(buffer)

@@ -220,3 +220,20 @@ def test_storage_locations_are_per_user_and_name_a_configured_bucket(location):
 )
 def test_the_subject_is_read_from_the_locator_segment(location, path, subject):
     assert location.subject_of(path) == subject
+
+
+def test_the_registry_alone_says_where_one_persons_data_is():
+    """What export, erasure and retention walk: every location naming a person, found."""
+    places = registry.personal_data_of("u1", uid_ref="keyed-hash", email="zoe@example.org")
+    by_key = {place.location.key: place for place in places}
+    personal = {
+        loc.key for loc in USER_DATA_LOCATIONS if loc.locator.kind is not LocatorKind.NO_PERSON
+    }
+    assert set(by_key) == personal
+    assert by_key["beneficiary"].path == "beneficiaries/u1"
+    assert by_key["simulations"].path == "beneficiaries/u1/simulations"
+    assert by_key["vault_objects"].path == "u1/"
+    assert (by_key["mandates"].field, by_key["mandates"].value) == ("beneficiary_uid", "u1")
+    assert by_key["audit_journal"].value == "keyed-hash"  # the journal holds no uid in clear
+    assert by_key["mail_suppressions"].value == "zoe@example.org"
+    assert "worker_receipts" not in by_key
