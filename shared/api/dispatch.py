@@ -28,6 +28,9 @@ from shared.structured_log import log_event
 
 PROBLEM_JSON = "application/problem+json"
 ALLOWED_HEADERS = "Authorization, Content-Type, Accept-Language"
+ROLE_REFUSED = text(
+    "Votre rôle ne permet pas d'utiliser ce point d'accès.", "Your role cannot use this endpoint."
+)
 
 
 def _json_response(body: Any, status: int, content_type: str = "application/json") -> Response:
@@ -158,13 +161,7 @@ def _authenticate(request: Request, route: Route) -> Actor | None:
             ),
         ) from None
     if actor.kind not in route.roles:
-        raise ApiError(
-            "forbidden",
-            text(
-                "Votre rôle ne permet pas d'utiliser ce point d'accès.",
-                "Your role cannot use this endpoint.",
-            ),
-        )
+        raise ApiError("forbidden", ROLE_REFUSED)
     return actor
 
 
@@ -186,13 +183,7 @@ def _open_access(
     if (
         subject is None or subject == actor.uid
     ) and actor.kind not in route.roles - route.delegates:
-        raise ApiError(
-            "forbidden",
-            text(
-                "Votre rôle ne permet pas d'utiliser ce point d'accès.",
-                "Your role cannot use this endpoint.",
-            ),
-        )
+        raise ApiError("forbidden", ROLE_REFUSED)
     from shared.services.access import open_access
 
     return open_access(
