@@ -1,4 +1,4 @@
-"""``python -m devstack {install,env,run,up}``: the only entry point people and CI use.
+"""``python -m devstack {install,env,run,up,finalize}``: the only entry point people and CI use.
 
 Signals: SIGINT, SIGTERM and SIGHUP always end in a full teardown. While ``run``'s
 command is running they are passed on to it instead (it decides how to stop, e.g.
@@ -179,6 +179,17 @@ def command_up(args: argparse.Namespace) -> int:
             say_on_stderr("stopped")
 
 
+def command_finalize(args: argparse.Namespace) -> int:
+    """Deliver the finalize event of an object already in the running storage emulator."""
+    from devstack.storage_events import EVENT_FUNCTION, deliver_finalized
+
+    settings = Settings.from_environ()
+    target = args.target or f"{settings.url('gateway')}/{EVENT_FUNCTION}"
+    delivered = deliver_finalized(settings.url("storage"), target, args.bucket, args.object)
+    print(f"{delivered.status} {delivered.body}", flush=True)
+    return 0 if delivered.status < 300 else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     ports = ", ".join(f"{port_variable(n)}={p}" for n, p in DEFAULT_PORTS.items())
     parser = argparse.ArgumentParser(
@@ -209,6 +220,14 @@ def build_parser() -> argparse.ArgumentParser:
     up = sub.add_parser("up", help="start the stack and keep it up until Ctrl-C")
     up.add_argument("--gateway", action="store_true", help="also start the functions gateway")
     up.set_defaults(handler=command_up)
+    finalize = sub.add_parser(
+        "finalize",
+        help="deliver the Storage 'object finalized' event of an emulator object (like Eventarc)",
+    )
+    finalize.add_argument("bucket")
+    finalize.add_argument("object")
+    finalize.add_argument("--target", help="event function URL (default: the gateway's)")
+    finalize.set_defaults(handler=command_finalize)
     return parser
 
 

@@ -49,14 +49,21 @@ def build_app(server_url: str) -> Any:
                 json.dumps({"functions": names, "docs": "/docs", "openapi": "/openapi.json"}),
                 content_type="application/json",
             )
-        body = {
-            "type": "https://sesame.example/problems/not_found",
-            "title": "Nothing here",
-            "status": 404,
-            "code": "not_found",
-            "detail": f"No function at {request.path!r}; see /docs.",
-        }
-        return Response(json.dumps(body), status=404, content_type="application/problem+json")
+        from shared.errors import ApiError, language_of, text
+
+        path = request.path
+        problem = ApiError(
+            "not_found",
+            text(
+                f"Aucune fonction à {path!r} ; voir /docs.",
+                f"No function at {path!r}; see /docs.",
+            ),
+        ).problem(language_of(request.headers.get("Accept-Language")))
+        return Response(
+            json.dumps(problem, ensure_ascii=False),
+            status=404,
+            content_type="application/problem+json",
+        )
 
     mounts = {f"/{name}": create(name, functions_framework) for name in names}
     return DispatcherMiddleware(root, mounts)

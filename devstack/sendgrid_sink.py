@@ -7,7 +7,10 @@ SendGrid (202 and an ``X-Message-Id``; 401 without a bearer key; 400 for a body
 SendGrid would refuse) and lets tests read what was sent:
 
 * ``GET /_sink/messages``: JSON list of received mails, oldest first;
-* ``DELETE /_sink/messages``: forget them;
+* ``DELETE /_sink/messages``: forget them (and any outage scheduled below);
+* ``POST /_sink/outages`` with ``{"status": 503, "count": 1}``: answer the next
+  ``count`` mail sends with that status, as SendGrid does when it is down or
+  rate-limiting, so retries of a worker can be tested;
 * ``GET /healthz``: 200 once listening.
 
 Standard library only, memory only: it is a test fixture, not a mail server.
@@ -26,6 +29,7 @@ from typing import Any
 
 MAIL_SEND_PATH = "/v3/mail/send"
 MESSAGES_PATH = "/_sink/messages"
+OUTAGES_PATH = "/_sink/outages"
 MAX_BODY_BYTES = 30 * 1024 * 1024  # SendGrid's own limit for a whole message
 
 
@@ -36,6 +40,7 @@ class Mailbox:
         self._lock = threading.Lock()
         self._messages: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
+        self._outages: list[int] = []
 
     def add(self, record: dict[str, Any]) -> str:
         with self._lock:
@@ -50,6 +55,16 @@ class Mailbox:
     def clear(self) -> None:
         with self._lock:
             self._messages.clear()
+            self._outages.clear()
+
+    def schedule_outage(self, status: int, count: int) -> None:
+        with self._lock:
+            self._outages.extend([status] * count)
+
+    def next_outage(self) -> int | None:
+        """The status to fail the next send with, if an outage is scheduled."""
+        with self._lock:
+            return self._outages.pop(0) if self._outages else None
 
 
 def sendgrid_errors(body: Any) -> list[dict[str, Any]]:
@@ -150,7 +165,23 @@ class SinkHandler(BaseHTTPRequestHandler):
         else:
             self._not_found()
 
+    def _schedule_outage(self) -> None:
+        try:
+            order = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            status, count = int(order["status"]), int(order.get("count", 1))
+        except (ValueError, KeyError, TypeError):
+            self._send_json(HTTPStatus.BAD_REQUEST, {"errors": [{"message": "status, count"}]})
+            return
+        if not 400 <= status <= 599 or not 0 < count <= 100:
+            self._send_json(HTTPStatus.BAD_REQUEST, {"errors": [{"message": "status, count"}]})
+            return
+        self.mailbox.schedule_outage(status, count)
+        self._send_empty(HTTPStatus.NO_CONTENT)
+
     def do_POST(self) -> None:
+        if self.path == OUTAGES_PATH:
+            self._schedule_outage()
+            return
         if self.path != MAIL_SEND_PATH:
             self._not_found()
             return
@@ -162,6 +193,10 @@ class SinkHandler(BaseHTTPRequestHandler):
             )
             return
         raw = self.rfile.read(length)
+        outage = self.mailbox.next_outage()
+        if outage is not None:
+            self._send_json(outage, {"errors": [{"message": "Service unavailable", "field": None}]})
+            return
         authorization = self.headers.get("Authorization", "")
         if not authorization.startswith("Bearer ") or not authorization[7:].strip():
             self._send_json(

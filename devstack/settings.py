@@ -25,7 +25,7 @@ PROJECT = "demo-sesame"
 """A ``demo-`` project id: the Firebase CLI then never reaches for real credentials."""
 
 TASKS_LOCATION = "europe-west3"
-TASKS_QUEUES = ("alerts", "erasure", "exports", "default")
+TASKS_QUEUES = ("alerts", "erasure", "exports", "notices", "default")
 VAULT_BUCKET = "demo-sesame-vault"
 EXPORTS_BUCKET = "demo-sesame-exports"
 SENDGRID_API_KEY = "SG.local-sink"

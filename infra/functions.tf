@@ -16,7 +16,12 @@
 #                               ID token itself (R1, R18).
 #                 "tasks"     — Cloud Tasks target, ingress internal-only, OIDC (tasks.tf).
 #                 "scheduler" — Cloud Scheduler target, ingress internal-only, OIDC.
+#                 "events"    — Eventarc target (event below), ingress internal-only, OIDC
+#                               of events-invoker. Workers check the OIDC token themselves
+#                               too (shared/api/worker.py) and record each delivery once.
 #   schedule      cron (Europe/Paris) for scheduler targets, null otherwise.
+#   event         for "events" targets: { type, bucket } (a key of storage.tf local.buckets),
+#                 null otherwise.
 #   project_roles roles on the project; only where the API has no finer resource:
 #                 roles/datastore.user (Firestore IAM is project-wide; finer access is
 #                 enforced by the services and firestore.rules), roles/firebaseauth.admin.
@@ -34,6 +39,7 @@ locals {
       description   = "Direct sign-up: beneficiary profile creation (R1)."
       invoker       = "public"
       schedule      = null
+      event         = null
       min_instances = 0
       max_instances = 20
       memory        = "256Mi"
@@ -49,6 +55,7 @@ locals {
       description   = "Beneficiary profile, consents and aidant access (R13, R16, R26)."
       invoker       = "public"
       schedule      = null
+      event         = null
       min_instances = 0
       max_instances = 20
       memory        = "256Mi"
@@ -66,6 +73,7 @@ locals {
       description   = "Eligibility simulation with OpenFisca-France (R6)."
       invoker       = "public"
       schedule      = null
+      event         = null
       min_instances = 1
       max_instances = 10
       memory        = "2Gi"
@@ -81,6 +89,7 @@ locals {
       description   = "Pre-filled application forms (R7)."
       invoker       = "public"
       schedule      = null
+      event         = null
       min_instances = 0
       max_instances = 10
       memory        = "512Mi"
@@ -97,6 +106,7 @@ locals {
       description   = "Digital vault of supporting documents (R9)."
       invoker       = "public"
       schedule      = null
+      event         = null
       min_instances = 0
       max_instances = 10
       memory        = "512Mi"
@@ -114,6 +124,7 @@ locals {
       description   = "Privacy requests: export and erasure (R26-R28, R30)."
       invoker       = "public"
       schedule      = null
+      event         = null
       min_instances = 0
       max_instances = 5
       memory        = "512Mi"
@@ -131,6 +142,7 @@ locals {
       description   = "Partner hand-off: signed, single-use login (R2, R3)."
       invoker       = "public"
       schedule      = null
+      event         = null
       min_instances = 0
       max_instances = 10
       memory        = "256Mi"
@@ -148,6 +160,7 @@ locals {
       description   = "Daily smart-alert fan-out (R5)."
       invoker       = "scheduler"
       schedule      = "0 7 * * *"
+      event         = null
       min_instances = 0
       max_instances = 1
       memory        = "512Mi"
@@ -163,6 +176,7 @@ locals {
       description   = "Sends one smart-alert email (R5, R10)."
       invoker       = "tasks"
       schedule      = null
+      event         = null
       min_instances = 0
       max_instances = 10
       memory        = "256Mi"
@@ -179,6 +193,7 @@ locals {
       description   = "Erases all data of one user, resumably (R21, R22, R28)."
       invoker       = "tasks"
       schedule      = null
+      event         = null
       min_instances = 0
       max_instances = 5
       memory        = "512Mi"
@@ -193,12 +208,49 @@ locals {
       enqueues    = []
       signs_blobs = false
     }
+    # R25: e-mails one beneficiary about a significant policy revision (one task each;
+    # shared/api/worker.py makes a redelivered task send nothing twice).
+    notices_worker = {
+      description   = "Sends one notice owed by e-mail: policy revision (R13, R25)."
+      invoker       = "tasks"
+      schedule      = null
+      event         = null
+      min_instances = 0
+      max_instances = 10
+      memory        = "256Mi"
+      cpu           = null
+      timeout       = 120
+      project_roles = ["roles/datastore.user"]
+      bucket_roles  = []
+      secrets       = ["sendgrid-api-key", "audit-pepper"]
+      enqueues      = []
+      signs_blobs   = false
+    }
+    # R9: a file written to the vault is kept only if its owner consented; otherwise
+    # it is deleted at once. Called by Eventarc on every object finalized in the vault.
+    vault_events = {
+      description   = "Vault intake: keeps uploads only under consent (R9)."
+      invoker       = "events"
+      schedule      = null
+      event         = { type = "google.cloud.storage.object.v1.finalized", bucket = "vault" }
+      min_instances = 0
+      max_instances = 10
+      memory        = "256Mi"
+      cpu           = null
+      timeout       = 60
+      project_roles = ["roles/datastore.user"]
+      bucket_roles  = [{ bucket = "vault", role = "roles/storage.objectUser" }]
+      secrets       = ["audit-pepper"]
+      enqueues      = []
+      signs_blobs   = false
+    }
     # R19, R23: daily, finds accounts inactive for 3 years and queues their erasure.
     # (Exports expire by bucket lifecycle, storage.tf.)
     retention_sweep = {
       description   = "Daily retention sweep: 3-year inactivity (R19, R23)."
       invoker       = "scheduler"
       schedule      = "30 3 * * *"
+      event         = null
       min_instances = 0
       max_instances = 1
       memory        = "512Mi"
@@ -223,6 +275,7 @@ locals {
   invoker_members = {
     tasks     = google_service_account.tasks_invoker.member
     scheduler = google_service_account.scheduler_invoker.member
+    events    = google_service_account.events_invoker.member
   }
 
   # Deployed name (2nd gen / Cloud Run: lowercase letters, digits and hyphens). Names
@@ -286,6 +339,9 @@ locals {
     SESAME_ENGINE_CACHE   = "/tmp/sesame-engine" # the only writable path of the runtime
     SESAME_LOG_LEVEL      = "INFO"
     SESAME_TASKS_INVOKER  = google_service_account.tasks_invoker.email
+    # Workers accept OIDC tokens of these identities only (shared/api/worker.py).
+    SESAME_SCHEDULER_INVOKER = google_service_account.scheduler_invoker.email
+    SESAME_EVENTS_INVOKER    = google_service_account.events_invoker.email
   })
 }
 
@@ -317,6 +373,28 @@ resource "google_service_account" "scheduler_invoker" {
   account_id   = "scheduler-invoker"
   display_name = "Sésame Cloud Scheduler invoker"
   description  = "OIDC identity of Cloud Scheduler calling the daily jobs."
+}
+
+resource "google_service_account" "events_invoker" {
+  account_id   = "events-invoker"
+  display_name = "Sésame Eventarc invoker"
+  description  = "OIDC identity of the Eventarc triggers calling the event workers."
+}
+
+# Eventarc delivers to the event workers as events-invoker; Cloud Storage publishes
+# its object events through Pub/Sub. Both grants exist only on the project.
+resource "google_project_iam_member" "events_receiver" {
+  project = var.project_id
+  role    = "roles/eventarc.eventReceiver"
+  member  = google_service_account.events_invoker.member
+}
+
+data "google_storage_project_service_account" "gcs" {}
+
+resource "google_project_iam_member" "storage_publishes_events" {
+  project = var.project_id
+  role    = "roles/pubsub.publisher"
+  member  = data.google_storage_project_service_account.gcs.member
 }
 
 # --- what each function may touch ------------------------------------------------
@@ -423,6 +501,20 @@ resource "google_cloudfunctions2_function" "fn" {
       storage_source {
         bucket = google_storage_bucket.sources.name
         object = google_storage_bucket_object.source[each.key].name
+      }
+    }
+  }
+
+  dynamic "event_trigger" {
+    for_each = each.value.event == null ? [] : [each.value.event]
+    content {
+      trigger_region        = var.region
+      event_type            = event_trigger.value.type
+      retry_policy          = "RETRY_POLICY_RETRY"
+      service_account_email = google_service_account.events_invoker.email
+      event_filters {
+        attribute = "bucket"
+        value     = local.buckets[event_trigger.value.bucket]
       }
     }
   }

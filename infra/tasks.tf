@@ -25,6 +25,18 @@ locals {
       max_doublings             = 5
     }
     # R5: one email per task; the rate stays under the SendGrid plan's limit.
+    notices = {
+      target                    = "notices_worker"
+      queue_env                 = "SESAME_NOTICES_QUEUE"
+      worker_url_env            = "SESAME_NOTICES_WORKER_URL"
+      max_dispatches_per_second = 10
+      max_concurrent_dispatches = 10
+      max_attempts              = 10
+      max_retry_duration        = "86400s"
+      min_backoff               = "30s"
+      max_backoff               = "3600s"
+      max_doublings             = 4
+    }
     alerts = {
       target                    = "alerts_worker"
       queue_env                 = "SESAME_ALERTS_QUEUE"

@@ -57,6 +57,12 @@ class Settings:
     cors_origins: tuple[str, ...]
     max_body_bytes: int
     audit_pepper: bytes | None
+    # Workers (shared/api/worker.py): the service accounts whose OIDC tokens
+    # they accept, and the audience those tokens must name (the worker's URL).
+    tasks_invoker: str
+    scheduler_invoker: str
+    events_invoker: str
+    worker_audience: str
     engine_cache_dir: Path
     log_level: str
     extra: dict[str, str] = field(default_factory=dict)
@@ -156,6 +162,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         max_body_bytes=int(env.get("SESAME_MAX_BODY_BYTES", str(64 * 1024))),
         audit_pepper=pepper.encode() or None,
+        tasks_invoker=env.get("SESAME_TASKS_INVOKER", ""),
+        scheduler_invoker=env.get("SESAME_SCHEDULER_INVOKER", ""),
+        events_invoker=env.get("SESAME_EVENTS_INVOKER", ""),
+        worker_audience=env.get("SESAME_WORKER_AUDIENCE", ""),
         engine_cache_dir=Path(env.get("SESAME_ENGINE_CACHE", str(cache_default))),
         log_level=env.get("SESAME_LOG_LEVEL", "INFO"),
     )

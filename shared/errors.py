@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared.domain.strict import DEFAULT_LANGUAGE, BilingualText, Language
+
 PROBLEM_BASE = "https://sesame.example/problems/"
+
+
+def text(fr: str, en: str) -> BilingualText:
+    """A user-facing message in French (authoritative) and English."""
+    return BilingualText(fr=fr, en=en)
 
 
 @dataclass(frozen=True)
@@ -20,69 +27,176 @@ class FieldError:
 
     field: str
     code: str
-    message: str
+    message: BilingualText
 
-    def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "code": self.code, "message": self.message}
+    def as_dict(self, language: Language = DEFAULT_LANGUAGE) -> dict[str, str]:
+        return {
+            "field": self.field,
+            "code": self.code,
+            "message": self.message.in_language(language),
+        }
 
 
-# code -> (HTTP status, English title). One table so the OpenAPI document and
-# the handlers cannot disagree about what a code means.
-ERROR_CODES: dict[str, tuple[int, str]] = {
-    "invalid_json": (400, "The request body is not valid JSON"),
-    "validation_failed": (422, "Some fields are invalid"),
-    "unsupported_media_type": (415, "The request body must be application/json"),
-    "payload_too_large": (413, "The request body is too large"),
-    "unauthenticated": (401, "A valid Firebase ID token is required"),
-    "token_invalid": (401, "The ID token is invalid or expired"),
-    "forbidden": (403, "You are not allowed to do this"),
-    "email_not_verified": (403, "Verify your email address first"),
-    "not_found": (404, "Nothing here"),
-    "method_not_allowed": (405, "Method not allowed on this resource"),
-    "not_registered": (409, "Sign up first"),
-    "policy_not_accepted": (409, "The current privacy policy must be accepted"),
-    "consent_required": (409, "This service needs your consent"),
-    "processing_restricted": (409, "Processing of your data is restricted"),
-    "purpose_objected": (409, "You objected to this processing"),
-    "conflict": (409, "The resource changed meanwhile"),
-    "origin_not_allowed": (403, "This web origin is not allowed"),
-    "internal": (500, "Unexpected error"),
-    "unavailable": (503, "A backing service is unavailable; retry later"),
+# code -> (HTTP status, title). One table so the OpenAPI document and the
+# handlers cannot disagree about what a code means.
+ERROR_CODES: dict[str, tuple[int, BilingualText]] = {
+    "invalid_json": (
+        400,
+        text(
+            "Le corps de la requête n'est pas du JSON valide", "The request body is not valid JSON"
+        ),
+    ),
+    "validation_failed": (422, text("Certains champs sont invalides", "Some fields are invalid")),
+    "unsupported_media_type": (
+        415,
+        text(
+            "Le corps de la requête doit être en application/json",
+            "The request body must be application/json",
+        ),
+    ),
+    "payload_too_large": (
+        413,
+        text("Le corps de la requête est trop volumineux", "The request body is too large"),
+    ),
+    "unauthenticated": (
+        401,
+        text(
+            "Un jeton d'identification Firebase valide est requis",
+            "A valid Firebase ID token is required",
+        ),
+    ),
+    "token_invalid": (
+        401,
+        text(
+            "Le jeton d'identification est invalide ou expiré", "The ID token is invalid or expired"
+        ),
+    ),
+    "forbidden": (
+        403,
+        text("Vous n'avez pas le droit de faire cela", "You are not allowed to do this"),
+    ),
+    "email_not_verified": (
+        403,
+        text("Vérifiez d'abord votre adresse e-mail", "Verify your email address first"),
+    ),
+    "not_found": (404, text("Rien ici", "Nothing here")),
+    "method_not_allowed": (
+        405,
+        text("Méthode non autorisée sur cette ressource", "Method not allowed on this resource"),
+    ),
+    "not_registered": (409, text("Inscrivez-vous d'abord", "Sign up first")),
+    "policy_not_accepted": (
+        409,
+        text(
+            "La politique de confidentialité en vigueur doit être acceptée",
+            "The current privacy policy must be accepted",
+        ),
+    ),
+    "consent_required": (
+        409,
+        text("Ce service a besoin de votre consentement", "This service needs your consent"),
+    ),
+    "processing_restricted": (
+        409,
+        text("Le traitement de vos données est limité", "Processing of your data is restricted"),
+    ),
+    "purpose_objected": (
+        409,
+        text("Vous vous êtes opposé à ce traitement", "You objected to this processing"),
+    ),
+    "conflict": (409, text("La ressource a changé entre-temps", "The resource changed meanwhile")),
+    "origin_not_allowed": (
+        403,
+        text("Cette origine web n'est pas autorisée", "This web origin is not allowed"),
+    ),
+    "internal": (500, text("Erreur inattendue", "Unexpected error")),
+    "unavailable": (
+        503,
+        text(
+            "Un service dont nous dépendons est indisponible ; réessayez plus tard",
+            "A backing service is unavailable; retry later",
+        ),
+    ),
 }
 
 
 @dataclass
 class ApiError(Exception):
-    """A failure that the caller can understand and act on."""
+    """A failure that the caller can understand and act on, told in their language."""
 
     code: str
-    detail: str
+    detail: BilingualText
     errors: list[FieldError] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.code not in ERROR_CODES:
             raise ValueError(f"unknown error code {self.code!r}")
-        super().__init__(self.detail)
+        super().__init__(self.detail.en)
 
     @property
     def status(self) -> int:
         return ERROR_CODES[self.code][0]
 
-    def problem(self) -> dict[str, Any]:
-        """The problem+json body of this error."""
+    def problem(self, language: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
+        """The problem+json body of this error, in ``language`` (French by default)."""
         status, title = ERROR_CODES[self.code]
         body: dict[str, Any] = {
             "type": PROBLEM_BASE + self.code,
-            "title": title,
+            "title": title.in_language(language),
             "status": status,
             "code": self.code,
-            "detail": self.detail,
+            "detail": self.detail.in_language(language),
         }
         if self.errors:
-            body["errors"] = [error.as_dict() for error in self.errors]
+            body["errors"] = [error.as_dict(language) for error in self.errors]
         body.update(self.extra)
         return body
+
+
+def language_of(accept_language: str | None) -> Language:
+    """The language to answer in: English when ``Accept-Language`` prefers it, else French.
+
+    Reads the quality values (``fr;q=0.5, en`` prefers English); languages we
+    do not speak are ignored.
+    """
+    best: tuple[float, Language] = (0.0, DEFAULT_LANGUAGE)
+    for position, item in enumerate((accept_language or "").split(",")):
+        tag, _, parameters = item.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        if primary not in ("fr", "en"):
+            continue
+        quality = 1.0
+        if parameters.strip().startswith("q="):
+            try:
+                quality = float(parameters.strip()[2:])
+            except ValueError:
+                continue
+        # Equal qualities: the first listed wins.
+        score = quality - position * 1e-6
+        if score > best[0]:
+            best = (score, "en" if primary == "en" else "fr")
+    return best[1]
+
+
+# Failures of background jobs (shared/api/worker.py turns them into what the
+# queue needs: recorded and 2xx, or 503 to be retried).
+
+
+class PermanentFailure(Exception):
+    """Retrying cannot help (bad payload, unknown subject): record it and answer 2xx."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class TransientFailure(Exception):
+    """A backing service is unavailable: answer 503 so the queue retries."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 # Cross-field validators (e.g. "a child cannot be older than the parent") run on
@@ -90,6 +204,20 @@ class ApiError(Exception):
 # raise :func:`located_error` instead, carrying the offending field in the
 # error context; :func:`validation_locations` puts it back into the ``loc``.
 LOCATED_ERROR_TYPE = "household_inconsistent"
+
+# Context key carrying the French wording of a validation error we raise.
+FRENCH_CONTEXT_KEY = "fr"
+
+
+def bilingual_error(fr: str, en: str, code: str = "value_error") -> Exception:
+    """A validation error with its message in both languages.
+
+    The code stays pydantic's ``value_error`` unless told otherwise: field
+    error codes are part of the API.
+    """
+    from pydantic_core import PydanticCustomError
+
+    return PydanticCustomError(code, en, {FRENCH_CONTEXT_KEY: fr})
 
 
 def located_error(loc: tuple[str | int, ...], message: str) -> Exception:

@@ -4,8 +4,9 @@ import functions_framework
 from flask import Request, Response
 
 from shared.api.dispatch import dispatch
+from shared.api.routes.profile import ROUTES
 
 
 @functions_framework.http
 def profile(request: Request) -> Response:
-    return dispatch("profile", request)
+    return dispatch(ROUTES, request)

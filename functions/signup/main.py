@@ -4,8 +4,9 @@ import functions_framework
 from flask import Request, Response
 
 from shared.api.dispatch import dispatch
+from shared.api.routes.signup import ROUTES
 
 
 @functions_framework.http
 def signup(request: Request) -> Response:
-    return dispatch("signup", request)
+    return dispatch(ROUTES, request)

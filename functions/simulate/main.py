@@ -4,8 +4,9 @@ import functions_framework
 from flask import Request, Response
 
 from shared.api.dispatch import dispatch
+from shared.api.routes.simulate import ROUTES
 
 
 @functions_framework.http
 def simulate(request: Request) -> Response:
-    return dispatch("simulate", request)
+    return dispatch(ROUTES, request)

@@ -1,8 +1,9 @@
 """Firestore behind a small interface that only writes registered locations.
 
 Every write names a document path and a stored model; the path must match a
-location of :mod:`shared.domain.data_registry` whose model is that model, so
-nothing is stored that export, erasure and retention do not know about.
+Firestore location of :mod:`shared.domain.data_registry` whose bound model
+(:mod:`shared.models.stored`) is that model, so nothing is stored that
+export, erasure and retention do not know about.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import BaseModel
 
 from shared.adapters.clients import firestore_client
 from shared.domain.data_registry import location_of
+from shared.models.stored import model_of
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -21,9 +23,9 @@ T = TypeVar("T")
 
 def checked_data(path: str, document: BaseModel) -> dict[str, Any]:
     """The Firestore payload of ``document`` after checking its location."""
-    location = location_of(path)
-    if not isinstance(document, location.model):
-        raise TypeError(f"{path} stores {location.model.__name__}, not {type(document).__name__}")
+    model = model_of(location_of(path))
+    if not isinstance(document, model):
+        raise TypeError(f"{path} stores {model.__name__}, not {type(document).__name__}")
     return document.model_dump(mode="python")
 
 
@@ -84,5 +86,18 @@ def list_collection(
         query = query.order_by(order_by, direction=direction)
     if limit is not None:
         query = query.limit(limit)
+    for snapshot in query.stream():
+        yield str(snapshot.id), model.model_validate(snapshot.to_dict())
+
+
+def find_by_fields(
+    collection_path: str, model: type[M], equals: dict[str, str]
+) -> Iterator[tuple[str, M]]:
+    """Documents of one collection whose fields equal ``equals`` (a registry locator query)."""
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    query: Any = firestore_client().collection(collection_path)
+    for name, value in equals.items():
+        query = query.where(filter=FieldFilter(name, "==", value))
     for snapshot in query.stream():
         yield str(snapshot.id), model.model_validate(snapshot.to_dict())

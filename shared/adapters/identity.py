@@ -2,37 +2,30 @@
 
 Roles are Firebase custom claims (``role``), set only by server code; a
 token without a role is a freshly signed-up user and is treated as a
-beneficiary. Note: in emulator mode ``verify_id_token`` accepts unsigned
-tokens, so tests here prove *our* handling, not signature checking.
+beneficiary. A token's role is a hint: it lives as long as the token (an
+hour), so access to someone else's data re-reads the role on the Auth
+record (:func:`current_role`) on every request. Note: in emulator mode
+``verify_id_token`` accepts unsigned tokens, so tests here prove *our*
+handling, not signature checking.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from shared.adapters.clients import firebase_app
+from shared.domain.access import TOKEN_ROLES, Actor, ActorKind
 
 CLOCK_SKEW_SECONDS = 60
-ROLES = frozenset({"beneficiary", "aidant", "client_admin", "staff", "privacy_officer"})
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling, as proven by a verified ID token."""
-
-    uid: str
-    role: str
-    email: str | None
-    email_verified: bool
 
 
 class InvalidToken(Exception):
     """The token could not be verified (expired, malformed, revoked, wrong project)."""
 
 
-def verify(token: str) -> Principal:
+def verify(token: str) -> Actor:
+    """The actor a Firebase ID token proves, or :class:`InvalidToken`."""
     from firebase_admin import auth
 
     try:
@@ -46,11 +39,11 @@ def verify(token: str) -> Principal:
     if float(claims.get("exp", 0)) + CLOCK_SKEW_SECONDS < time.time():
         raise InvalidToken("expired")
     role = claims.get("role", "beneficiary")
-    if role not in ROLES:
+    if role not in TOKEN_ROLES:
         raise InvalidToken("unknown role claim")
-    return Principal(
+    return Actor(
         uid=str(claims["uid"]),
-        role=str(role),
+        kind=ActorKind(role),
         email=claims.get("email"),
         email_verified=bool(claims.get("email_verified", False)),
     )
@@ -60,10 +53,22 @@ def set_role(uid: str, role: str) -> None:
     """Give ``uid`` a role claim, keeping its other claims."""
     from firebase_admin import auth
 
-    if role not in ROLES:
+    if role not in TOKEN_ROLES:
         raise ValueError(f"unknown role {role}")
     user = auth.get_user(uid, app=firebase_app())
     claims = dict(user.custom_claims or {})
     if claims.get("role") != role:
         claims["role"] = role
         auth.set_custom_user_claims(uid, claims, app=firebase_app())
+
+
+def current_role(uid: str) -> str | None:
+    """The role on the Auth record now (``None``: no such user, or no role)."""
+    from firebase_admin import auth
+
+    try:
+        user = auth.get_user(uid, app=firebase_app())
+    except auth.UserNotFoundError:
+        return None
+    role = (user.custom_claims or {}).get("role")
+    return str(role) if role else None

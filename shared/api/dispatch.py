@@ -1,36 +1,46 @@
 """Turns one HTTP request into one handler call, and any failure into problem+json.
 
 Order matters and is the same for every endpoint: CORS origin, route, body
-size, authentication, role, media type, JSON, model validation, handler.
-Every refusal happens before the handler runs, so bad input cannot leave a
-partial write behind.
+size, authentication, role, media type, JSON, model validation, access to
+the subject (server-side checks, audit journal), handler. Every refusal
+happens before the handler runs, so bad input cannot leave a partial write
+behind. Problems are told in French, or in English when ``Accept-Language``
+prefers it.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Request, Response
 from pydantic import BaseModel, ValidationError
 
-from shared.api.routes import AUTH_REQUIRED, Route, routes_of
+from shared.api.route import AUTH_REQUIRED, SUBJECT_PARAMETER, Route
+from shared.api.validation_messages import field_message
 from shared.config import settings
-from shared.errors import ApiError, FieldError, validation_locations
+from shared.domain.access import Access, Actor
+from shared.domain.strict import DEFAULT_LANGUAGE, Language
+from shared.errors import ApiError, FieldError, language_of, text, validation_locations
 from shared.structured_log import log_event
 
 PROBLEM_JSON = "application/problem+json"
-ALLOWED_HEADERS = "Authorization, Content-Type"
+ALLOWED_HEADERS = "Authorization, Content-Type, Accept-Language"
+ROLE_REFUSED = text(
+    "Votre rôle ne permet pas d'utiliser ce point d'accès.", "Your role cannot use this endpoint."
+)
 
 
 def _json_response(body: Any, status: int, content_type: str = "application/json") -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status=status, content_type=content_type)
 
 
-def problem_response(error: ApiError) -> Response:
-    return _json_response(error.problem(), error.status, PROBLEM_JSON)
+def problem_response(error: ApiError, language: Language = DEFAULT_LANGUAGE) -> Response:
+    response = _json_response(error.problem(language), error.status, PROBLEM_JSON)
+    response.headers["Content-Language"] = language
+    return response
 
 
 def _cors_headers(origin: str, methods: list[str]) -> dict[str, str]:
@@ -48,7 +58,7 @@ def field_errors(error: ValidationError) -> list[FieldError]:
     """Pydantic errors as field errors, addressed by dotted JSON path."""
     return [
         FieldError(
-            ".".join(str(part) for part in loc) or "body", str(item["type"]), str(item["msg"])
+            ".".join(str(part) for part in loc) or "body", str(item["type"]), field_message(item)
         )
         for item, loc in zip(
             error.errors(include_url=False), validation_locations(error), strict=True
@@ -56,99 +66,176 @@ def field_errors(error: ValidationError) -> list[FieldError]:
     ]
 
 
-def _resolve(handler: str) -> Any:
-    module_name, _, attribute = handler.partition(":")
-    return getattr(importlib.import_module(module_name), attribute)
+def _not_found(path: str) -> ApiError:
+    return ApiError(
+        "not_found", text(f"Aucun point d'accès à {path!r}.", f"No endpoint at {path!r}.")
+    )
 
 
-def _find_route(function: str, request: Request) -> tuple[Route, dict[str, str]]:
+def _find_route(routes: Sequence[Route], request: Request) -> tuple[Route, dict[str, str]]:
     path = request.path
-    candidates = [(r, r.match(path)) for r in routes_of(function)]
+    candidates = [(r, r.match(path)) for r in routes]
     matching = [(r, params) for r, params in candidates if params is not None]
     if not matching:
-        raise ApiError("not_found", f"No endpoint at {path!r}.")
+        raise _not_found(path)
     for route, params in matching:
         if route.method == request.method:
             return route, params or {}
     allowed = ", ".join(sorted({r.method for r, _ in matching}))
-    raise ApiError("method_not_allowed", f"Allowed here: {allowed}.", extra={"allowed": allowed})
+    raise ApiError(
+        "method_not_allowed",
+        text(f"Méthodes possibles ici : {allowed}.", f"Allowed here: {allowed}."),
+        extra={"allowed": allowed},
+    )
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(
+        "payload_too_large",
+        text(f"Le corps dépasse {limit} octets.", f"The body exceeds {limit} bytes."),
+    )
 
 
 def _read_body(request: Request, route: Route) -> BaseModel | None:
     limit = settings().max_body_bytes
     if request.content_length is not None and request.content_length > limit:
-        raise ApiError("payload_too_large", f"The body exceeds {limit} bytes.")
+        raise _too_large(limit)
     raw = request.stream.read(limit + 1)
     if len(raw) > limit:
-        raise ApiError("payload_too_large", f"The body exceeds {limit} bytes.")
+        raise _too_large(limit)
     if route.request_model is None:
         return None
     if request.mimetype != "application/json":
-        raise ApiError("unsupported_media_type", "Send the body as application/json.")
+        raise ApiError(
+            "unsupported_media_type",
+            text("Envoyez le corps en application/json.", "Send the body as application/json."),
+        )
     try:
         payload = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ApiError("invalid_json", f"Malformed JSON: {error.__class__.__name__}.") from None
+        name = error.__class__.__name__
+        raise ApiError(
+            "invalid_json", text(f"JSON mal formé : {name}.", f"Malformed JSON: {name}.")
+        ) from None
     try:
         return route.request_model.model_validate(payload)
     except ValidationError as error:
         raise ApiError(
-            "validation_failed", "Some fields are invalid.", field_errors(error)
+            "validation_failed",
+            text("Certains champs sont invalides.", "Some fields are invalid."),
+            field_errors(error),
         ) from None
 
 
-def _authenticate(request: Request, route: Route) -> Any:
+def _authenticate(request: Request, route: Route) -> Actor | None:
     from shared.adapters.identity import InvalidToken, verify
 
     header = request.headers.get("Authorization", "")
     if not header:
         if route.auth == AUTH_REQUIRED:
-            raise ApiError("unauthenticated", "Send 'Authorization: Bearer <Firebase ID token>'.")
+            raise ApiError(
+                "unauthenticated",
+                text(
+                    "Envoyez « Authorization: Bearer <jeton d'identification Firebase> ».",
+                    "Send 'Authorization: Bearer <Firebase ID token>'.",
+                ),
+            )
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError("unauthenticated", "The Authorization header must be 'Bearer <token>'.")
+        raise ApiError(
+            "unauthenticated",
+            text(
+                "L'en-tête Authorization doit être « Bearer <jeton> ».",
+                "The Authorization header must be 'Bearer <token>'.",
+            ),
+        )
     try:
-        principal = verify(token.strip())
+        actor = verify(token.strip())
     except InvalidToken:
-        raise ApiError("token_invalid", "The ID token could not be verified.") from None
-    if principal.role not in route.roles:
-        raise ApiError("forbidden", "Your role cannot use this endpoint.")
-    return principal
+        raise ApiError(
+            "token_invalid",
+            text(
+                "Le jeton d'identification n'a pas pu être vérifié.",
+                "The ID token could not be verified.",
+            ),
+        ) from None
+    if actor.kind not in route.roles:
+        raise ApiError("forbidden", ROLE_REFUSED)
+    return actor
 
 
-def dispatch(function: str, request: Request) -> Response:
-    """Serve ``request`` for the Cloud Function named ``function``."""
+def _open_access(
+    request: Request, route: Route, actor: Actor | None, language: Language
+) -> Access | None:
+    """Whose data the request touches: the caller's own, or ``?subject=`` checked server-side."""
+    subject = request.args.get(SUBJECT_PARAMETER)
+    if actor is None:
+        return None
+    if subject is not None and (subject != actor.uid and actor.kind not in route.delegates):
+        raise ApiError(
+            "forbidden",
+            text(
+                "Ce point d'accès ne sert que vos propres données.",
+                "This endpoint serves your own data only.",
+            ),
+        )
+    if (
+        subject is None or subject == actor.uid
+    ) and actor.kind not in route.roles - route.delegates:
+        raise ApiError("forbidden", ROLE_REFUSED)
+    from shared.services.access import open_access
+
+    return open_access(
+        actor,
+        subject or actor.uid,
+        route.scope,
+        action=route.operation_id,
+        reason=route.purpose.value,
+        language=language,
+    )
+
+
+def dispatch(routes: Sequence[Route], request: Request) -> Response:
+    """Serve ``request`` with the endpoints ``routes`` of one Cloud Function."""
     started = time.perf_counter()
+    function = routes[0].function
+    language = language_of(request.headers.get("Accept-Language"))
     origin = request.headers.get("Origin")
     route_label = "unmatched"
     cors: dict[str, str] = {}
     try:
         if origin is not None and origin not in settings().cors_origins:
-            raise ApiError("origin_not_allowed", "This web origin may not call the API.")
-        if request.method == "OPTIONS":
-            methods = sorted(
-                {r.method for r in routes_of(function) if r.match(request.path) is not None}
+            raise ApiError(
+                "origin_not_allowed",
+                text(
+                    "Cette origine web ne peut pas appeler l'API.",
+                    "This web origin may not call the API.",
+                ),
             )
+        if request.method == "OPTIONS":
+            methods = sorted({r.method for r in routes if r.match(request.path) is not None})
             if not methods:
-                raise ApiError("not_found", f"No endpoint at {request.path!r}.")
+                raise _not_found(request.path)
             headers = _cors_headers(origin, methods) if origin else {"Allow": ", ".join(methods)}
             return Response(status=204, headers=headers)
-        route, params = _find_route(function, request)
+        route, params = _find_route(routes, request)
         route_label = route.operation_id
         if origin:
             cors = _cors_headers(origin, [route.method])
-        principal = _authenticate(request, route)
+        actor = _authenticate(request, route)
         body = _read_body(request, route)
-        handler = _resolve(route.handler)
-        args = [principal] if body is None else [principal, body]
-        result = handler(*args, **params)
+        access = _open_access(request, route, actor, language)
+        result = route.call(access, body, params)
         model, status = result if isinstance(result, tuple) else (result, route.success_status)
         response = _json_response(model.model_dump(mode="json"), status)
     except ApiError as error:
-        response = problem_response(error)
+        response = problem_response(error, language)
     except ConnectionError:
-        response = problem_response(ApiError("unavailable", "Retry in a moment."))
+        response = problem_response(
+            ApiError("unavailable", text("Réessayez dans un instant.", "Retry in a moment.")),
+            language,
+        )
     except Exception as error:
         log_event(
             "unhandled error",
@@ -157,7 +244,13 @@ def dispatch(function: str, request: Request) -> Response:
             route=route_label,
             reason=type(error).__name__,
         )
-        response = problem_response(ApiError("internal", "Something went wrong on our side."))
+        response = problem_response(
+            ApiError(
+                "internal",
+                text("Une erreur est survenue de notre côté.", "Something went wrong on our side."),
+            ),
+            language,
+        )
     response.headers.update(cors)
     log_event(
         "request",

@@ -12,7 +12,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from shared.api.routes import AUTH_REQUIRED, COMMON_ERRORS, ROUTES, Route
+from shared.api.endpoints import ROUTES
+from shared.api.route import AUTH_REQUIRED, COMMON_ERRORS, SUBJECT_PARAMETER, Route
 from shared.domain.policy import CURRENT_POLICY
 from shared.errors import ERROR_CODES
 
@@ -26,7 +27,10 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "code": {"type": "string", "enum": sorted(ERROR_CODES)},
-        "detail": {"type": "string"},
+        "detail": {
+            "type": "string",
+            "description": "In French, or English on Accept-Language: en.",
+        },
         "errors": {
             "type": "array",
             "items": {
@@ -81,21 +85,45 @@ def _operation(route: Route) -> dict[str, Any]:
         "responses": responses,
         "x-requirements": list(route.requirements),
         "x-roles": sorted(route.roles),
+        "x-scope": route.scope.value,
     }
     operation["security"] = (
         [{"firebase": []}] if route.auth == AUTH_REQUIRED else [{}, {"firebase": []}]
     )
-    if route.path_params:
-        operation["parameters"] = [
+    parameters: list[dict[str, Any]] = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "description": text,
+            "schema": {"type": "string"},
+        }
+        for name, text in route.path_params.items()
+    ]
+    if route.delegates:
+        parameters.append(
             {
-                "name": name,
-                "in": "path",
-                "required": True,
-                "description": text,
+                "name": SUBJECT_PARAMETER,
+                "in": "query",
+                "required": False,
+                "description": (
+                    "uid of the person whose data is read, when acting for them ("
+                    + ", ".join(sorted(route.delegates))
+                    + "); checked server-side on every request and written to the audit journal."
+                ),
                 "schema": {"type": "string"},
             }
-            for name, text in route.path_params.items()
-        ]
+        )
+    parameters.append(
+        {
+            "name": "Accept-Language",
+            "in": "header",
+            "required": False,
+            "description": "fr (default) or en: the language of problem details and notices.",
+            "schema": {"type": "string"},
+        }
+    )
+    operation["parameters"] = parameters
     if route.request_model is not None:
         operation["requestBody"] = {
             "required": True,
@@ -162,7 +190,7 @@ def render_docs_page(document: dict[str, Any]) -> str:
                 )
             )
     codes = "".join(
-        f"<tr><td><code>{html.escape(code)}</code></td><td>{status}</td><td>{html.escape(title)}</td></tr>"
+        f"<tr><td><code>{html.escape(code)}</code></td><td>{status}</td><td>{html.escape(title.en)}</td></tr>"
         for code, (status, title) in sorted(ERROR_CODES.items())
     )
     return (

@@ -19,6 +19,7 @@ from pydantic import (
 
 from shared.domain.data_categories import DataCategory, categorised
 from shared.domain.strict import Language, StrictModel
+from shared.errors import bilingual_error
 
 C = DataCategory
 
@@ -38,7 +39,10 @@ FRENCH_PHONE = re.compile(r"^(?:\+33|0)[1-9](?:[ .-]?\d{2}){4}$")
 
 def _french_phone(value: str) -> str:
     if not FRENCH_PHONE.match(value):
-        raise ValueError("must be a French phone number (0X XX XX XX XX or +33…)")
+        raise bilingual_error(
+            "doit être un numéro de téléphone français (0X XX XX XX XX ou +33…)",
+            "must be a French phone number (0X XX XX XX XX or +33…)",
+        )
     return value
 
 
@@ -121,7 +125,7 @@ class ProfilePatch(StrictModel):
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:
-            raise ValueError("cannot be null")
+            raise bilingual_error("ne peut pas être vide (null)", "cannot be null")
         return value
 
 

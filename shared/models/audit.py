@@ -9,20 +9,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
-
 from shared.domain.data_categories import DataCategory, categorised
+from shared.domain.strict import StrictModel
 
 C = DataCategory
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(StrictModel):
     """``audit_journal/{id}``: created once, never updated or deleted by the app."""
-
-    model_config = ConfigDict(extra="forbid")
 
     actor_ref: str = categorised(C.INTERACTION)
     actor_role: str = categorised(C.INTERACTION)
     action: str = categorised(C.INTERACTION)
     target_ref: str | None = categorised(C.INTERACTION, None)
+    # Why the actor reached the subject's data: the purpose of the access.
+    reason: str = categorised(C.INTERACTION, "")
     at: datetime = categorised(C.INTERACTION)

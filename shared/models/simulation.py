@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from shared.domain.data_categories import DataCategory, categorised
 from shared.domain.months import add_months, current_month, first_day, last_day
 from shared.domain.questionnaire import (
     MAX_PERSONS,
@@ -22,9 +21,7 @@ from shared.domain.questionnaire import (
 )
 from shared.domain.results import EligibilityReport
 from shared.domain.strict import StrictModel
-from shared.errors import located_error
-
-C = DataCategory
+from shared.errors import bilingual_error, located_error
 
 # ---------------------------------------------------------------- months
 
@@ -125,12 +122,21 @@ class QuestionsRequest(StrictModel):
     def _household_shaped(cls, answers: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(answers) - set(Household.model_fields))
         if unknown:
-            raise ValueError(f"not household questions: {', '.join(unknown)}")
+            names = ", ".join(unknown)
+            raise bilingual_error(
+                f"ne sont pas des questions du foyer : {names}",
+                f"not household questions: {names}",
+            )
         persons = answers.get("persons", [])
         if not isinstance(persons, list) or len(persons) > MAX_PERSONS:
-            raise ValueError(f"persons must be a list of at most {MAX_PERSONS} objects")
+            raise bilingual_error(
+                f"persons doit être une liste d'au plus {MAX_PERSONS} objets",
+                f"persons must be a list of at most {MAX_PERSONS} objects",
+            )
         if not all(isinstance(person, dict) for person in persons):
-            raise ValueError("each person must be an object")
+            raise bilingual_error(
+                "chaque personne doit être un objet", "each person must be an object"
+            )
         return answers
 
 
@@ -145,46 +151,18 @@ class OutcomeChange(StrictModel):
     def _amount_only_when_granted(self) -> OutcomeChange:
         granted = self.status == "granted"
         if granted and (self.monthly_amount_received is None or self.received_since is None):
-            raise ValueError("a granted aid needs monthly_amount_received and received_since")
+            raise bilingual_error(
+                "une aide accordée demande monthly_amount_received et received_since",
+                "a granted aid needs monthly_amount_received and received_since",
+            )
         if not granted and (
             self.monthly_amount_received is not None or self.received_since is not None
         ):
-            raise ValueError("amounts are recorded only for a granted aid")
+            raise bilingual_error(
+                "les montants ne s'enregistrent que pour une aide accordée",
+                "amounts are recorded only for a granted aid",
+            )
         return self
-
-
-# ---------------------------------------------------------------- stored
-
-
-class StoredSimulation(StrictModel):
-    """``beneficiaries/{uid}/simulations/{id}``: answers and a snapshot of results."""
-
-    answers: dict[str, Any] = categorised(C.DIAGNOSTIC)
-    month: str = categorised(C.DIAGNOSTIC)
-    engine_version: str = categorised(C.DIAGNOSTIC)
-    catalogue_version: str = categorised(C.DIAGNOSTIC)
-    results: list[dict[str, Any]] = categorised(C.DIAGNOSTIC)
-    monthly_total: float = categorised(C.DIAGNOSTIC)
-    changes: list[dict[str, Any]] = categorised(C.DIAGNOSTIC, default_factory=list)
-    created_at: datetime = categorised(C.INTERACTION)
-
-
-class OutcomeEvent(StrictModel):
-    status: str
-    monthly_amount_received: float | None = None
-    received_since: str | None = None
-    at: datetime
-
-
-class AidOutcome(StrictModel):
-    """``beneficiaries/{uid}/aid_outcomes/{aid_id}``: the beneficiary's own follow-up."""
-
-    aid_id: str = categorised(C.DIAGNOSTIC)
-    status: str = categorised(C.DIAGNOSTIC)
-    monthly_amount_received: float | None = categorised(C.DIAGNOSTIC, None)
-    received_since: str | None = categorised(C.DIAGNOSTIC, None)
-    history: list[OutcomeEvent] = categorised(C.DIAGNOSTIC, default_factory=list)
-    updated_at: datetime = categorised(C.INTERACTION)
 
 
 # ---------------------------------------------------------------- responses

@@ -3,6 +3,10 @@
 R1 (sign-up creates the profile), R9/R10 (consents with history), R13/R25
 (accepted policy version recorded), R26 (access, rectification, restriction,
 objection), R30 (the user is told when a choice limits the service).
+
+Every use case takes an :class:`~shared.domain.access.Access`: the subject's
+data is read and written, whoever the actor is (reading is open to those the
+dispatcher let act for the subject; changes are the beneficiary's own).
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ from datetime import UTC, datetime, timedelta
 
 from shared.adapters import document_store
 from shared.adapters.document_store import Writes
-from shared.adapters.identity import Principal, set_role
+from shared.adapters.identity import set_role
+from shared.domain.access import Access, ActorKind
+from shared.domain.data_registry import BENEFICIARY, CONSENT_EVENTS
 from shared.domain.policy import CURRENT_POLICY, needs_reacceptance
 from shared.domain.purposes import CONSENT_PURPOSES, OBJECTABLE_PURPOSES, Purpose
-from shared.errors import ApiError, FieldError
+from shared.domain.strict import DEFAULT_LANGUAGE, BilingualText, Language
+from shared.errors import ApiError, FieldError, text
 from shared.models.account import (
     BeneficiaryProfile,
     ConsentChange,
@@ -36,21 +43,31 @@ from shared.models.account import (
 # inactivity in years; a daily resolution avoids a write per request).
 ACTIVITY_RESOLUTION = timedelta(days=1)
 
-NOTICES = {
-    "alerts": "Vous ne recevrez plus d'alertes sur les nouvelles aides. / You will no longer "
-    "receive alerts about new aids.",
-    "simulation": "Vos simulations ne seront plus enregistrées ni suivies. / Your simulations "
-    "will no longer be saved or followed.",
-    "promotion": "Vous ne recevrez plus d'informations ni d'enquêtes. / You will no longer "
-    "receive news or surveys.",
-    "restricted": "Vos données sont conservées mais plus traitées : simulations, alertes et "
-    "formulaires sont suspendus. / Your data is kept but no longer processed: simulations, "
-    "alerts and forms are paused.",
+# What a choice limits, told to the user (R30).
+NOTICES: dict[str, BilingualText] = {
+    "alerts": text(
+        "Vous ne recevrez plus d'alertes sur les nouvelles aides.",
+        "You will no longer receive alerts about new aids.",
+    ),
+    "simulation": text(
+        "Vos simulations ne seront plus enregistrées ni suivies.",
+        "Your simulations will no longer be saved or followed.",
+    ),
+    "promotion": text(
+        "Vous ne recevrez plus d'informations ni d'enquêtes.",
+        "You will no longer receive news or surveys.",
+    ),
+    "restricted": text(
+        "Vos données sont conservées mais plus traitées : simulations, alertes et "
+        "formulaires sont suspendus.",
+        "Your data is kept but no longer processed: simulations, alerts and forms are paused.",
+    ),
 }
 
-
-def profile_path(uid: str) -> str:
-    return f"beneficiaries/{uid}"
+NOT_REGISTERED = text(
+    "Pas encore de profil : appelez d'abord POST /signup.",
+    "No profile yet: call POST /signup first.",
+)
 
 
 def _now() -> datetime:
@@ -59,18 +76,38 @@ def _now() -> datetime:
 
 def _require_current_policy(version: str, field: str) -> None:
     if version != CURRENT_POLICY.version:
+        current = CURRENT_POLICY.version
         raise ApiError(
             "policy_not_accepted",
-            f"Policy version {version!r} is not the current one ({CURRENT_POLICY.version}).",
-            [FieldError(field, "not_current", f"must be {CURRENT_POLICY.version}")],
-            {"current_policy_version": CURRENT_POLICY.version},
+            text(
+                f"La version {version!r} de la politique n'est pas celle en vigueur ({current}).",
+                f"Policy version {version!r} is not the current one ({current}).",
+            ),
+            [
+                FieldError(
+                    field, "not_current", text(f"doit valoir {current}", f"must be {current}")
+                )
+            ],
+            {"current_policy_version": current},
         )
 
 
-def to_response(profile: BeneficiaryProfile) -> ProfileResponse:
-    notices = [NOTICES[p] for p in profile.objections if p in NOTICES]
+def _email_not_verified() -> ApiError:
+    return ApiError(
+        "email_not_verified",
+        text(
+            "Vérifiez votre adresse e-mail avant de vous abonner aux informations.",
+            "Verify your e-mail before subscribing to news.",
+        ),
+    )
+
+
+def to_response(
+    profile: BeneficiaryProfile, language: Language = DEFAULT_LANGUAGE
+) -> ProfileResponse:
+    notices = [NOTICES[p].in_language(language) for p in profile.objections if p in NOTICES]
     if profile.restricted:
-        notices.append(NOTICES["restricted"])
+        notices.append(NOTICES["restricted"].in_language(language))
     return ProfileResponse(
         uid=profile.uid,
         email=profile.email,
@@ -95,24 +132,38 @@ def to_response(profile: BeneficiaryProfile) -> ProfileResponse:
     )
 
 
-def register_beneficiary(
-    principal: Principal, request: SignupRequest
-) -> tuple[ProfileResponse, int]:
+def register_beneficiary(access: Access, request: SignupRequest) -> tuple[ProfileResponse, int]:
     """Create the profile of the caller; a retry returns the existing one (200)."""
-    if principal.role != "beneficiary":
-        raise ApiError("forbidden", "Only beneficiary accounts sign up here.")
-    if not principal.email:
+    actor = access.actor
+    if actor.kind is not ActorKind.BENEFICIARY or access.on_behalf:
+        raise ApiError(
+            "forbidden",
+            text(
+                "Seuls les comptes bénéficiaires s'inscrivent ici.",
+                "Only beneficiary accounts sign up here.",
+            ),
+        )
+    if not actor.email:
         raise ApiError(
             "validation_failed",
-            "The account has no e-mail address.",
-            [FieldError("token.email", "missing", "the ID token carries no e-mail")],
+            text("Le compte n'a pas d'adresse e-mail.", "The account has no e-mail address."),
+            [
+                FieldError(
+                    "token.email",
+                    "missing",
+                    text(
+                        "le jeton d'identification ne porte pas d'e-mail",
+                        "the ID token carries no e-mail",
+                    ),
+                )
+            ],
         )
     _require_current_policy(request.accept_policy_version, "accept_policy_version")
-    if request.consents.promotion and not principal.email_verified:
-        raise ApiError("email_not_verified", "Verify your e-mail before subscribing to news.")
+    if request.consents.promotion and not actor.email_verified:
+        raise _email_not_verified()
 
     now = _now()
-    path = profile_path(principal.uid)
+    path = BENEFICIARY.path(uid=access.subject_uid)
 
     def create(writes: Writes) -> tuple[BeneficiaryProfile, bool]:
         existing = writes.get(path, BeneficiaryProfile)
@@ -127,9 +178,9 @@ def register_beneficiary(
             for purpose in sorted(p.value for p in CONSENT_PURPOSES)
         }
         profile = BeneficiaryProfile(
-            uid=principal.uid,
-            email=principal.email or "",
-            email_verified=principal.email_verified,
+            uid=access.subject_uid,
+            email=actor.email or "",
+            email_verified=actor.email_verified,
             given_name=request.given_name,
             family_name=request.family_name,
             phone=request.phone,
@@ -146,7 +197,7 @@ def register_beneficiary(
         for purpose, state in consents.items():
             # Deterministic ids: a retried transaction cannot record twice.
             writes.create(
-                f"{path}/consent_events/signup-{purpose}",
+                CONSENT_EVENTS.path(uid=access.subject_uid, event_id=f"signup-{purpose}"),
                 ConsentEvent(
                     purpose=purpose,
                     granted=state.granted,
@@ -158,77 +209,99 @@ def register_beneficiary(
         return profile, True
 
     profile, created = document_store.run_in_transaction(create)
-    set_role(principal.uid, "beneficiary")
-    return to_response(profile), 201 if created else 200
+    set_role(access.subject_uid, ActorKind.BENEFICIARY.value)
+    return to_response(profile, access.language), 201 if created else 200
 
 
-def _load(principal: Principal) -> BeneficiaryProfile:
-    profile = document_store.get(profile_path(principal.uid), BeneficiaryProfile)
+def load_profile(access: Access) -> BeneficiaryProfile:
+    """The subject's profile, or ``not_registered``."""
+    profile = document_store.get(BENEFICIARY.path(uid=access.subject_uid), BeneficiaryProfile)
     if profile is None:
-        raise ApiError("not_registered", "No profile yet: call POST /signup first.")
+        raise ApiError("not_registered", NOT_REGISTERED)
     return profile
 
 
 def _update(
-    principal: Principal, change: Callable[[BeneficiaryProfile, Writes], BeneficiaryProfile]
+    access: Access, change: Callable[[BeneficiaryProfile, Writes], BeneficiaryProfile]
 ) -> BeneficiaryProfile:
     """Apply ``change(profile, writes)`` in a transaction and return the result."""
+    path = BENEFICIARY.path(uid=access.subject_uid)
 
     def work(writes: Writes) -> BeneficiaryProfile:
-        profile = writes.get(profile_path(principal.uid), BeneficiaryProfile)
+        profile = writes.get(path, BeneficiaryProfile)
         if profile is None:
-            raise ApiError("not_registered", "No profile yet: call POST /signup first.")
+            raise ApiError("not_registered", NOT_REGISTERED)
         updated = change(profile, writes)
-        updated = _synced_with_token(updated, principal)
+        updated = _synced_with_token(updated, access)
         updated.updated_at = _now()
         updated.last_active_at = updated.updated_at
-        writes.set(profile_path(principal.uid), updated)
+        writes.set(path, updated)
         return updated
 
     return document_store.run_in_transaction(work)
 
 
-def _synced_with_token(profile: BeneficiaryProfile, principal: Principal) -> BeneficiaryProfile:
-    """The ID token is authoritative for the e-mail and its verification state."""
-    if principal.email and principal.email != profile.email:
-        profile = profile.model_copy(update={"email": principal.email})
-    if principal.email_verified != profile.email_verified:
-        profile = profile.model_copy(update={"email_verified": principal.email_verified})
+def _synced_with_token(profile: BeneficiaryProfile, access: Access) -> BeneficiaryProfile:
+    """The subject's own ID token is authoritative for the e-mail and its verification state.
+
+    Someone acting for the subject carries their own token: it says nothing
+    of the subject's e-mail.
+    """
+    if access.on_behalf:
+        return profile
+    actor = access.actor
+    if actor.email and actor.email != profile.email:
+        profile = profile.model_copy(update={"email": actor.email})
+    if actor.email_verified != profile.email_verified:
+        profile = profile.model_copy(update={"email_verified": actor.email_verified})
     return profile
 
 
-def get_profile(principal: Principal) -> ProfileResponse:
-    """Access (R26): the caller's own profile."""
-    profile = _load(principal)
-    stale = _synced_with_token(profile, principal) != profile
-    if stale or _now() - profile.last_active_at > ACTIVITY_RESOLUTION:
-        profile = _update(principal, lambda current, _writes: current)
-    return to_response(profile)
+def get_profile(access: Access) -> ProfileResponse:
+    """Access (R26): the subject's profile; the beneficiary's own use counts as activity (R19)."""
+    profile = load_profile(access)
+    if not access.on_behalf:
+        stale = _synced_with_token(profile, access) != profile
+        if stale or _now() - profile.last_active_at > ACTIVITY_RESOLUTION:
+            profile = _update(access, lambda current, _writes: current)
+    return to_response(profile, access.language)
 
 
-def rectify_profile(principal: Principal, patch: ProfilePatch) -> ProfileResponse:
+def rectify_profile(access: Access, patch: ProfilePatch) -> ProfileResponse:
     """Rectification (R26): only the fields sent change; ``null`` clears an optional one."""
     if not patch.model_fields_set:
-        raise ApiError("validation_failed", "Send at least one field to change.")
+        raise ApiError(
+            "validation_failed",
+            text("Envoyez au moins un champ à modifier.", "Send at least one field to change."),
+        )
     changes = {name: getattr(patch, name) for name in patch.model_fields_set}
 
     def apply(profile: BeneficiaryProfile, _writes: Writes) -> BeneficiaryProfile:
         return profile.model_copy(update=changes)
 
-    return to_response(_update(principal, apply))
+    return to_response(_update(access, apply), access.language)
 
 
-def set_consent(principal: Principal, change: ConsentChange, purpose: str) -> ProfileResponse:
+def set_consent(access: Access, change: ConsentChange, purpose: str) -> ProfileResponse:
     """Grant or withdraw a consent-based purpose, keeping the history (R9, R10)."""
     if purpose not in {p.value for p in CONSENT_PURPOSES}:
         raise ApiError(
             "validation_failed",
-            f"{purpose!r} does not rest on consent.",
-            [FieldError("purpose", "not_consent_based", "must be one of: promotion, vault")],
+            text(
+                f"{purpose!r} ne repose pas sur le consentement.",
+                f"{purpose!r} does not rest on consent.",
+            ),
+            [
+                FieldError(
+                    "purpose",
+                    "not_consent_based",
+                    text("doit valoir : promotion, vault", "must be one of: promotion, vault"),
+                )
+            ],
         )
     _require_current_policy(change.policy_version, "policy_version")
-    if purpose == Purpose.PROMOTION and change.granted and not principal.email_verified:
-        raise ApiError("email_not_verified", "Verify your e-mail before subscribing to news.")
+    if purpose == Purpose.PROMOTION and change.granted and not access.actor.email_verified:
+        raise _email_not_verified()
     now = _now()
     event_id = uuid.uuid4().hex
 
@@ -238,7 +311,7 @@ def set_consent(principal: Principal, change: ConsentChange, purpose: str) -> Pr
             granted=change.granted, policy_version=change.policy_version, changed_at=now
         )
         writes.create(
-            f"{profile_path(profile.uid)}/consent_events/{event_id}",
+            CONSENT_EVENTS.path(uid=profile.uid, event_id=event_id),
             ConsentEvent(
                 purpose=purpose,
                 granted=change.granted,
@@ -249,28 +322,34 @@ def set_consent(principal: Principal, change: ConsentChange, purpose: str) -> Pr
         )
         return profile.model_copy(update={"consents": consents})
 
-    return to_response(_update(principal, apply))
+    return to_response(_update(access, apply), access.language)
 
 
-def consent_history(principal: Principal) -> ConsentHistoryResponse:
-    _load(principal)
+def consent_history(access: Access) -> ConsentHistoryResponse:
+    """The subject's consent grants and withdrawals, oldest first (R9, R10)."""
+    load_profile(access)
     events = document_store.list_collection(
-        f"{profile_path(principal.uid)}/consent_events", ConsentEvent, order_by="at"
+        CONSENT_EVENTS.collection(uid=access.subject_uid), ConsentEvent, order_by="at"
     )
     return ConsentHistoryResponse(
         events=[ConsentEventOut(**event.model_dump()) for _, event in events]
     )
 
 
-def set_objection(principal: Principal, change: ObjectionChange, purpose: str) -> ProfileResponse:
+def set_objection(access: Access, change: ObjectionChange, purpose: str) -> ProfileResponse:
     """Objection to one purpose (R26); the response tells what it limits (R30)."""
     if purpose not in {p.value for p in OBJECTABLE_PURPOSES}:
         raise ApiError(
             "validation_failed",
-            f"One cannot object to {purpose!r}.",
+            text(f"On ne peut pas s'opposer à {purpose!r}.", f"One cannot object to {purpose!r}."),
             [
                 FieldError(
-                    "purpose", "not_objectable", "must be one of: alerts, promotion, simulation"
+                    "purpose",
+                    "not_objectable",
+                    text(
+                        "doit valoir : alerts, promotion, simulation",
+                        "must be one of: alerts, promotion, simulation",
+                    ),
                 )
             ],
         )
@@ -283,13 +362,13 @@ def set_objection(principal: Principal, change: ObjectionChange, purpose: str) -
             objections.discard(purpose)
         return profile.model_copy(update={"objections": sorted(objections)})
 
-    return to_response(_update(principal, apply))
+    return to_response(_update(access, apply), access.language)
 
 
-def set_restriction(principal: Principal, change: RestrictionChange) -> ProfileResponse:
+def set_restriction(access: Access, change: RestrictionChange) -> ProfileResponse:
     """Restriction of processing (R26): data kept, processing paused."""
 
     def apply(profile: BeneficiaryProfile, _writes: Writes) -> BeneficiaryProfile:
         return profile.model_copy(update={"restricted": change.restricted})
 
-    return to_response(_update(principal, apply))
+    return to_response(_update(access, apply), access.language)

@@ -1,8 +1,10 @@
 """Append-only audit journal of accesses to personal data (R14, R16).
 
-Server code only ever *adds* entries (document store ``add``); the Firestore
-rules forbid clients to write the journal at all. Identifiers are keyed
-hashes so the journal carries no personal data in clear.
+Every access where the actor is not the subject is written here, by
+:func:`shared.services.access.open_access` before the use case runs. Server
+code only ever *adds* entries (document store ``add``); the Firestore rules
+forbid clients to read or write the journal. Identifiers are keyed hashes so
+the journal carries no personal data in clear.
 """
 
 from __future__ import annotations
@@ -12,11 +14,10 @@ import hmac
 from datetime import UTC, datetime
 
 from shared.adapters import document_store
-from shared.adapters.identity import Principal
 from shared.config import ConfigurationError, settings
+from shared.domain.access import Access
+from shared.domain.data_registry import AUDIT_JOURNAL
 from shared.models.audit import AuditEntry
-
-JOURNAL = "audit_journal"
 
 
 def pseudonym(identifier: str) -> str:
@@ -28,13 +29,14 @@ def pseudonym(identifier: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def record(actor: Principal, action: str, target_uid: str | None = None) -> str:
-    """Append one entry; returns its id."""
+def record(access: Access, action: str) -> str:
+    """Append one entry: ``access.actor`` did ``action`` on the subject's data; returns its id."""
     entry = AuditEntry(
-        actor_ref=pseudonym(actor.uid),
-        actor_role=actor.role,
+        actor_ref=pseudonym(access.actor.uid),
+        actor_role=access.actor.kind.value,
         action=action,
-        target_ref=pseudonym(target_uid) if target_uid else None,
+        target_ref=pseudonym(access.subject_uid),
+        reason=access.reason,
         at=datetime.now(UTC),
     )
-    return document_store.add(JOURNAL, entry)
+    return document_store.add(AUDIT_JOURNAL.collection(), entry)

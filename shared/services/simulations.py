@@ -14,19 +14,17 @@ from datetime import UTC, date, datetime
 
 from shared.adapters import document_store
 from shared.adapters.document_store import Writes
-from shared.adapters.identity import Principal
 from shared.config import settings
+from shared.domain.access import Access
 from shared.domain.aids.catalogue import load_catalogue
+from shared.domain.data_registry import AID_OUTCOMES, SIMULATIONS
 from shared.domain.follow_up import Received, changes_between, summaries, total_received
 from shared.domain.purposes import Purpose, check_legal_basis
 from shared.domain.results import EligibilityReport
-from shared.errors import ApiError, FieldError
-from shared.models.account import BeneficiaryProfile
+from shared.errors import ApiError, FieldError, text
 from shared.models.simulation import (
-    AidOutcome,
     ChangeOut,
     OutcomeChange,
-    OutcomeEvent,
     OutcomeOut,
     OutcomesResponse,
     QuestionsRequest,
@@ -35,24 +33,9 @@ from shared.models.simulation import (
     SimulationHistoryResponse,
     SimulationResponse,
     SimulationSummary,
-    StoredSimulation,
 )
-from shared.services.accounts import NOTICES, profile_path
-
-
-def _simulations(uid: str) -> str:
-    return f"{profile_path(uid)}/simulations"
-
-
-def _outcomes(uid: str) -> str:
-    return f"{profile_path(uid)}/aid_outcomes"
-
-
-def _registered(principal: Principal) -> BeneficiaryProfile:
-    profile = document_store.get(profile_path(principal.uid), BeneficiaryProfile)
-    if profile is None:
-        raise ApiError("not_registered", "No profile yet: call POST /signup first.")
-    return profile
+from shared.models.simulation_history import AidOutcome, OutcomeEvent, StoredSimulation
+from shared.services.accounts import NOTICES, load_profile
 
 
 def _outcome_list(uid: str) -> list[OutcomeOut]:
@@ -64,7 +47,9 @@ def _outcome_list(uid: str) -> list[OutcomeOut]:
             received_since=outcome.received_since,
             updated_at=outcome.updated_at,
         )
-        for _, outcome in document_store.list_collection(_outcomes(uid), AidOutcome, "aid_id")
+        for _, outcome in document_store.list_collection(
+            AID_OUTCOMES.collection(uid=uid), AidOutcome, "aid_id"
+        )
     ]
 
 
@@ -76,12 +61,13 @@ def _evaluate(request: SimulateRequest) -> EligibilityReport:
     return eligibility.evaluate(request.household, request.month)
 
 
-def simulate(principal: Principal | None, request: SimulateRequest) -> SimulationResponse:
+def simulate(access: Access | None, request: SimulateRequest) -> SimulationResponse:
     """Compute every aid of the catalogue for the household, and keep it if allowed."""
-    if principal is None:
+    if access is None:
         return SimulationResponse(report=_evaluate(request), stored=False)
 
-    profile = _registered(principal)
+    profile = load_profile(access)
+    uid = access.subject_uid
     decision = check_legal_basis(
         Purpose.SIMULATION,
         consents={k: v.granted for k, v in profile.consents.items()},
@@ -92,12 +78,17 @@ def simulate(principal: Principal | None, request: SimulateRequest) -> Simulatio
         raise ApiError("processing_restricted", NOTICES["restricted"])
     report = _evaluate(request)
     if decision.code == "purpose_objected":
-        return SimulationResponse(report=report, stored=False, notices=[NOTICES["simulation"]])
+        notice = NOTICES["simulation"].in_language(access.language)
+        return SimulationResponse(report=report, stored=False, notices=[notice])
 
     results = [result.model_dump(mode="json") for result in report.results]
     previous = next(
         document_store.list_collection(
-            _simulations(principal.uid), StoredSimulation, "created_at", descending=True, limit=1
+            SIMULATIONS.collection(uid=uid),
+            StoredSimulation,
+            "created_at",
+            descending=True,
+            limit=1,
         ),
         None,
     )
@@ -118,23 +109,25 @@ def simulate(principal: Principal | None, request: SimulateRequest) -> Simulatio
         changes=[change.model_dump() for change in changes],
         created_at=datetime.now(UTC),
     )
-    document_store.run_in_transaction(
-        lambda writes: writes.create(f"{_simulations(principal.uid)}/{simulation_id}", stored)
-    )
+    path = SIMULATIONS.path(uid=uid, simulation_id=simulation_id)
+    document_store.run_in_transaction(lambda writes: writes.create(path, stored))
     return SimulationResponse(
         report=report,
         stored=True,
         simulation_id=simulation_id,
         changes=changes,
-        outcomes=_outcome_list(principal.uid),
+        outcomes=_outcome_list(uid),
     )
 
 
-def history(principal: Principal) -> SimulationHistoryResponse:
-    """The beneficiary's stored simulations, newest first."""
-    _registered(principal)
+def history(access: Access) -> SimulationHistoryResponse:
+    """The subject's stored simulations, newest first."""
+    load_profile(access)
     items = document_store.list_collection(
-        _simulations(principal.uid), StoredSimulation, "created_at", descending=True
+        SIMULATIONS.collection(uid=access.subject_uid),
+        StoredSimulation,
+        "created_at",
+        descending=True,
     )
     return SimulationHistoryResponse(
         simulations=[
@@ -152,19 +145,31 @@ def history(principal: Principal) -> SimulationHistoryResponse:
     )
 
 
-def record_outcome(principal: Principal, change: OutcomeChange, aid_id: str) -> OutcomesResponse:
+def record_outcome(access: Access, change: OutcomeChange, aid_id: str) -> OutcomesResponse:
     """Record what happened with one aid; the history of outcomes is kept."""
     try:
         load_catalogue().get(aid_id)
     except KeyError:
         raise ApiError(
             "validation_failed",
-            f"{aid_id!r} is not an aid of the catalogue.",
-            [FieldError("aid_id", "unknown_aid", "must be an aid id of the catalogue")],
+            text(
+                f"{aid_id!r} n'est pas une aide du catalogue.",
+                f"{aid_id!r} is not an aid of the catalogue.",
+            ),
+            [
+                FieldError(
+                    "aid_id",
+                    "unknown_aid",
+                    text(
+                        "doit être l'identifiant d'une aide du catalogue",
+                        "must be an aid id of the catalogue",
+                    ),
+                )
+            ],
         ) from None
-    _registered(principal)
+    load_profile(access)
     now = datetime.now(UTC)
-    path = f"{_outcomes(principal.uid)}/{aid_id}"
+    path = AID_OUTCOMES.path(uid=access.subject_uid, aid_id=aid_id)
 
     def apply(writes: Writes) -> None:
         current = writes.get(path, AidOutcome)
@@ -188,13 +193,13 @@ def record_outcome(principal: Principal, change: OutcomeChange, aid_id: str) -> 
         )
 
     document_store.run_in_transaction(apply)
-    return _outcomes_response(principal.uid)
+    return _outcomes_response(access.subject_uid)
 
 
-def outcomes(principal: Principal, today: date | None = None) -> OutcomesResponse:
+def outcomes(access: Access, today: date | None = None) -> OutcomesResponse:
     """Recorded outcomes and the totals received (granted aids only)."""
-    _registered(principal)
-    return _outcomes_response(principal.uid, today)
+    load_profile(access)
+    return _outcomes_response(access.subject_uid, today)
 
 
 def _outcomes_response(uid: str, today: date | None = None) -> OutcomesResponse:
@@ -212,7 +217,7 @@ def _outcomes_response(uid: str, today: date | None = None) -> OutcomesResponse:
     )
 
 
-def next_questions(principal: Principal | None, request: QuestionsRequest) -> QuestionsResponse:
+def next_questions(access: Access | None, request: QuestionsRequest) -> QuestionsResponse:
     """The questions that can still change a result, given the answers so far (R6)."""
     from shared.domain.questionnaire import next_questions as ask
 

@@ -73,3 +73,23 @@ def test_messages_can_be_cleared(stack_env: dict[str, str]) -> None:
 
     assert _messages(base) == []
     assert requests.get(f"{base}/healthz", timeout=5).status_code == 200
+
+
+def test_a_scheduled_outage_fails_the_next_sends_then_ends(stack_env: dict[str, str]) -> None:
+    """What SendGrid does when down: workers must see a 503 and retry (tests/integration)."""
+    from python_http_client.exceptions import ServiceUnavailableError
+
+    base = stack_env["SENDGRID_API_HOST"]
+    requests.delete(f"{base}/_sink/messages", timeout=5).raise_for_status()
+    client = SendGridAPIClient(api_key=stack_env["SENDGRID_API_KEY"], host=base)
+    mail = Mail("a@sesame.example", "b@example.org", "panne", plain_text_content="hi")
+    scheduled = requests.post(f"{base}/_sink/outages", json={"status": 503, "count": 1}, timeout=5)
+
+    with pytest.raises(ServiceUnavailableError):
+        client.send(mail)
+    client.send(mail)
+
+    assert scheduled.status_code == 204
+    assert len(_messages(base)) == 1
+    bad = requests.post(f"{base}/_sink/outages", json={"status": 200}, timeout=5)
+    assert bad.status_code == 400

@@ -90,13 +90,21 @@ NOT_LOCATED = {
 
 # Functions that browsers call directly; each authenticates its caller itself.
 PUBLIC_BY_DESIGN = {"signup", "profile", "simulate", "forms", "vault", "privacy", "sso"}
-# Functions only Cloud Tasks or Cloud Scheduler may call.
-INTERNAL_BY_DESIGN = {"alerts_dispatch", "alerts_worker", "erasure_worker", "retention_sweep"}
+# Functions only Cloud Tasks, Cloud Scheduler or Eventarc may call.
+INTERNAL_BY_DESIGN = {
+    "alerts_dispatch",
+    "alerts_worker",
+    "erasure_worker",
+    "retention_sweep",
+    "notices_worker",
+    "vault_events",
+}
 
 FUNCTION_ATTRIBUTES = {
     "description",
     "invoker",
     "schedule",
+    "event",
     "min_instances",
     "max_instances",
     "memory",
@@ -113,6 +121,8 @@ PROJECT_ROLES_ALLOWED = {
     "roles/datastore.user",  # Firestore IAM is project-wide
     "roles/firebaseauth.admin",  # Auth users are project-wide (erasure deletes them)
     "roles/logging.logWriter",  # builder's build logs
+    "roles/eventarc.eventReceiver",  # events-invoker receives Eventarc events
+    "roles/pubsub.publisher",  # the Cloud Storage agent publishes object events
 }
 BUCKET_ROLES_ALLOWED = {
     "roles/storage.objectUser",
@@ -615,6 +625,7 @@ def test_workers_are_announced_only_once_deployed(terraform: Terraform) -> None:
     assert names == {
         ("SESAME_ERASURE_QUEUE", "SESAME_ERASURE_WORKER_URL"),
         ("SESAME_ALERTS_QUEUE", "SESAME_ALERTS_WORKER_URL"),
+        ("SESAME_NOTICES_QUEUE", "SESAME_NOTICES_WORKER_URL"),
     }
     fn = terraform.resource("google_cloudfunctions2_function", "fn").body
     service = single(fn["service_config"], "service_config")
@@ -631,8 +642,9 @@ def test_every_function_entry_is_complete(functions: dict[str, dict[str, Any]]) 
         assert re.fullmatch(r"[a-z][a-z0-9_]*", name), f"{name}: not a Python identifier"
         service = name.replace("_", "-")
         assert 6 <= len(f"fn-{service}") <= 30, f"{name}: service account id length"
-        assert fn["invoker"] in {"public", "tasks", "scheduler"}, name
+        assert fn["invoker"] in {"public", "tasks", "scheduler", "events"}, name
         assert (fn["schedule"] is not None) == (fn["invoker"] == "scheduler"), name
+        assert (fn["event"] is not None) == (fn["invoker"] == "events"), name
         assert 0 <= fn["min_instances"] <= fn["max_instances"], name
         assert 0 < fn["timeout"] <= 3600, name
         _mebibytes(fn["memory"])
@@ -724,7 +736,7 @@ def test_internal_functions_accept_only_internal_traffic_from_their_invoker(
     terraform: Terraform, functions: dict[str, dict[str, Any]]
 ) -> None:
     for name in INTERNAL_BY_DESIGN & functions.keys():
-        assert functions[name]["invoker"] in {"tasks", "scheduler"}, name
+        assert functions[name]["invoker"] in {"tasks", "scheduler", "events"}, name
     fn = terraform.resource("google_cloudfunctions2_function", "fn").body
     service = single(fn["service_config"], "service_config")
     assert service["ingress_settings"] == (
@@ -736,6 +748,7 @@ def test_internal_functions_accept_only_internal_traffic_from_their_invoker(
     assert terraform.locals["invoker_members"] == {
         "tasks": "${google_service_account.tasks_invoker.member}",
         "scheduler": "${google_service_account.scheduler_invoker.member}",
+        "events": "${google_service_account.events_invoker.member}",
     }
 
 
@@ -809,7 +822,7 @@ def test_the_vault_and_exports_are_reachable_only_by_the_functions_that_need_the
         }
         for bucket in ("vault", "exports")
     }
-    assert holders["vault"] == {"vault", "erasure_worker"}
+    assert holders["vault"] == {"vault", "erasure_worker", "vault_events"}
     assert holders["exports"] == {"privacy", "erasure_worker"}
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from shared.api.routes import AUTH_REQUIRED, ROUTES, Route
+from shared.api.endpoints import ROUTES
+from shared.api.route import AUTH_REQUIRED, Route
 from shared.config import settings
 from shared.domain.policy import CURRENT_POLICY
 from tests.support import emulators
@@ -244,3 +245,25 @@ def test_cors_refuses_unknown_origin(function_client, registered):
     )
     _assert_problem(response, 403, "origin_not_allowed")
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_problems_are_french_by_default_and_english_on_request(function_client, registered):
+    """Stable codes; the person reads French unless they ask for English."""
+    profile = function_client("profile")
+    body = {"given_name": "x" * 81}
+
+    french = profile.patch("/", json=body, headers=registered.headers)
+    english = profile.patch("/", json=body, headers={**registered.headers, "Accept-Language": "en"})
+
+    assert french.status_code == english.status_code == 422
+    fr, en = french.get_json(), english.get_json()
+    assert fr["code"] == en["code"] == "validation_failed"
+    assert (fr["title"], fr["detail"]) == (
+        "Certains champs sont invalides",
+        "Certains champs sont invalides.",
+    )
+    assert (en["title"], en["detail"]) == ("Some fields are invalid", "Some fields are invalid.")
+    assert fr["errors"][0]["message"] == "doit contenir au plus 80 caractères"
+    assert en["errors"][0]["message"] == "String should have at most 80 characters"
+    assert french.headers["Content-Language"] == "fr"
+    assert english.headers["Content-Language"] == "en"

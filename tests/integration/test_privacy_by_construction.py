@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 
 from shared.adapters import document_store
-from shared.adapters.identity import Principal
+from shared.domain.access import Access, Actor, ActorKind, Scope
 from shared.domain.data_registry import location_of
 from shared.domain.policy import CURRENT_POLICY
 from shared.models.audit import AuditEntry
@@ -46,12 +46,27 @@ def full_account_flow(function_client, person):
 
 def test_every_written_document_is_at_a_registered_location(function_client, user):
     full_account_flow(function_client, user)
-    audit.record(Principal("agent-1", "staff", None, True), "read_profile", user.uid)
+    staff = Actor("agent-1", ActorKind.STAFF, None, True)
+    audit.record(Access(staff, user.uid, Scope.PROFILE_READ, "support"), "read_profile")
 
     paths = emulators.all_document_paths()
     assert len(paths) >= 5
     for path in paths:
         location_of(path)  # raises UnregisteredLocation
+
+
+def test_every_document_of_a_person_is_found_from_the_registry_alone(function_client, user):
+    """Export and erasure will walk ``personal_data_of``: nothing written may escape it."""
+    from shared.domain.data_registry import StoreKind, personal_data_of
+
+    full_account_flow(function_client, user)
+    places = personal_data_of(user.uid, uid_ref=audit.pseudonym(user.uid), email=user.email)
+    roots = [p.path for p in places if p.location.store is StoreKind.FIRESTORE and p.path]
+
+    mine = [path for path in emulators.all_document_paths() if user.uid in path]
+    assert len(mine) >= 4  # the profile and its consent events
+    for path in mine:
+        assert any(path == root or path.startswith(root + "/") for root in roots), path
 
 
 def test_logs_carry_no_personal_data(function_client, user):
@@ -69,10 +84,14 @@ def test_logs_carry_no_personal_data(function_client, user):
 
 
 def test_audit_journal_holds_keyed_hashes_only():
-    agent = Principal(
-        uid="agent-uid-123", role="staff", email="agent@sesame.example", email_verified=True
+    agent = Actor(
+        uid="agent-uid-123",
+        kind=ActorKind.STAFF,
+        email="agent@sesame.example",
+        email_verified=True,
     )
-    entry_id = audit.record(agent, "read_profile", target_uid="beneficiary-uid-456")
+    access = Access(agent, "beneficiary-uid-456", Scope.PROFILE_READ, "support")
+    entry_id = audit.record(access, "read_profile")
 
     entry = document_store.get(f"audit_journal/{entry_id}", AuditEntry)
     assert entry is not None

@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 
 from shared.adapters import document_store
-from shared.domain.data_registry import USER_DATA_LOCATIONS
-from shared.domain.policy import CURRENT_POLICY
-from shared.models.account import BeneficiaryProfile, ConsentEvent
+from shared.domain.data_registry import FIRESTORE_LOCATIONS
+from shared.models.access import Mandate, WorkerReceipt
+from shared.models.account import ConsentEvent
 from shared.models.audit import AuditEntry
-from shared.models.simulation import AidOutcome, StoredSimulation
+from shared.models.simulation_history import AidOutcome, StoredSimulation
 from tests.support import emulators
+from tests.support.seed import seed_profile
 
 NOW = datetime(2026, 11, 2, tzinfo=UTC)
 
@@ -27,20 +28,6 @@ NOW = datetime(2026, 11, 2, tzinfo=UTC)
 def clean() -> None:
     emulators.reset_firestore()
     emulators.reset_auth()
-
-
-def seed_profile(uid: str) -> None:
-    profile = BeneficiaryProfile(
-        uid=uid,
-        email=f"{uid}@example.org",
-        email_verified=True,
-        policy_version=CURRENT_POLICY.version,
-        policy_accepted_at=NOW,
-        created_at=NOW,
-        updated_at=NOW,
-        last_active_at=NOW,
-    )
-    document_store.run_in_transaction(lambda w: w.set(f"beneficiaries/{uid}", profile))
 
 
 def seed_consent_event(uid: str) -> str:
@@ -52,9 +39,24 @@ def seed_consent_event(uid: str) -> str:
     return path
 
 
-def seed_audit_entry() -> str:
+def seed_audit_entry(person: str) -> str:
     entry = AuditEntry(actor_ref="a" * 32, actor_role="staff", action="read_profile", at=NOW)
     return "audit_journal/" + document_store.add("audit_journal", entry)
+
+
+def seed_mandate(person: str) -> str:
+    """A mandate naming the caller both ways: even then clients cannot read or write it."""
+    mandate = Mandate(beneficiary_uid=person, aidant_uid=person, scopes=["read"], granted_at=NOW)
+    return "mandates/" + document_store.add("mandates", mandate)
+
+
+def seed_receipt(person: str) -> str:
+    receipt = WorkerReceipt(
+        job="notify_policy_revision", source="task", status="done", created_at=NOW, updated_at=NOW
+    )
+    path = "worker_receipts/r1"
+    document_store.run_in_transaction(lambda w: w.set(path, receipt))
+    return path
 
 
 def fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -169,13 +171,15 @@ def test_owner_reads_server_written_history_nobody_writes_it(seed):
     assert emulators.firestore_rest("DELETE", path, alice.id_token).status_code == 403
 
 
-# ------------------------------------------------------------ audit_journal
+# ------------------------------------------------------------ server-only collections
 
 
-@pytest.mark.parametrize("role", [None, "beneficiary", "staff", "privacy_officer"])
-def test_audit_journal_is_closed_to_every_client(role):
+@pytest.mark.parametrize("seed", [seed_audit_entry, seed_mandate, seed_receipt])
+@pytest.mark.parametrize("role", [None, "beneficiary", "aidant", "staff", "privacy_officer"])
+def test_server_only_collections_are_closed_to_every_client(role, seed):
+    """The journal (R14), mandates (R16) and worker receipts: server code only."""
     person = emulators.create_user(role=role)
-    path = seed_audit_entry()
+    path = seed(person.uid)
 
     assert emulators.firestore_rest("GET", path, person.id_token).status_code == 403
     assert patch(path, person.id_token, {"action": "nothing"}).status_code == 403
@@ -198,8 +202,10 @@ COVERED_PATTERNS = {
     "beneficiaries/{uid}/simulations/{simulation_id}",
     "beneficiaries/{uid}/aid_outcomes/{aid_id}",
     "audit_journal/{entry_id}",
+    "mandates/{mandate_id}",
+    "worker_receipts/{receipt_id}",
 }
 
 
 def test_every_registered_location_has_rules_cases():
-    assert {location.pattern for location in USER_DATA_LOCATIONS} <= COVERED_PATTERNS
+    assert {location.pattern for location in FIRESTORE_LOCATIONS} <= COVERED_PATTERNS

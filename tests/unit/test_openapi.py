@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from shared.api.endpoints import ROUTES
 from shared.api.openapi import build_document
-from shared.api.routes import ROUTES
 from shared.errors import ERROR_CODES
 
 

@@ -1,0 +1,1 @@
+"""The jobs of each worker function (tasks, schedules, events), one module per function."""

@@ -1,0 +1,86 @@
+"""Endpoints of the ``simulate`` function: eligibility, history and follow-up of aids (R6)."""
+
+from __future__ import annotations
+
+from shared.api.route import AUTH_OPTIONAL, Route
+from shared.domain.access import Scope
+from shared.domain.purposes import Purpose
+from shared.models import simulation
+from shared.services import simulations
+
+ROUTES: tuple[Route, ...] = (
+    Route(
+        function="simulate",
+        method="POST",
+        path="",
+        operation_id="simulate",
+        summary=(
+            "Which aids the household can get and how much. Anonymous: nothing stored. "
+            "Signed in: stored with the history, and the changes since the last simulation."
+        ),
+        handler=simulations.simulate,
+        request_model=simulation.SimulateRequest,
+        response_model=simulation.SimulationResponse,
+        scope=Scope.SIMULATION,
+        purpose=Purpose.SIMULATION,
+        auth=AUTH_OPTIONAL,
+        errors=("not_registered", "processing_restricted"),
+        requirements=("R6", "R26"),
+    ),
+    Route(
+        function="simulate",
+        method="POST",
+        path="/questions",
+        operation_id="nextQuestions",
+        summary="The next questions that can still change a result, given the answers so far.",
+        handler=simulations.next_questions,
+        request_model=simulation.QuestionsRequest,
+        response_model=simulation.QuestionsResponse,
+        scope=Scope.SIMULATION,
+        purpose=Purpose.SIMULATION,
+        auth=AUTH_OPTIONAL,
+        requirements=("R6",),
+    ),
+    Route(
+        function="simulate",
+        method="GET",
+        path="/history",
+        operation_id="simulationHistory",
+        summary="The caller's stored simulations, newest first.",
+        handler=simulations.history,
+        response_model=simulation.SimulationHistoryResponse,
+        scope=Scope.SIMULATIONS_READ,
+        purpose=Purpose.SIMULATION,
+        errors=("not_registered",),
+        requirements=("R6", "R26"),
+    ),
+    Route(
+        function="simulate",
+        method="GET",
+        path="/outcomes",
+        operation_id="listOutcomes",
+        summary="Recorded outcomes per aid and the totals received.",
+        handler=simulations.outcomes,
+        response_model=simulation.OutcomesResponse,
+        scope=Scope.SIMULATIONS_READ,
+        purpose=Purpose.SIMULATION,
+        errors=("not_registered",),
+        requirements=("R6",),
+    ),
+    Route(
+        function="simulate",
+        method="PUT",
+        path="/outcomes/{aid_id}",
+        operation_id="recordOutcome",
+        summary="Record what happened with one aid: applied, granted, refused, not pursued.",
+        handler=simulations.record_outcome,
+        request_model=simulation.OutcomeChange,
+        response_model=simulation.OutcomesResponse,
+        scope=Scope.OUTCOMES_WRITE,
+        purpose=Purpose.SIMULATION,
+        errors=("not_registered",),
+        requirements=("R6",),
+        path_params={"aid_id": "an aid id of the catalogue, e.g. rsa"},
+        example_params={"aid_id": "rsa"},
+    ),
+)
