@@ -139,6 +139,9 @@ class Settings:
             "SESAME_VAULT_BUCKET": VAULT_BUCKET,
             "SESAME_EXPORTS_BUCKET": EXPORTS_BUCKET,
             LOG_DIR_VARIABLE: str(self.log_dir),
+            # The ports themselves, so that a devstack command run inside the stack
+            # (``finalize``, ``env``) addresses this stack even when it chose free ports.
+            **{port_variable(name): str(port) for name, port in self.ports.items()},
         }
 
 

@@ -27,6 +27,7 @@ LOCAL = {
 PRODUCTION = {
     "SESAME_ENV": "production",
     "GOOGLE_CLOUD_PROJECT": "sesame-prod",
+    "SESAME_CORS_ORIGINS": "https://app.sesame.example",
     "SESAME_TASKS_INVOKER": "tasks-invoker@sesame-prod.iam.gserviceaccount.com",
     "SESAME_SCHEDULER_INVOKER": "scheduler-invoker@sesame-prod.iam.gserviceaccount.com",
 }
