@@ -59,6 +59,7 @@ class Settings:
     audit_pepper: bytes | None
     engine_cache_dir: Path
     log_level: str
+    clamd_address: str
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -158,6 +159,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         audit_pepper=pepper.encode() or None,
         engine_cache_dir=Path(env.get("SESAME_ENGINE_CACHE", str(cache_default))),
         log_level=env.get("SESAME_LOG_LEVEL", "INFO"),
+        # host:port of the clamd that scans vault uploads (devstack starts one locally).
+        clamd_address=env.get("SESAME_CLAMD_ADDRESS", "127.0.0.1:3310"),
     )
 
 
