@@ -169,4 +169,3 @@ class VaultEmptied(StrictModel):
 class DocumentDownload(StrictModel):
     url: str
     expires_at: datetime
-

@@ -46,7 +46,9 @@ def remaining_quota(used_bytes: int, quota: int = MAX_VAULT_BYTES) -> int:
     return max(0, quota - used_bytes)
 
 
-def quota_refusal(used_bytes: int, incoming_bytes: int, quota: int = MAX_VAULT_BYTES) -> RefusalCode | None:
+def quota_refusal(
+    used_bytes: int, incoming_bytes: int, quota: int = MAX_VAULT_BYTES
+) -> RefusalCode | None:
     """Refuse ``incoming_bytes`` more when they do not fit in what is left of the quota."""
     if incoming_bytes > remaining_quota(used_bytes, quota):
         return RefusalCode.QUOTA_EXCEEDED
@@ -73,7 +75,9 @@ class ContentFacts:
     pdf: PdfFindings | None = None
 
 
-def content_refusal(declared_type: str, declared_size: int, facts: ContentFacts) -> RefusalCode | None:
+def content_refusal(
+    declared_type: str, declared_size: int, facts: ContentFacts
+) -> RefusalCode | None:
     """The first reason to refuse these bytes, in the order a person can act on.
 
     Order: empty, too large, size differs from the slot (the signed URL binds the
