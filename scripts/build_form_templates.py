@@ -73,7 +73,7 @@ def build(template: FormTemplate) -> Path:
 
 def main() -> None:
     for template in load_templates().values():
-        print(build(template).relative_to(ROOT))
+        sys.stdout.write(f"{build(template).relative_to(ROOT)}\n")
 
 
 if __name__ == "__main__":
