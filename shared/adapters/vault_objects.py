@@ -45,6 +45,22 @@ def owner_prefix(owner_uid: str) -> str:
     return vault_location().prefix_for(owner_uid)
 
 
+def owner_of_object(object_name: str) -> str | None:
+    """The owner whose vault prefix holds ``object_name`` (what a Storage event names).
+
+    ``None`` when the name is not ``<prefix of some uid><document id>``.
+    """
+    prefix = vault_location().prefix
+    head, marker, tail = prefix.partition("{uid}")
+    if not marker or not object_name.startswith(head):
+        return None
+    rest = object_name[len(head) :]
+    uid, found, document_id = rest.partition(tail) if tail else (rest, "", "")
+    if not tail or not found or not uid or "/" in uid or not document_id or "/" in document_id:
+        return None
+    return uid
+
+
 @dataclass(frozen=True)
 class SignedRequest:
     url: str

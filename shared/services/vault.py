@@ -219,33 +219,37 @@ def request_upload_slot(vault: Vault, owner_uid: str, request: UploadSlotRequest
         )
     if refusal is not None:
         raise VaultRefusal(refusal)
-    document_id = secrets.token_urlsafe(18)
-    object_name = vault.owner_prefix(owner_uid) + document_id
-    now = _now()
-    vault.metadata.create(
-        VaultDocument(
-            document_id=document_id,
-            owner_uid=owner_uid,
-            object_name=object_name,
-            kind=request.kind,
-            aid_ids=sorted(set(request.aid_ids)),
-            display_name=sanitise_display_name(request.file_name),
-            income_year=request.income_year,
-            issued_on=request.issued_on,
-            declared_content_type=request.content_type,
-            declared_size=request.size,
-            status=DocumentStatus.AWAITING_UPLOAD,
-            created_at=now,
-            updated_at=now,
-        )
-    )
-    signed = vault.objects.signed_upload(object_name, request.content_type, request.size)
+    document = _new_record(vault, owner_uid, request)
+    signed = vault.objects.signed_upload(document.object_name, request.content_type, request.size)
     return SignedUpload(
-        document_id=document_id,
+        document_id=document.document_id,
         url=signed.url,
         headers=signed.headers,
         expires_at=signed.expires_at,
     )
+
+
+def _new_record(vault: Vault, owner_uid: str, request: UploadSlotRequest) -> VaultDocument:
+    """Create the ``awaiting_upload`` record of a new file under a random object name."""
+    document_id = secrets.token_urlsafe(18)
+    now = _now()
+    document = VaultDocument(
+        document_id=document_id,
+        owner_uid=owner_uid,
+        object_name=vault.owner_prefix(owner_uid) + document_id,
+        kind=request.kind,
+        aid_ids=sorted(set(request.aid_ids)),
+        display_name=sanitise_display_name(request.file_name),
+        income_year=request.income_year,
+        issued_on=request.issued_on,
+        declared_content_type=request.content_type,
+        declared_size=request.size,
+        status=DocumentStatus.AWAITING_UPLOAD,
+        created_at=now,
+        updated_at=now,
+    )
+    vault.metadata.create(document)
+    return document
 
 
 def _document_id_of(vault: Vault, owner_uid: str, object_name: str) -> str | None:
@@ -281,6 +285,8 @@ def finalise_upload(
     stored = vault.objects.read(object_name)
     if stored is None:
         return document  # deleted meanwhile (or not uploaded yet): nothing to check
+    if document.status in FINAL_STATUSES and stored.generation == document.generation:
+        return document  # a late event for a generation already settled
     refusal = content_refusal(
         document.declared_content_type, document.declared_size, content_facts(stored.data)
     )
@@ -478,34 +484,21 @@ def deposit_generated(
 ) -> VaultDocument:
     """Store a file the service made itself (a pre-filled form) and check it like any upload."""
     _require_basis(vault, owner_uid)
-    slot = UploadSlotRequest(
-        content_type=content_type,
-        size=len(data),
-        kind=kind,
-        aid_ids=list(aid_ids),
-        file_name=display_name,
-    )
-    refusal = declared_refusal(slot.content_type, slot.size)
+    refusal = declared_refusal(content_type, len(data))
     if refusal is not None:
         raise VaultRefusal(refusal)
-    document_id = secrets.token_urlsafe(18)
-    object_name = vault.owner_prefix(owner_uid) + document_id
-    now = _now()
-    vault.metadata.create(
-        VaultDocument(
-            document_id=document_id,
-            owner_uid=owner_uid,
-            object_name=object_name,
+    document = _new_record(
+        vault,
+        owner_uid,
+        UploadSlotRequest(
+            content_type=content_type,
+            size=len(data),
             kind=kind,
-            aid_ids=sorted(set(aid_ids)),
-            display_name=sanitise_display_name(display_name),
-            declared_content_type=content_type,
-            declared_size=len(data),
-            status=DocumentStatus.AWAITING_UPLOAD,
-            created_at=now,
-            updated_at=now,
-        )
+            aid_ids=list(aid_ids),
+            file_name=display_name,
+        ),
     )
+    object_name = document.object_name
     generation = vault.objects.write(object_name, data, content_type)
     settled = finalise_upload(vault, owner_uid, object_name, generation)
     if settled is None:

@@ -443,3 +443,22 @@ def test_checklist_reads_the_vault(vault: Vault, owner: str) -> None:
     statuses = {item.document: item.status.value for item in rsa.items}
     assert statuses["identity_document"] == "present"
     assert statuses["proof_of_address"] == "missing"
+
+
+def test_generated_form_is_checked_and_kept_in_the_vault(vault: Vault, owner: str) -> None:
+    from shared.adapters.pdf_forms import read_values
+    from shared.services.forms import generate_form, store_form
+
+    profile = {"given_name": "Awa", "family_name": "Diallo"}
+    pdf = generate_form("rsa", profile, {}, {"phone": "06 12 34 56 78"})
+
+    kept = store_form(vault, owner, "rsa", pdf)
+
+    assert kept.status is DocumentStatus.AVAILABLE
+    assert kept.kind is DocumentKind.APPLICATION_FORM
+    assert kept.aid_ids == ["prime_activite", "rsa"]
+    assert kept.display_name == "Demande de revenu de solidarité active (RSA).pdf"
+    stored = vault.objects.read(kept.object_name)
+    assert stored is not None
+    values = read_values(stored.data)
+    assert (values["nom_naissance"], values["telephone"]) == ("Diallo", "06 12 34 56 78")

@@ -224,3 +224,23 @@ def test_checklist_present_missing_expired_to_check() -> None:
         load_catalogue(), ["aah"], [HeldDocument("d6", "tax_notice", ())], today
     )
     assert {i.document: i.status for i in undated[0].items}["tax_notice"] is ItemStatus.TO_CHECK
+
+
+@pytest.mark.parametrize(
+    ("object_name", "owner"),
+    [
+        ("uid-1/AbCdEf123", "uid-1"),
+        ("uid-1/nested/AbCdEf123", None),
+        ("AbCdEf123", None),
+        ("/AbCdEf123", None),
+        ("uid-1/", None),
+    ],
+)
+def test_owner_of_a_vault_object_comes_from_the_registry_prefix(
+    object_name: str, owner: str | None
+) -> None:
+    from shared.adapters.vault_objects import owner_of_object, owner_prefix
+
+    assert owner_of_object(object_name) == owner
+    if owner:
+        assert object_name.startswith(owner_prefix(owner))
