@@ -56,19 +56,22 @@ def pdf_of_size(size: int) -> bytes:
     raise ValueError(f"cannot build a PDF of exactly {size} bytes")
 
 
+def _javascript_action(script: str) -> DictionaryObject:
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Action"),
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject(script),
+        }
+    )
+
+
 def pdf_with_javascript() -> bytes:
     """A PDF with document-level JavaScript (the /Names /JavaScript tree)."""
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
-    action = DictionaryObject(
-        {
-            NameObject("/S"): NameObject("/JavaScript"),
-            NameObject("/JS"): TextStringObject("app.alert('hello');"),
-        }
-    )
-    tree = DictionaryObject(
-        {NameObject("/Names"): ArrayObject([TextStringObject("a"), writer._add_object(action)])}
-    )
+    action = writer._add_object(_javascript_action("app.alert('hello');"))
+    tree = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("a"), action])})
     writer._root_object[NameObject("/Names")] = DictionaryObject(
         {NameObject("/JavaScript"): writer._add_object(tree)}
     )
@@ -79,14 +82,8 @@ def pdf_with_open_action_script() -> bytes:
     """A PDF whose /OpenAction is a JavaScript action (no name tree)."""
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
-    action = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Action"),
-            NameObject("/S"): NameObject("/JavaScript"),
-            NameObject("/JS"): TextStringObject("this.print();"),
-        }
-    )
-    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    action = writer._add_object(_javascript_action("this.print();"))
+    writer._root_object[NameObject("/OpenAction")] = action
     return _written(writer)
 
 

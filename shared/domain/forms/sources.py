@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from shared.domain.forms.proposal import SourceValue
 
 PROFILE_FIELDS = ("given_name", "family_name", "email", "phone")
@@ -23,15 +25,17 @@ def _person(household: Mapping[str, Any], relationship: str) -> Mapping[str, Any
     return {}
 
 
+_DATE = TypeAdapter(date)
+
+
 def _as_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    """A date given as a date or an ISO string (stored answers hold strings)."""
+    if value is None:
+        return None
+    try:
+        return _DATE.validate_python(value)
+    except ValidationError:
+        return None
 
 
 def form_sources(
