@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from devstack.clamav import clamd_argv
 from devstack.errors import StackError
 from devstack.install import FIREBASE_BIN, STORAGE_VENV, TASKS_VENV
 from devstack.settings import (
@@ -285,6 +286,33 @@ def sendgrid(settings: Settings) -> Component:
     )
 
 
+def clamd_answers(host: str, port: int) -> Callable[[], bool]:
+    """Readiness probe for clamd: ``PING`` answered ``PONG`` (the port opens only once
+    the database is loaded, but a probe on the protocol is what callers rely on)."""
+
+    def probe() -> bool:
+        try:
+            with socket.create_connection((host, port), timeout=1) as conn:
+                conn.sendall(b"zPING\0")
+                return conn.recv(16).startswith(b"PONG")
+        except OSError:
+            return False
+
+    return probe
+
+
+def clamd(settings: Settings) -> Component:
+    return Component(
+        name="clamd",
+        title="ClamAV daemon (test signatures)",
+        port_name="clamd",
+        argv=clamd_argv(settings),
+        url=settings.address("clamd"),
+        ready=clamd_answers(HOST, settings.ports["clamd"]),
+        timeout=60,
+    )
+
+
 def gateway(settings: Settings) -> Component:
     return Component(
         name="gateway",
@@ -313,6 +341,7 @@ def build_components(settings: Settings, *, with_gateway: bool) -> list[Componen
         storage(settings),
         tasks(settings),
         sendgrid(settings),
+        clamd(settings),
     ]
     if with_gateway:
         components.append(gateway(settings))

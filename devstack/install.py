@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from devstack.clamav import find_clamd
 from devstack.errors import StackError
 from devstack.settings import ROOT, STATE_DIR
 
@@ -71,10 +73,16 @@ def _stamp_matches(stamp: Path, fingerprint: str) -> bool:
         return False
 
 
-def _run(argv: list[str], what: str, cwd: Path) -> None:
+def _run(argv: list[str], what: str, cwd: Path, env: dict[str, str] | None = None) -> None:
     """Run an install step, keeping its output only to show it when it fails."""
     completed = subprocess.run(
-        argv, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False
+        argv,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if completed.returncode != 0:
         output = (completed.stdout + completed.stderr).strip().splitlines()
@@ -154,6 +162,35 @@ def ensure_venv(venv: EmulatorVenv, report: Report) -> bool:
     return True
 
 
+CLAMAV_PACKAGES = ("clamav-daemon", "clamav")
+
+
+def ensure_clamav(report: Report) -> bool:
+    """Install Debian's clamav-daemon when clamd is missing (the vault's malware scan).
+
+    ``--no-install-recommends`` keeps it to the daemon and its libraries. A machine
+    whose package lists were never fetched gets ``apt-get update`` once, then the
+    install is retried. Needs root, like every Debian install.
+    """
+    if find_clamd() is not None:
+        return False
+    if shutil.which("apt-get") is None:
+        raise StackError("clamd is missing and apt-get is not available: install ClamAV's clamd.")
+    started = time.monotonic()
+    report("apt-get install clamav-daemon (malware scan of vault uploads)…")
+    install = ["apt-get", "install", "-y", "--no-install-recommends", *CLAMAV_PACKAGES]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    try:
+        _run(install, "apt-get install clamav-daemon", ROOT, env)
+    except StackError:
+        _run(["apt-get", "update"], "apt-get update", ROOT, env)
+        _run(install, "apt-get install clamav-daemon", ROOT, env)
+    if find_clamd() is None:
+        raise StackError("clamav-daemon installed but clamd is still not found.")
+    report(f"clamav-daemon installed in {time.monotonic() - started:.0f} s")
+    return True
+
+
 @contextmanager
 def _install_lock() -> Iterator[None]:
     """Serialise installs: two stacks starting at once must not both run ``npm ci``."""
@@ -172,7 +209,10 @@ def install_all(report: Report) -> list[str]:
     The pieces are independent and mostly wait on downloads, so they run side by side
     (a cold install takes as long as ``npm ci`` alone instead of the sum).
     """
-    steps: dict[str, Callable[[], bool]] = {"node_modules": partial(ensure_node_modules, report)}
+    steps: dict[str, Callable[[], bool]] = {
+        "node_modules": partial(ensure_node_modules, report),
+        "clamav": partial(ensure_clamav, report),
+    }
     for venv in EMULATOR_VENVS:
         steps[f"venv {venv.name}"] = partial(ensure_venv, venv, report)
     with _install_lock(), ThreadPoolExecutor(max_workers=len(steps)) as pool:

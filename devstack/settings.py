@@ -39,6 +39,7 @@ DEFAULT_PORTS: dict[str, int] = {
     "tasks": 8123,
     "sendgrid": 8025,
     "gateway": 8080,
+    "clamd": 3310,
 }
 
 LOG_DIR_VARIABLE = "SESAME_DEVSTACK_LOG_DIR"
@@ -138,6 +139,7 @@ class Settings:
             "SESAME_TASKS_TARGET_BASE": self.url("gateway"),
             "SESAME_VAULT_BUCKET": VAULT_BUCKET,
             "SESAME_EXPORTS_BUCKET": EXPORTS_BUCKET,
+            "SESAME_CLAMD_ADDRESS": self.address("clamd"),
             LOG_DIR_VARIABLE: str(self.log_dir),
             # The ports themselves, so that a devstack command run inside the stack
             # (``finalize``, ``env``) addresses this stack even when it chose free ports.

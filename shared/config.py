@@ -65,6 +65,7 @@ class Settings:
     worker_audience: str
     engine_cache_dir: Path
     log_level: str
+    clamd_address: str
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -168,6 +169,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         worker_audience=env.get("SESAME_WORKER_AUDIENCE", ""),
         engine_cache_dir=Path(env.get("SESAME_ENGINE_CACHE", str(cache_default))),
         log_level=env.get("SESAME_LOG_LEVEL", "INFO"),
+        # host:port of the clamd that scans vault uploads (devstack starts one locally).
+        clamd_address=env.get("SESAME_CLAMD_ADDRESS", "127.0.0.1:3310"),
     )
 
 

@@ -38,3 +38,15 @@ def firebase_app() -> Any:
 
         return firebase_admin.initialize_app(_EmulatorCredential(), options, name="sesame")
     return firebase_admin.initialize_app(options=options, name="sesame")
+
+
+@lru_cache(maxsize=1)
+def storage_client() -> Any:
+    """Cloud Storage; against the emulator (``STORAGE_EMULATOR_HOST``) without credentials."""
+    from google.cloud import storage  # type: ignore[attr-defined]
+
+    if settings().emulated:
+        from google.auth.credentials import AnonymousCredentials
+
+        return storage.Client(project=settings().project, credentials=AnonymousCredentials())
+    return storage.Client(project=settings().project)

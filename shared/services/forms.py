@@ -1,0 +1,111 @@
+"""Pre-filled application forms (R7): propose, let the person edit, generate, keep.
+
+``propose_form`` shows every field of the official form with the value it would
+get and where that value comes from; ``generate_form`` fills the PDF with the
+proposal as the person edited it (changed or blanked values win, nothing beyond
+the form's own fields is written); ``store_form`` keeps the result in the vault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import Field
+
+from shared.adapters.pdf_forms import fill
+from shared.domain.forms.proposal import final_values, propose
+from shared.domain.forms.sources import form_sources
+from shared.domain.forms.templates import FormTemplate, load_templates
+from shared.domain.strict import Language, StrictModel
+from shared.domain.vault.kinds import DocumentKind
+from shared.models.vault import VaultDocument
+from shared.services.vault import Vault, deposit_generated
+
+Edits = Mapping[str, str | bool | None]
+
+
+class UnknownForm(LookupError):
+    """No template has this id."""
+
+
+class ProposedField(StrictModel):
+    field_id: str
+    label: str
+    type: str
+    value: str
+    source: str | None = Field(description="Where the value comes from; null when none is known.")
+
+
+class FormProposal(StrictModel):
+    form_id: str
+    cerfa: str
+    cerfa_verified: bool
+    title: str
+    fields: list[ProposedField]
+
+
+class FormEdits(StrictModel):
+    """The person's changes: field id → new value (``null`` or ``""`` blanks it)."""
+
+    edits: dict[str, str | bool | None] = Field(default_factory=dict, max_length=200)
+
+
+def template_of(form_id: str) -> FormTemplate:
+    try:
+        return load_templates()[form_id]
+    except KeyError:
+        raise UnknownForm(form_id) from None
+
+
+def propose_form(
+    form_id: str,
+    profile: Mapping[str, Any],
+    household: Mapping[str, Any],
+    language: Language = "fr",
+) -> FormProposal:
+    """Every field of the form with its proposed value and that value's origin."""
+    template = template_of(form_id)
+    proposals = propose(template, form_sources(profile, household))
+    version = f"*{template.cerfa.version}" if template.cerfa.version else ""
+    return FormProposal(
+        form_id=template.id,
+        cerfa=template.cerfa.number + version,
+        cerfa_verified=template.cerfa.verified,
+        title=template.title.in_language(language),
+        fields=[
+            ProposedField(
+                field_id=p.field_id,
+                label=template.field(p.field_id).label.in_language(language),
+                type=template.field(p.field_id).type,
+                value=p.value,
+                source=p.source,
+            )
+            for p in proposals
+        ],
+    )
+
+
+def generate_form(
+    form_id: str, profile: Mapping[str, Any], household: Mapping[str, Any], edits: Edits
+) -> bytes:
+    """The filled PDF: the proposal with the person's edits, and nothing else."""
+    template = template_of(form_id)
+    proposals = propose(template, form_sources(profile, household))
+    return fill(template.pdf_path, final_values(template, proposals, edits))
+
+
+def store_form(
+    vault: Vault, owner_uid: str, form_id: str, pdf: bytes, language: Language = "fr"
+) -> VaultDocument:
+    """Keep a generated form in the owner's vault, tagged with the aids it serves."""
+    template = template_of(form_id)
+    return deposit_generated(
+        vault,
+        owner_uid,
+        pdf,
+        content_type="application/pdf",
+        kind=DocumentKind.APPLICATION_FORM,
+        aid_ids=template.aid_ids,
+        display_name=f"{template.title.in_language(language)}.pdf",
+    )

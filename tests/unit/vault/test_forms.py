@@ -1,0 +1,123 @@
+"""Pre-filled forms (R7): templates, proposals with sources, edits, PDFs read back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from shared.adapters.pdf_forms import MissingPdfField, field_names, fill, read_values
+from shared.domain.forms.proposal import UnknownFormField, final_values, propose
+from shared.domain.forms.sources import form_sources
+from shared.domain.forms.templates import load_templates
+from shared.services.forms import generate_form, propose_form
+
+PROFILE = {"given_name": "Awa", "family_name": "Diallo", "email": "awa@example.org", "phone": None}
+HOUSEHOLD = {
+    "persons": [
+        {
+            "id": "p1",
+            "relationship": "applicant",
+            "birth_date": "1990-04-02",
+            "activity": "employed",
+        },
+        {"id": "p2", "relationship": "child", "birth_date": "2019-06-01"},
+    ],
+    "couple_status": "single",
+    "housing": {"status": "tenant_social", "rent": 412.5, "commune": "75111"},
+    "expected_birth": "2026-03-10",
+}
+REQUIRED_FORMS = {
+    "rsa",
+    "aide_logement",
+    "aspa",
+    "complementaire_sante_solidaire",
+    "mdph",
+    "prime_naissance",
+}
+
+
+def test_at_least_the_six_required_forms_with_their_cerfa() -> None:
+    templates = load_templates()
+
+    assert set(templates) >= REQUIRED_FORMS
+    for template in templates.values():
+        assert template.cerfa.number.isdigit() and len(template.cerfa.number) == 5
+        assert template.cerfa.source_url.startswith("https://www.service-public.fr/")
+        assert template.cerfa.source_note
+        assert template.title.fr and template.title.en
+
+
+@pytest.mark.parametrize("form_id", sorted(REQUIRED_FORMS))
+def test_each_template_pdf_has_exactly_the_declared_fields(form_id: str) -> None:
+    template = load_templates()[form_id]
+
+    assert field_names(template.pdf_path) == {f.pdf_field for f in template.fields}
+
+
+def test_proposal_says_where_each_value_comes_from() -> None:
+    proposal = propose_form("aide_logement", PROFILE, HOUSEHOLD)
+
+    by_id = {f.field_id: f for f in proposal.fields}
+    assert by_id["family_name"].value == "Diallo"
+    assert by_id["family_name"].source == "profile.family_name"
+    assert by_id["birth_date"].value == "02/04/1990"
+    assert by_id["rent"].value == "412,50"
+    assert by_id["social_housing"].value == "/Yes"
+    assert by_id["furnished"].value == "" and by_id["furnished"].source is None
+    assert by_id["phone"].value == "" and by_id["phone"].source is None
+    assert by_id["social_security_number"].source is None  # never stored: the person types it
+    assert proposal.title == "Demande d'aide au logement"
+    assert (
+        propose_form("aide_logement", PROFILE, HOUSEHOLD, "en").title
+        == "Application for housing aid"
+    )
+
+
+@pytest.mark.parametrize("form_id", sorted(REQUIRED_FORMS))
+def test_generated_form_carries_every_proposed_value_and_nothing_else(form_id: str) -> None:
+    template = load_templates()[form_id]
+    proposals = propose(template, form_sources(PROFILE, HOUSEHOLD))
+    expected = {template.field(p.field_id).pdf_field: p.value for p in proposals}
+
+    values = read_values(generate_form(form_id, PROFILE, HOUSEHOLD, {}))
+
+    assert set(values) == {f.pdf_field for f in template.fields}
+    assert values == expected
+    assert any(values.values())
+
+
+def test_edited_form_carries_the_edits_and_nothing_else() -> None:
+    template = load_templates()["prime_naissance"]
+    edits = {"family_name": "Diallo-Martin", "email": None, "married": True, "single": False}
+
+    values = read_values(generate_form("prime_naissance", PROFILE, HOUSEHOLD, edits))
+
+    proposals = propose(template, form_sources(PROFILE, HOUSEHOLD))
+    expected = {template.field(p.field_id).pdf_field: p.value for p in proposals}
+    expected.update(
+        nom_naissance="Diallo-Martin", courriel="", situation_marie="/Yes", situation_seul=""
+    )
+    assert values == expected
+    assert values["date_presumee_naissance"] == "10/03/2026"
+
+
+def test_editing_a_field_the_form_does_not_have_is_refused() -> None:
+    template = load_templates()["rsa"]
+
+    with pytest.raises(UnknownFormField):
+        final_values(template, propose(template, {}), {"iban": "FR76..."})
+
+
+def test_a_value_for_a_missing_pdf_field_is_never_written_elsewhere() -> None:
+    with pytest.raises(MissingPdfField):
+        fill(load_templates()["rsa"].pdf_path, {"not_a_field": "x"})
+
+
+def test_sources_read_only_what_the_person_gave() -> None:
+    sources = form_sources(PROFILE, HOUSEHOLD)
+
+    assert sources["applicant.birth_date"] == date(1990, 4, 2)
+    assert sources["household.children_count"] == 1
+    assert sources["spouse.birth_date"] is None
+    assert form_sources({}, {})["household.children_count"] is None
