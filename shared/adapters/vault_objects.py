@@ -25,38 +25,25 @@ from urllib.parse import quote
 
 from shared.adapters.clients import storage_client
 from shared.config import settings
-from shared.domain.data_registry import USER_STORAGE_LOCATIONS, StorageLocation
+from shared.domain.data_registry import VAULT_OBJECTS
 
 UPLOAD_URL_LIFETIME = timedelta(minutes=15)
 DOWNLOAD_URL_LIFETIME = timedelta(minutes=5)
-VAULT_BUCKET_SETTING = "vault_bucket"
-
-
-def vault_location() -> StorageLocation:
-    """The registry's entry for vault files (its prefix is the one place it is defined)."""
-    for location in USER_STORAGE_LOCATIONS:
-        if location.bucket == VAULT_BUCKET_SETTING:
-            return location
-    raise LookupError("the data registry lists no vault storage location")
 
 
 def owner_prefix(owner_uid: str) -> str:
-    """Where ``owner_uid``'s vault files live in the bucket."""
-    return vault_location().prefix_for(owner_uid)
+    """Where ``owner_uid``'s vault files live in the bucket (the registry's prefix)."""
+    return VAULT_OBJECTS.path(uid=owner_uid)
 
 
 def owner_of_object(object_name: str) -> str | None:
     """The owner whose vault prefix holds ``object_name`` (what a Storage event names).
 
-    ``None`` when the name is not ``<prefix of some uid><document id>``.
+    ``None`` when the name is not ``<prefix of some uid><document id>`` with a single
+    path segment as document id.
     """
-    prefix = vault_location().prefix
-    head, marker, tail = prefix.partition("{uid}")
-    if not marker or not object_name.startswith(head):
-        return None
-    rest = object_name[len(head) :]
-    uid, found, document_id = rest.partition(tail) if tail else (rest, "", "")
-    if not tail or not found or not uid or "/" in uid or not document_id or "/" in document_id:
+    uid = VAULT_OBJECTS.subject_of(object_name)
+    if uid is None or "/" in object_name[len(owner_prefix(uid)) :]:
         return None
     return uid
 

@@ -140,10 +140,11 @@ class ProfileLegalBasis:
 
     def vault_decision(self, owner_uid: str) -> ProcessingDecision:
         from shared.adapters import document_store
+        from shared.domain.data_registry import BENEFICIARY
         from shared.domain.purposes import Purpose, check_legal_basis
         from shared.models.account import BeneficiaryProfile
 
-        profile = document_store.get(f"beneficiaries/{owner_uid}", BeneficiaryProfile)
+        profile = document_store.get(BENEFICIARY.path(uid=owner_uid), BeneficiaryProfile)
         if profile is None:
             return ProcessingDecision(False, "consent_required")
         return check_legal_basis(
