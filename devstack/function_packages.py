@@ -22,16 +22,16 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import sys
 import time
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from devstack.components import accepts_connections
 from devstack.errors import StackError
+from devstack.install import make_venv
 from devstack.processes import Supervisor
 from devstack.settings import HOST, ROOT
 from infra import package_functions
@@ -46,8 +46,10 @@ import atexit, json, os, sys
 
 def _write_imported_modules():
     path = os.environ["{MODULES_LOG_VARIABLE}"] + "." + str(os.getpid())
+    loaded = list(sys.modules.items())
+    files = {{name: getattr(module, "__file__", None) for name, module in loaded}}
     with open(path, "w", encoding="utf-8") as handle:
-        json.dump(sorted(sys.modules), handle)
+        json.dump(files, handle)
 
 
 atexit.register(_write_imported_modules)
@@ -95,13 +97,12 @@ def build_packages(directory: Path, names: list[str] | None = None) -> dict[str,
 class CleanEnvironments:
     """Virtual environments holding exactly one package's requirements, one per distinct file.
 
-    ``python`` is the interpreter the environments are made from (default: this one's
-    base interpreter, what ``python -m venv`` uses). ``install_seconds`` records how
-    long each install took and ``users`` which functions share it, by requirements hash.
+    Made from this interpreter's base Python (what ``python -m venv`` uses).
+    ``install_seconds`` records how long each install took and ``users`` which
+    functions share it, by requirements hash.
     """
 
     directory: Path
-    python: str = sys.executable
     install_seconds: dict[str, float] = field(default_factory=dict)
     users: dict[str, list[str]] = field(default_factory=dict)  # hash -> functions using it
 
@@ -117,24 +118,11 @@ class CleanEnvironments:
             self.users[key].append(package.name)
         if key not in self.install_seconds:
             started = time.monotonic()
-            _checked([self.python, "-m", "venv", "--clear", str(venv)], f"venv for {package.name}")
-            _checked(
-                [
-                    str(venv / "bin" / "python"),
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    "--requirement",
-                    str(package.requirements),
-                ],
-                f"pip install of {package.name}'s requirements.txt",
-            )
+            make_venv(venv, package.requirements, f"the {package.name} package")
             self.install_seconds[key] = time.monotonic() - started
         return venv / "bin"
 
-    def loaded_distributions(self, package: FunctionPackage, modules: set[str]) -> set[str]:
+    def loaded_distributions(self, package: FunctionPackage, modules: Iterable[str]) -> set[str]:
         """Normalised names of the installed distributions that provide ``modules``."""
         python = self.bin_dir(package) / "python"
         code = (
@@ -151,15 +139,6 @@ class CleanEnvironments:
         }
 
 
-def _checked(argv: list[str], what: str) -> None:
-    completed = subprocess.run(
-        argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False
-    )
-    if completed.returncode != 0:
-        tail = "\n".join((completed.stdout + completed.stderr).strip().splitlines()[-30:])
-        raise StackError(f"{what} failed (exit {completed.returncode}):\n{tail}")
-
-
 def isolated_environment(base: Mapping[str, str]) -> dict[str, str]:
     """``base`` without what would let the function see this checkout or its venv."""
     hidden = {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP", "PYTHONUSERBASE"}
@@ -174,9 +153,12 @@ class RunningFunction:
     url: str
     modules_log: Path
 
-    def imported_modules(self) -> set[str]:
-        """Every module the server's processes imported (start-up and requests), once stopped."""
-        found: set[str] = set()
+    def imported_modules(self) -> dict[str, str | None]:
+        """Every module the server's processes imported (start-up and requests), once stopped.
+
+        Module name -> the file it was loaded from (None for built-in and namespace ones).
+        """
+        found: dict[str, str | None] = {}
         for path in self.modules_log.parent.glob(self.modules_log.name + ".*"):
             found.update(json.loads(path.read_text(encoding="utf-8")))
         return found

@@ -70,6 +70,7 @@ def test_package_installs_alone_starts_and_answers_2xx(
     tmp_path: Path,
 ) -> None:
     first = FIRST_REQUESTS.get(name)
+    source = packages[name].source_dir
     if first is None:
         pytest.fail(f"{name} has no first request (see the test above)")
     with ExitStack() as stack:
@@ -80,7 +81,14 @@ def test_package_installs_alone_starts_and_answers_2xx(
         )
         assert response.headers["Content-Type"].startswith("application/json")
     imported = running[name].imported_modules()
-    assert any(module.startswith("shared.") for module in imported), "no probe output"
+    from_package = [
+        module for module, file in imported.items() if file and file.startswith(f"{source}/")
+    ]
+    assert "shared.api.dispatch" in from_package, "shared/ was not loaded from the package"
+    from_checkout = [
+        module for module, file in imported.items() if file and file.startswith(f"{ROOT}/")
+    ]
+    assert not from_checkout, f"{name} loaded code of this checkout: {from_checkout[:5]}"
 
     # Each requirement the package installs is one the function really imports: the
     # package carries what its function needs, not the whole project (signup and

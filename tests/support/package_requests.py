@@ -16,24 +16,14 @@ from typing import Any
 import requests
 
 from shared.domain.policy import CURRENT_POLICY
+from tests.integration.test_simulate import MONTH, SINGLE_NO_INCOME
 from tests.support import emulators
 
 TIMEOUT = 120  # simulate builds the OpenFisca system on its first request
 
-# A single adult without resources renting in Paris (commune 75056), so that the
-# City of Paris aids (the OpenFisca-Paris extension) are computed too.
-PARIS_TENANT: dict[str, Any] = {
-    "persons": [
-        {
-            "id": "camille",
-            "relationship": "applicant",
-            "birth_date": "1990-03-14",
-            "activity": "unemployed_not_compensated",
-        }
-    ],
-    "housing": {"status": "tenant", "rent": 550, "commune": "75056"},
-}
-SIMULATION_REQUEST: dict[str, Any] = {"household": PARIS_TENANT, "month": "2025-05"}
+# The integration tests' single adult without resources renting in Paris (commune
+# 75056), so that the City of Paris aids (the OpenFisca-Paris extension) are computed.
+SIMULATION_REQUEST: dict[str, Any] = {"household": SINGLE_NO_INCOME, "month": MONTH}
 
 
 def _signup_body() -> dict[str, Any]:
