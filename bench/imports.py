@@ -2,6 +2,7 @@
 
     python -m bench.imports [--rounds 7]                      # import times only
     python -m devstack run -- python -m bench.imports         # + what its first request imports
+    SESAME_PACKAGES_PYTHON=python3.12 python -m bench.imports # environments on another Python
 
 Each function is packaged by infra/package_functions.py and installed alone into an
 empty virtual environment (devstack.function_packages), as Cloud Functions does. In
@@ -188,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             rows.append(figures)
             print(f"{name}: measured in {time.monotonic() - started:.0f} s", file=sys.stderr)
-    print(f"Python {sys.version.split()[0]}, {args.rounds} fresh processes per figure (median)")
+    print(f"environments from {environments.python}, {args.rounds} fresh processes per figure")
     print("\n".join(_table(rows)))
     for key, seconds in sorted(environments.install_seconds.items()):
         users = ", ".join(environments.users[key])

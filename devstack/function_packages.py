@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
+import sys
 import time
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -36,6 +38,7 @@ from devstack.processes import Supervisor
 from devstack.settings import HOST, ROOT
 from infra import package_functions
 
+PYTHON_VARIABLE = "SESAME_PACKAGES_PYTHON"
 MODULES_LOG_VARIABLE = "SESAME_PACKAGE_MODULES_LOG"
 # Put on the served function's PYTHONPATH (its only entry): when a process of the
 # server exits, it writes the names of every module it imported, however imported
@@ -93,16 +96,23 @@ def build_packages(directory: Path, names: list[str] | None = None) -> dict[str,
     return packages
 
 
+def packages_python(environ: Mapping[str, str]) -> str:
+    """The interpreter clean environments are made from (``SESAME_PACKAGES_PYTHON``)."""
+    return environ.get(PYTHON_VARIABLE) or sys.executable
+
+
 @dataclass
 class CleanEnvironments:
     """Virtual environments holding exactly one package's requirements, one per distinct file.
 
-    Made from this interpreter's base Python (what ``python -m venv`` uses).
-    ``install_seconds`` records how long each install took and ``users`` which
-    functions share it, by requirements hash.
+    Made from ``python``: by default this interpreter's base Python, or the one named
+    by ``SESAME_PACKAGES_PYTHON`` (e.g. a ``python3.12``, the deployed runtime's
+    version). ``install_seconds`` records how long each install took and ``users``
+    which functions share it, by requirements hash.
     """
 
     directory: Path
+    python: str = field(default_factory=lambda: packages_python(os.environ))
     install_seconds: dict[str, float] = field(default_factory=dict)
     users: dict[str, list[str]] = field(default_factory=dict)  # hash -> functions using it
 
@@ -118,7 +128,7 @@ class CleanEnvironments:
             self.users[key].append(package.name)
         if key not in self.install_seconds:
             started = time.monotonic()
-            make_venv(venv, package.requirements, f"the {package.name} package")
+            make_venv(venv, package.requirements, f"the {package.name} package", self.python)
             self.install_seconds[key] = time.monotonic() - started
         return venv / "bin"
 

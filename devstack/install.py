@@ -123,9 +123,12 @@ def ensure_node_modules(report: Report) -> bool:
     return True
 
 
-def make_venv(path: Path, requirements: Path, what: str) -> None:
-    """A virtual environment at ``path`` holding exactly ``requirements`` (pip's cache reused)."""
-    _run([sys.executable, "-m", "venv", "--clear", str(path)], f"venv for {what}", ROOT)
+def make_venv(path: Path, requirements: Path, what: str, python: str = sys.executable) -> None:
+    """A virtual environment at ``path`` holding exactly ``requirements`` (pip's cache reused).
+
+    ``python``: the interpreter it is made from (default: this one's base interpreter).
+    """
+    _run([python, "-m", "venv", "--clear", str(path)], f"venv for {what}", ROOT)
     _run(
         [
             str(path / "bin" / "python"),

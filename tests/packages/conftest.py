@@ -1,7 +1,9 @@
 """Fixtures of the package tests: the deploy's archives, unpacked, and their clean environments.
 
 Each distinct ``requirements.txt`` is installed once per session (pip's cache is
-reused); the time each install took is printed at the end of the run.
+reused); the time each install took is printed at the end of the run. The
+environments are made from the test interpreter, or from ``SESAME_PACKAGES_PYTHON``
+(e.g. a python3.12, the deployed runtime's version) when it is set.
 """
 
 from __future__ import annotations
@@ -34,5 +36,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for key, seconds in sorted(made.install_seconds.items()):
             terminalreporter.write_line(
                 f"packages: clean environment {key} ({', '.join(made.users[key])}) "
-                f"installed in {seconds:.1f} s"
+                f"installed in {seconds:.1f} s from {made.python}"
             )
