@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck unit integration infra-check bench clean
+.PHONY: run test install lint typecheck unit integration infra-check bench bench-imports clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ infra-check: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.simulation
+
+## bench-imports: each function's import time and heavy modules, in its own clean environment
+bench-imports: install
+	$(PY) -m devstack run -- $(PY) -m bench.imports
 
 clean:
 	rm -rf $(VENV) .devstack node_modules

@@ -131,6 +131,29 @@ def ensure_node_modules(report: Report) -> bool:
     return True
 
 
+def make_venv(path: Path, requirements: Path, what: str, python: str = sys.executable) -> None:
+    """A virtual environment at ``path`` holding exactly ``requirements`` (pip's cache reused).
+
+    ``python``: the interpreter it is made from (default: this one's base interpreter).
+    """
+    _run([python, "-m", "venv", "--clear", str(path)], f"venv for {what}", ROOT)
+    _run(
+        [
+            str(path / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-input",
+            "-r",
+            str(requirements),
+        ],
+        f"pip install for {what}",
+        ROOT,
+    )
+
+
 def ensure_venv(venv: EmulatorVenv, report: Report) -> bool:
     """(Re)build ``venv`` from its pinned requirements if they changed since last time."""
     fingerprint = _fingerprint(venv.requirements.read_bytes(), sys.version.encode())
@@ -141,22 +164,7 @@ def ensure_venv(venv: EmulatorVenv, report: Report) -> bool:
     report(f"creating venv {venv.path.relative_to(ROOT)} from {venv.requirements.name}…")
     if venv.path.exists():
         shutil.rmtree(venv.path)  # half-built or outdated: start clean, pins are exact
-    _run([sys.executable, "-m", "venv", str(venv.path)], f"venv {venv.name}", ROOT)
-    _run(
-        [
-            str(venv.python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-input",
-            "-r",
-            str(venv.requirements),
-        ],
-        f"pip install for the {venv.name} emulator",
-        ROOT,
-    )
+    make_venv(venv.path, venv.requirements, f"the {venv.name} emulator")
     stamp.write_text(fingerprint + "\n")
     report(f"venv {venv.name} ready in {time.monotonic() - started:.0f} s")
     return True

@@ -6,9 +6,14 @@ its root:
 
 * the files of ``functions/<name>/`` (``main.py`` defines the entry point ``<name>``),
 * the ``shared/`` package, as ``shared/...``,
-* ``requirements.txt``: ``functions/<name>/requirements.txt`` when the function has
-  one (so that ``signup`` never pulls in OpenFisca), else
-  ``infra/function-requirements.txt``.
+* ``requirements.txt``: ``functions/<name>/requirements.txt``, what that function
+  imports and nothing more (``signup`` never pulls in OpenFisca). Cloud Functions
+  installs it when it builds the function, so it is the function's whole runtime.
+
+Every line of a function's requirements is ``name==version`` with exactly the version
+the project pins in the root ``requirements.txt`` (the one source of versions, the one
+the tests run on). Packaging refuses a function whose file drifted;
+``--update-pins`` rewrites the versions of every function's file from the root pins.
 
 Caches, compiled files and tests are left out. Entries are sorted and carry a fixed
 timestamp and mode, so the same sources always give the same bytes and the same
@@ -18,16 +23,19 @@ function is redeployed exactly when its archive changes.
 Standard library only: it runs before any virtualenv exists.
 
 Usage: python infra/package_functions.py [--root DIR] [--out DIR] [NAME ...]
+       python infra/package_functions.py --update-pins [--root DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import sys
 import zipfile
 from collections.abc import Iterable, Iterator
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass
+from pathlib import Path
 
 # Earliest date a zip can hold: nothing about the build machine leaks into the bytes.
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
@@ -37,7 +45,11 @@ EXCLUDED_DIR_NAMES = frozenset(
 )
 EXCLUDED_SUFFIXES = (".pyc", ".pyo")
 REQUIREMENTS = "requirements.txt"
-DEFAULT_REQUIREMENTS = PurePosixPath("infra/function-requirements.txt")
+# One requirement per line, exactly pinned: no ranges, extras, markers, options or
+# includes, so a function's package installs the versions the tests ran on.
+PINNED_LINE = re.compile(
+    r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*(?P<version>[A-Za-z0-9.+!-]+)"
+)
 
 
 class PackagingError(Exception):
@@ -54,6 +66,100 @@ def discover_functions(root: Path) -> list[str]:
         for child in functions_dir.iterdir()
         if child.is_dir() and (child / "main.py").is_file()
     )
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One ``name==version`` line of a requirements file."""
+
+    name: str  # as written
+    version: str
+    line: int  # 1-based, for messages
+
+
+def normalized(name: str) -> str:
+    """The distribution name as pip compares it (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _without_comment(line: str) -> str:
+    return re.split(r"(?:^|\s)#", line, maxsplit=1)[0].strip()
+
+
+def read_pins(path: Path) -> dict[str, Pin]:
+    """The pins of a requirements file, by normalised name; refuses anything else."""
+    if not path.is_file():
+        raise PackagingError(f"{path.name} not found at {path}")
+    pins: dict[str, Pin] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = _without_comment(raw)
+        if not line:
+            continue
+        found = PINNED_LINE.fullmatch(line)
+        if found is None:
+            raise PackagingError(f"{path}:{number}: {line!r} is not an exact pin name==version")
+        key = normalized(found["name"])
+        if key in pins:
+            raise PackagingError(f"{path}:{number}: {found['name']} is listed twice")
+        pins[key] = Pin(found["name"], found["version"], number)
+    return pins
+
+
+def function_requirements(root: Path, name: str) -> Path:
+    """``functions/<name>/requirements.txt``: the runtime that function's package carries."""
+    return root / "functions" / name / REQUIREMENTS
+
+
+def pin_drift(root: Path, name: str) -> list[str]:
+    """How function ``name``'s requirements differ from the project's pins (empty: none)."""
+    project = read_pins(root / REQUIREMENTS)
+    own = function_requirements(root, name)
+    if not own.is_file():
+        return [
+            f"functions/{name}/{REQUIREMENTS} is missing: list there, pinned as in "
+            f"{REQUIREMENTS}, the distributions {name} imports"
+        ]
+    problems = []
+    for key, pin in read_pins(own).items():
+        wanted = project.get(key)
+        if wanted is None:
+            problems.append(
+                f"functions/{name}/{REQUIREMENTS}:{pin.line}: {pin.name} is not pinned in "
+                f"{REQUIREMENTS} (add it there first: the tests run on those pins)"
+            )
+        elif wanted.version != pin.version:
+            problems.append(
+                f"functions/{name}/{REQUIREMENTS}:{pin.line}: {pin.name}=={pin.version} but "
+                f"{REQUIREMENTS} pins {wanted.version} (run --update-pins)"
+            )
+    return problems
+
+
+def update_pins(root: Path, names: Iterable[str] | None = None) -> list[str]:
+    """Rewrite each function's pinned versions from the project's; return the files changed.
+
+    Names, order and comments are kept: which distributions a function needs is its own
+    decision, their versions are the project's.
+    """
+    project = read_pins(root / REQUIREMENTS)
+    changed = []
+    for name in sorted(names) if names else discover_functions(root):
+        path = function_requirements(root, name)
+        pins = read_pins(path)
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        for key, pin in pins.items():
+            wanted = project.get(key)
+            if wanted is None or wanted.version == pin.version:
+                continue
+            index = pin.line - 1
+            lines[index] = re.sub(
+                r"==\s*" + re.escape(pin.version), "==" + wanted.version, lines[index], count=1
+            )
+        text = "".join(lines)
+        if text != path.read_text(encoding="utf-8"):
+            path.write_text(text, encoding="utf-8")
+            changed.append(path.relative_to(root).as_posix())
+    return changed
 
 
 def _source_files(directory: Path) -> Iterator[Path]:
@@ -81,13 +187,9 @@ def archive_entries(root: Path, name: str) -> dict[str, Path]:
         raise PackagingError(f"functions/{name}/ must not contain its own shared/")
     for path in _source_files(shared_dir):
         entries["shared/" + path.relative_to(shared_dir).as_posix()] = path
-    if REQUIREMENTS not in entries:
-        default = root / DEFAULT_REQUIREMENTS
-        if not default.is_file():
-            raise PackagingError(
-                f"functions/{name}/{REQUIREMENTS} and {DEFAULT_REQUIREMENTS} are both missing"
-            )
-        entries[REQUIREMENTS] = default
+    drift = pin_drift(root, name)
+    if drift:
+        raise PackagingError("; ".join(drift))
     return entries
 
 
@@ -124,9 +226,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=None, help="output folder (default: ROOT/infra/build)"
     )
+    parser.add_argument(
+        "--update-pins",
+        action="store_true",
+        help="rewrite functions/*/requirements.txt versions from requirements.txt, build nothing",
+    )
     args = parser.parse_args(argv)
     out = args.out if args.out is not None else args.root / "infra" / "build"
     try:
+        if args.update_pins:
+            for changed in update_pins(args.root, args.names):
+                print(f"{changed}: versions updated from {REQUIREMENTS}")
+            return 0
         hashes = package(args.root, out, args.names)
     except PackagingError as error:
         print(f"package_functions: {error}", file=sys.stderr)

@@ -20,29 +20,17 @@ from pathlib import Path
 import pytest
 
 from devstack.settings import DEFAULT_PORTS, port_variable
+from devstack.stack import free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVSTACK = [sys.executable, "-m", "devstack"]
-
-
-def _free_ports(count: int) -> list[int]:
-    sockets = []
-    try:
-        for _ in range(count):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 @pytest.fixture
 def nested_env(tmp_path: Path, stack_env: dict[str, str]) -> dict[str, str]:
     """Environment for a second stack: every port moved, its own log folder."""
     env = dict(os.environ)
-    for name, port in zip(DEFAULT_PORTS, _free_ports(len(DEFAULT_PORTS)), strict=True):
+    for name, port in zip(DEFAULT_PORTS, free_ports(len(DEFAULT_PORTS)), strict=True):
         env[port_variable(name)] = str(port)
     env["SESAME_DEVSTACK_LOG_DIR"] = str(tmp_path / "logs")
     return env

@@ -6,13 +6,13 @@ R19-R23: storage lifecycles follow the retention table.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from infra import package_functions
 from tests.infra.terraform_model import (
     INFRA_DIR,
     REPO_ROOT,
@@ -189,15 +189,6 @@ def _function_folders(root: Path = REPO_ROOT) -> set[str]:
 
 def _undeclared_function_folders(root: Path, declared: set[str]) -> set[str]:
     return _function_folders(root) - declared
-
-
-def _load_packager() -> Any:
-    path = INFRA_DIR / "package_functions.py"
-    spec = importlib.util.spec_from_file_location("package_functions_for_policy", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _fileexists(path: str) -> bool:
@@ -499,7 +490,7 @@ def test_deployed_functions_are_the_declared_ones_whose_main_py_exists(
     assert by_terraform == expected
     assert expected, "no function would be deployed"
     # Terraform needs build/<name>.zip for exactly the functions the packager builds.
-    packaged = set(_load_packager().discover_functions(REPO_ROOT))
+    packaged = set(package_functions.discover_functions(REPO_ROOT))
     assert packaged == expected, (
         f"packaged but not deployed: {sorted(packaged - expected)}; "
         f"deployed but not packaged: {sorted(expected - packaged)}"

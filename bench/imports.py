@@ -1,0 +1,201 @@
+"""Benchmark: what each function imports, and how long that takes, in its own clean environment.
+
+    python -m bench.imports [--rounds 7]                      # import times only
+    python -m devstack run -- python -m bench.imports         # + what its first request imports
+    SESAME_PACKAGES_PYTHON=python3.12 python -m bench.imports # environments on another Python
+
+Each function is packaged by infra/package_functions.py and installed alone into an
+empty virtual environment (devstack.function_packages), as Cloud Functions does. In
+that environment, ``--rounds`` fresh processes each time loading the entry point the
+way functions-framework does at cold start (``create_app(target, source="main.py")``),
+interleaved with as many timing the baseline, ``import functions_framework`` alone
+(what any function pays). Printed: medians of wall and CPU time, the CPU ratio to the
+baseline, and which heavy modules are loaded at import and, under ``devstack run``,
+once the function has answered its first request (tests/support/package_requests.py).
+Not a test: prints figures for the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from devstack.function_packages import (
+    CleanEnvironments,
+    FunctionPackage,
+    build_packages,
+    isolated_environment,
+    serve,
+)
+from devstack.stack import free_ports
+from tests.support.package_requests import FIRST_REQUESTS
+
+# Modules whose presence is what a light function must avoid (DESIGN: signup never
+# imports openfisca), with the name the README uses for them.
+HEAVY_MODULES = {
+    "openfisca_core": "openfisca",
+    "openfisca_france": "openfisca",
+    "numpy": "numpy",
+    "shared.domain.questionnaire": "questionnaire",
+    "shared.domain.aids.catalogue": "catalogue",
+    "yaml": "yaml",
+}
+
+# One fresh process: time the imports in-process, list what was loaded.
+# CPU time is reported next to wall time: on a shared machine it is the steadier one.
+PROBE = """\
+import json, sys, time
+wall, cpu = time.perf_counter(), time.process_time()
+import functions_framework
+{load}
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+print(json.dumps({{"wall": wall, "cpu": cpu, "modules": sorted(sys.modules)}}))
+"""
+BASELINE_PROBE = PROBE.format(load="")
+
+
+def heavy(modules: set[str] | list[str]) -> list[str]:
+    """The README's names of the heavy modules among ``modules``."""
+    return sorted({label for name, label in HEAVY_MODULES.items() if name in modules})
+
+
+@dataclass
+class Figures:
+    """One function's line of the table."""
+
+    name: str
+    requirements: int
+    entry_ms: float
+    entry_cpu_ms: float
+    baseline_ms: float
+    baseline_cpu_ms: float
+    heavy_at_import: list[str]
+    heavy_after_request: list[str] | None = None
+
+
+def _probe(python: Path, package: FunctionPackage, code: str) -> dict[str, Any]:
+    completed = subprocess.run(
+        [str(python), "-c", code],
+        cwd=package.source_dir,
+        env=isolated_environment(os.environ),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+def measure(package: FunctionPackage, python: Path, rounds: int) -> Figures:
+    """Median import times (entry point, baseline) over ``rounds`` fresh processes each."""
+    entry_code = PROBE.format(
+        load=f"functions_framework.create_app(target={package.name!r}, source='main.py')"
+    )
+    _probe(python, package, entry_code)  # writes the package's bytecode, as a deploy build does
+    entry, baseline = [], []
+    for _ in range(rounds):  # interleaved, so that machine load weighs on both alike
+        entry.append(_probe(python, package, entry_code))
+        baseline.append(_probe(python, package, BASELINE_PROBE))
+
+    def median_ms(results: list[dict[str, Any]], clock: str) -> float:
+        return statistics.median(float(result[clock]) for result in results) * 1000
+
+    return Figures(
+        name=package.name,
+        requirements=len(package.declared_distributions()),
+        entry_ms=median_ms(entry, "wall"),
+        entry_cpu_ms=median_ms(entry, "cpu"),
+        baseline_ms=median_ms(baseline, "wall"),
+        baseline_cpu_ms=median_ms(baseline, "cpu"),
+        heavy_at_import=heavy(entry[-1]["modules"]),
+    )
+
+
+def after_first_request(
+    packages: dict[str, FunctionPackage],
+    name: str,
+    environments: CleanEnvironments,
+    log_dir: Path,
+) -> list[str]:
+    """Heavy modules loaded once ``name`` has answered its first request (needs the emulators)."""
+    first = FIRST_REQUESTS[name]
+    names = [name, *first.also_serves]
+    with ExitStack() as stack:
+        running = {
+            served: stack.enter_context(
+                serve(
+                    packages[served],
+                    environments.bin_dir(packages[served]),
+                    port,
+                    os.environ,
+                    log_dir,
+                )
+            )
+            for served, port in zip(names, free_ports(len(names)), strict=True)
+        }
+        response = first.send({served: function.url for served, function in running.items()})
+        response.raise_for_status()
+    return heavy(running[name].imported_modules())
+
+
+def _table(rows: list[Figures]) -> list[str]:
+    lines = [
+        "| Function | Requirements | Entry point import, wall / CPU"
+        " | Baseline: functions-framework alone, wall / CPU | Ratio (CPU)"
+        " | Heavy modules at import | After its first request |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        after = (
+            "(run under devstack)"
+            if row.heavy_after_request is None
+            else ", ".join(row.heavy_after_request) or "none"
+        )
+        lines.append(
+            f"| {row.name} | {row.requirements} | {row.entry_ms:.0f} / {row.entry_cpu_ms:.0f} ms "
+            f"| {row.baseline_ms:.0f} / {row.baseline_cpu_ms:.0f} ms "
+            f"| {row.entry_cpu_ms / row.baseline_cpu_ms:.1f}× "
+            f"| {', '.join(row.heavy_at_import) or 'none'} | {after} |"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args(argv)
+    with_requests = bool(os.environ.get("FIRESTORE_EMULATOR_HOST"))
+    with tempfile.TemporaryDirectory(prefix="sesame-bench-imports-") as scratch:
+        root = Path(scratch)
+        packages = build_packages(root / "packages")
+        environments = CleanEnvironments(root / "venvs")
+        rows = []
+        for name, package in packages.items():
+            started = time.monotonic()
+            figures = measure(package, environments.bin_dir(package) / "python", args.rounds)
+            if with_requests:
+                figures.heavy_after_request = after_first_request(
+                    packages, name, environments, root / "logs"
+                )
+            rows.append(figures)
+            print(f"{name}: measured in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    print(f"environments from {environments.python}, {args.rounds} fresh processes per figure")
+    print("\n".join(_table(rows)))
+    for key, seconds in sorted(environments.install_seconds.items()):
+        users = ", ".join(environments.users[key])
+        print(f"clean environment for {users}: installed in {seconds:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Deployment of Sésame: Terraform (``*.tf``) and the function packager (``package_functions``)."""
