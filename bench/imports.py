@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Collection
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +36,8 @@ from devstack.function_packages import (
     FunctionPackage,
     build_packages,
     isolated_environment,
-    serve,
+    serve_together,
 )
-from devstack.stack import free_ports
 from tests.support.package_requests import FIRST_REQUESTS
 
 # Modules whose presence is what a light function must avoid (DESIGN: signup never
@@ -64,7 +64,7 @@ print(json.dumps({{"wall": wall, "cpu": cpu, "modules": sorted(sys.modules)}}))
 BASELINE_PROBE = PROBE.format(load="")
 
 
-def heavy(modules: set[str] | list[str]) -> list[str]:
+def heavy(modules: Collection[str]) -> list[str]:
     """The README's names of the heavy modules among ``modules``."""
     return sorted({label for name, label in HEAVY_MODULES.items() if name in modules})
 
@@ -131,18 +131,7 @@ def after_first_request(
     first = FIRST_REQUESTS[name]
     names = [name, *first.also_serves]
     with ExitStack() as stack:
-        running = {
-            served: stack.enter_context(
-                serve(
-                    packages[served],
-                    environments.bin_dir(packages[served]),
-                    port,
-                    os.environ,
-                    log_dir,
-                )
-            )
-            for served, port in zip(names, free_ports(len(names)), strict=True)
-        }
+        running = serve_together(names, packages, environments, log_dir, stack)
         response = first.send({served: function.url for served, function in running.items()})
         response.raise_for_status()
     return heavy(running[name].imported_modules())

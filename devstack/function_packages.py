@@ -27,7 +27,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from devstack.components import accepts_connections
 from devstack.errors import StackError
 from devstack.install import make_venv
 from devstack.processes import Supervisor
-from devstack.settings import HOST, ROOT
+from devstack.settings import HOST, ROOT, free_loopback_ports
 from infra import package_functions
 
 PYTHON_VARIABLE = "SESAME_PACKAGES_PYTHON"
@@ -221,3 +221,20 @@ def serve(
         yield RunningFunction(package.name, f"http://{HOST}:{port}", modules_log)
     finally:
         supervisor.stop_all()
+
+
+def serve_together(
+    names: list[str],
+    packages: Mapping[str, FunctionPackage],
+    environments: CleanEnvironments,
+    log_dir: Path,
+    stack: ExitStack,
+) -> dict[str, RunningFunction]:
+    """Serve ``names`` at once, each from its package on a free port, until ``stack`` closes."""
+    running = {}
+    for name, port in zip(names, free_loopback_ports(len(names)), strict=True):
+        package = packages[name]
+        running[name] = stack.enter_context(
+            serve(package, environments.bin_dir(package), port, os.environ, log_dir)
+        )
+    return running

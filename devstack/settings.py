@@ -84,7 +84,7 @@ class Settings:
         unset = [n for n in DEFAULT_PORTS if not env.get(port_variable(n), "").strip()]
         chosen: dict[str, int] = {}
         if free_ports:
-            chosen = dict(zip(unset, _free_loopback_ports(len(unset)), strict=True))
+            chosen = dict(zip(unset, free_loopback_ports(len(unset)), strict=True))
         ports: dict[str, int] = {}
         for name, default in DEFAULT_PORTS.items():
             variable = port_variable(name)
@@ -147,7 +147,7 @@ class Settings:
         }
 
 
-def _free_loopback_ports(count: int) -> list[int]:
+def free_loopback_ports(count: int) -> list[int]:
     """``count`` distinct ports that nothing listens on at this instant.
 
     All sockets are held open together so the system cannot hand out one port twice;

@@ -44,20 +44,6 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def free_ports(count: int) -> list[int]:
-    """``count`` distinct loopback ports nothing listens on now (the OS picks them)."""
-    sockets = []
-    try:
-        for _ in range(count):
-            holder = socket.socket()
-            holder.bind((HOST, 0))
-            sockets.append(holder)
-        return [holder.getsockname()[1] for holder in sockets]
-    finally:
-        for holder in sockets:
-            holder.close()
-
-
 def check_ports(settings: Settings, components: list[Component]) -> None:
     """Fail before starting anything if a port is taken: name it and how to move it."""
     for component in components:

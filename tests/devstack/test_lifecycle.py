@@ -19,8 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from devstack.settings import DEFAULT_PORTS, port_variable
-from devstack.stack import free_ports
+from devstack.settings import DEFAULT_PORTS, free_loopback_ports, port_variable
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVSTACK = [sys.executable, "-m", "devstack"]
@@ -30,7 +29,7 @@ DEVSTACK = [sys.executable, "-m", "devstack"]
 def nested_env(tmp_path: Path, stack_env: dict[str, str]) -> dict[str, str]:
     """Environment for a second stack: every port moved, its own log folder."""
     env = dict(os.environ)
-    for name, port in zip(DEFAULT_PORTS, free_ports(len(DEFAULT_PORTS)), strict=True):
+    for name, port in zip(DEFAULT_PORTS, free_loopback_ports(len(DEFAULT_PORTS)), strict=True):
         env[port_variable(name)] = str(port)
     env["SESAME_DEVSTACK_LOG_DIR"] = str(tmp_path / "logs")
     return env

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,9 +21,8 @@ from devstack.function_packages import (
     CleanEnvironments,
     FunctionPackage,
     deployable_functions,
-    serve,
+    serve_together,
 )
-from devstack.stack import free_ports
 from tests.support.package_requests import (
     FIRST_REQUESTS,
     SIMULATION_REQUEST,
@@ -34,24 +32,6 @@ from tests.support.package_requests import (
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _serve_all(
-    names: list[str],
-    packages: dict[str, FunctionPackage],
-    environments: CleanEnvironments,
-    log_dir: Path,
-    stack: ExitStack,
-) -> dict[str, Any]:
-    import os
-
-    running = {}
-    for name, port in zip(names, free_ports(len(names)), strict=True):
-        package = packages[name]
-        running[name] = stack.enter_context(
-            serve(package, environments.bin_dir(package), port, os.environ, log_dir)
-        )
-    return running
 
 
 def test_every_deployed_function_has_a_first_request() -> None:
@@ -74,7 +54,8 @@ def test_package_installs_alone_starts_and_answers_2xx(
     if first is None:
         pytest.fail(f"{name} has no first request (see the test above)")
     with ExitStack() as stack:
-        running = _serve_all([name, *first.also_serves], packages, environments, tmp_path, stack)
+        names = [name, *first.also_serves]
+        running = serve_together(names, packages, environments, tmp_path, stack)
         response = first.send({served: function.url for served, function in running.items()})
         assert 200 <= response.status_code < 300, (
             f"{name} from its package answered {response.status_code}: {response.text[:2000]}"
@@ -116,7 +97,7 @@ def test_the_simulate_package_computes_what_the_tested_tree_computes(
     expected = tested.post("/", json=SIMULATION_REQUEST)
     assert expected.status_code == 200
     with ExitStack() as stack:
-        running = _serve_all(["simulate"], packages, environments, tmp_path, stack)
+        running = serve_together(["simulate"], packages, environments, tmp_path, stack)
         response = simulate_anonymously({"simulate": running["simulate"].url})
     assert response.status_code == 200, response.text[:2000]
     deployed, reference = response.json()["report"], expected.get_json()["report"]
