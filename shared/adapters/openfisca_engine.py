@@ -51,6 +51,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from shared.domain.money_rules import (
+    PensionCsgBand,
+    pension_bands,
+    pension_from_net,
+    taxable_salary,
+)
 from shared.domain.months import add_months, first_day
 from shared.domain.questionnaire import (
     RENT_PAYING,
@@ -64,6 +70,7 @@ from shared.domain.questionnaire import (
     ResourceKind,
     SchoolLevel,
     commune_of,
+    ruled_out_aids,
 )
 from shared.structured_log import log_event
 
@@ -86,7 +93,7 @@ def _warn(event: str, reason: str, count: int | None = None) -> None:
 
 
 #: Bump when the plan or the pruning derivation changes: invalidates cached profiles.
-PROFILE_VERSION = 5
+PROFILE_VERSION = 6
 ENGINE_DISTRIBUTIONS = ("openfisca-core", "openfisca-france")
 EXTENSION_DISTRIBUTIONS = {
     "openfisca_france_local": "openfisca-france-local",
@@ -217,21 +224,37 @@ STATUT_MARITAL = {
 }
 
 #: Declared resources → individual OpenFisca inputs, every month of the window.
-#: The questionnaire asks net amounts; the taxable amount (which the N-2 bases
-#: read) is taken equal to the net amount — the CSG/CRDS not deductible from
-#: income tax (2.9 % of 98.25 % of gross pay) is ignored.
+#: The questionnaire asks net amounts; each rule reads its own base, converted
+#: by ``shared.domain.money_rules``: taxable pay (the N-2 bases) is net pay plus
+#: the non-deductible CSG and CRDS; a pension is given gross (the ASPA and ASI
+#: read ``retraite_brute``), taxable and net, with the levies of the CSG band
+#: the household's income puts it in. Unemployment, invalidity and sickness
+#: benefits are taken taxable = net.
 INDIVIDUAL_RESOURCES: dict[ResourceKind, tuple[str, ...]] = {
     ResourceKind.SALARY: ("salaire_net", "salaire_imposable"),
     ResourceKind.UNEMPLOYMENT: ("chomage_net", "chomage_imposable"),
-    ResourceKind.RETIREMENT_PENSION: ("retraite_nette", "retraite_imposable"),
+    ResourceKind.RETIREMENT_PENSION: ("retraite_brute", "retraite_imposable", "retraite_nette"),
     ResourceKind.INVALIDITY_PENSION: ("pensions_invalidite",),
     ResourceKind.SICKNESS_ALLOWANCE: ("indemnites_journalieres_maladie",),
     ResourceKind.ALIMONY_RECEIVED: ("pensions_alimentaires_percues",),
 }
-#: Benefits received: inputs for every month of the window except M (M is what
-#: we compute). Other aids read them: the RSA counts last quarter's AAH, the
-#: prime de Noël the year's RSA. Recomputing them month by month would project
-#: today's answers onto other months anyway, at 24 times the cost.
+
+
+def _converted(name: str, net: float, band: PensionCsgBand) -> float:
+    """The value of input ``name`` for a declared net monthly amount."""
+    if name == "salaire_imposable":
+        return taxable_salary(net)
+    if name.startswith("retraite_"):
+        amounts = pension_from_net(net, band)
+        return {"retraite_brute": amounts.gross, "retraite_imposable": amounts.taxable}.get(
+            name, net
+        )
+    return net
+
+
+#: Benefits the household declares it receives: inputs for every month of the
+#: window except M (M is what we compute). A benefit it does not declare is not
+#: an input: the rules give it, month by month (steady state, below).
 PAST_INDIVIDUAL_BENEFITS: dict[ResourceKind, str] = {
     ResourceKind.AAH: "aah",
     ResourceKind.ASS: "ass",
@@ -246,33 +269,90 @@ PAST_FAMILY_BENEFITS: dict[ResourceKind, tuple[str, ...]] = {
     ResourceKind.FAMILY_SUPPORT: ("asf",),
     ResourceKind.PAJE_BASE: ("paje_base",),
 }
-#: Benefits whose other months are inputs (declared amount or 0) rather than
-#: computed: the other aids' resource bases read them over up to 24 months.
-PAST_INPUT_VARIABLES: dict[str, str] = {
-    "aah": "individu",
-    "ass": "individu",
-    "asi": "individu",
-    "rsa": "famille",
-    "ppa": "famille",
-    "aide_logement": "famille",
-    "af": "famille",
-    "cf": "famille",
-    "asf": "famille",
-    "paje_base": "famille",
-    "aspa": "famille",
-    "aeeh": "famille",
-    # Read in past months by other aids' bases (MVA and CAAH read the housing
-    # aid, the "boursier" status is read by the housing aid…).
-    "aide_logement_montant": "famille",
-    "apl": "famille",
-    "als": "famille",
-    "alf": "famille",
-    "mva": "individu",
-    "caah": "individu",
-    "bourse_college": "famille",
-    "bourse_lycee": "famille",
-    "bourse_criteres_sociaux": "individu",
-}
+
+#: Steady state: the household has lived in the declared situation since well
+#: before the oldest month any rule reads, and each past month it received what
+#: the rules give for that month. Benefits of past months are therefore
+#: computed, month by month, oldest first, each month completely before the
+#: next (:func:`settle`). Asked for M directly, OpenFisca would instead follow
+#: the chain RSA(M) → AAH complements of the quarter → housing aid → RSA of the
+#: month before… back in time until its spiral guard cuts it and caches
+#: defaults, and the answer would depend on which aid is asked first.
+#:
+#: Inside a month, the order follows the legal reference periods: first the
+#: benefits whose bases read only resources and other months (minima sociaux
+#: on the past quarter or year, prestations familiales and school grants on
+#: the N-2 tax year), then the housing aid (reads the RSA of the month before
+#: and the student-grant status), then what reads this month's housing aid
+#: (AAH complements), then the RSA (forfait logement of the month, the
+#: quarter's benefits) and last the prime d'activité (reads the RSA).
+STEADY_STATE_ORDER: tuple[str, ...] = (
+    "aah",
+    "asi",
+    "aspa",
+    "ass",
+    "aeeh",
+    "af",
+    "cf",
+    "asf",
+    "paje_base",
+    "bourse_college",
+    "bourse_lycee",
+    "bourse_criteres_sociaux",
+    "aide_logement",
+    "mva",
+    "caah",
+    "rsa",
+    "ppa",
+)
+#: Months before M the product settles before computing M. The chain above has
+#: a short memory (a quarter for the RSA, one month for the housing aid), so
+#: values settle within a few months; the differential test proves the answer
+#: equals the oracle's, which settles 24 months.
+SETTLE_MONTHS = 6
+
+
+#: Benefits that are zero whenever an aid the answers rule out is (the AAH
+#: complements need the AAH).
+RULED_OUT_WITH: dict[str, tuple[str, ...]] = {"aah": ("aah", "caah", "mva")}
+
+
+def ruled_out_benefits(ruled_out: Iterable[str]) -> frozenset[str]:
+    """Steady-state benefits the answers rule out in every month (no child: no
+    family benefit; no rent: no housing aid…): held at 0 instead of computed.
+    ``ruled_out`` are the aid variables of ``questionnaire.ruled_out_aids``,
+    which depend only on facts that do not change from month to month."""
+    out: set[str] = set()
+    for name in ruled_out:
+        out.update(RULED_OUT_WITH.get(name, (name,)))
+    return frozenset(out) & frozenset(STEADY_STATE_ORDER)
+
+
+def hold_at_zero(simulation: Any, plan: Plan, names: Iterable[str]) -> None:
+    """Set each of ``names`` (benefits the answers rule out) to 0 in every month
+    of the window: nothing to compute, and what reads them gets the same 0."""
+    system = simulation.tax_benefit_system
+    for name in sorted(names):
+        variable = system.variables.get(name)
+        if variable is None or name in plan.columns:
+            continue  # declared: the household's own figures stand
+        holder = simulation.get_holder(name)
+        zeros = holder.default_array()
+        for m in _months_of(plan.month, "window"):
+            holder._set(_month_period(m), zeros.copy())
+    simulation._memo.clear()
+
+
+def settle(simulation: Any, month: str, months_before: int = SETTLE_MONTHS) -> None:
+    """Compute the steady-state benefits of every month from M − ``months_before``
+    to M, oldest first, in :data:`STEADY_STATE_ORDER` (inputs stay as declared)."""
+    system = simulation.tax_benefit_system
+    names = [name for name in STEADY_STATE_ORDER if name in system.variables]
+    for offset in range(months_before, -1, -1):
+        period = _month_period(add_months(month, -offset))
+        for name in names:
+            simulation.calculate(name, period)
+
 
 #: One-off grants computed in their payment month rather than in M.
 BIRTH_GRANTS = frozenset({"paje_naissance"})
@@ -358,6 +438,18 @@ def _ordered_persons(household: Household, with_unborn: bool) -> list[Person]:
             ),
         )
     return persons
+
+
+#: Schooling that makes a person whose activity was left blank a pupil or a student.
+IN_EDUCATION = frozenset({SchoolLevel.MIDDLE, SchoolLevel.HIGH, SchoolLevel.HIGHER})
+
+
+def _activite(person: Person) -> str:
+    """OpenFisca's ``activite``: the answer, else "etudiant" for a person at
+    school (a 16-year-old at lycée is not a young job seeker), else "inactif"."""
+    if person.activity is not None:
+        return ACTIVITE[person.activity]
+    return "etudiant" if person.school_level in IN_EDUCATION else "inactif"
 
 
 def plan_household(household: Household, month: str, with_unborn: bool = False) -> Plan:
@@ -446,7 +538,7 @@ def plan_households(households: Sequence[Household], month: str, with_unborn: bo
                 n_familles += 1
                 n_foyers += 1
             births.append(person.birth_date)
-            activite.append(ACTIVITE[person.activity] if person.activity is not None else "inactif")
+            activite.append(_activite(person))
             rates.append(person.disability_rate)
             restriction.append(person.disability_restriction)
             scolarite.append(SCOLARITE[person.school_level])
@@ -462,6 +554,9 @@ def plan_households(households: Sequence[Household], month: str, with_unborn: bo
                 declared.setdefault(resource.kind, []).append((index, famille_of[index], resource))
 
     n = len(person_ids)
+    bands = [
+        band for household in households for band in _ordered_bands(household, month, with_unborn)
+    ]
     columns: dict[str, Column] = {}
 
     def column(name: str, entity: str, kind: Kind, base: list[Any]) -> Column:
@@ -492,13 +587,17 @@ def plan_households(households: Sequence[Household], month: str, with_unborn: bo
 
     for kind, names in INDIVIDUAL_RESOURCES.items():
         for name in names:
-            _fill(column(name, "individu", "window", [0.0] * n), declared.get(kind, ()), window_set)
+            entry = column(name, "individu", "window", [0.0] * n)
+            _fill(entry, declared.get(kind, ()), window_set, name, bands)
     for kind, name in PAST_INDIVIDUAL_BENEFITS.items():
-        _fill(column(name, "individu", "received", [0.0] * n), declared.get(kind, ()), received_set)
+        if kind in declared:
+            _fill(column(name, "individu", "received", [0.0] * n), declared[kind], received_set)
     for kind, names in PAST_FAMILY_BENEFITS.items():
         base = [0.0] * n_familles
         overrides: dict[str, dict[int, Any]] = {}
         entries = declared.get(kind, ())
+        if not entries:
+            continue
         for _, famille, resource in entries:
             base[famille] += resource.monthly_amount
         for m in sorted({m for _, _, r in entries for m in r.by_month if m in received_set}):
@@ -510,9 +609,6 @@ def plan_households(households: Sequence[Household], month: str, with_unborn: bo
             overrides[m] = totals
         for name in names:
             column(name, "famille", "received", list(base)).overrides = dict(overrides)
-    for name, entity in PAST_INPUT_VARIABLES.items():
-        if name not in columns:
-            column(name, entity, "received", [0.0] * (n if entity == "individu" else n_familles))
 
     # Capital is declared per household and carried by the applicant.
     savings = [0.0] * n
@@ -551,12 +647,28 @@ def plan_households(households: Sequence[Household], month: str, with_unborn: bo
     )
 
 
-def _fill(entry: Column, declared: Iterable[tuple[int, int, Any]], months: frozenset[str]) -> None:
+def _ordered_bands(household: Household, month: str, with_unborn: bool) -> list[PensionCsgBand]:
+    bands = pension_bands(household, int(month[:4]))
+    return [
+        bands.get(person.id, PensionCsgBand.EXEMPT)
+        for person in _ordered_persons(household, with_unborn)
+    ]
+
+
+def _fill(
+    entry: Column,
+    declared: Iterable[tuple[int, int, Any]],
+    months: frozenset[str],
+    name: str = "",
+    bands: Sequence[PensionCsgBand] = (),
+) -> None:
+    """Declared net amounts of a resource → the input ``name`` (converted)."""
     for index, _, resource in declared:
-        entry.base[index] = resource.monthly_amount
+        band = bands[index] if bands else PensionCsgBand.FULL
+        entry.base[index] = _converted(name, resource.monthly_amount, band)
         for m, amount in resource.by_month.items():
             if m in months:
-                entry.overrides.setdefault(m, {})[index] = amount
+                entry.overrides.setdefault(m, {})[index] = _converted(name, amount, band)
 
 
 #: Every variable :func:`plan_households` may set: the pruning never skips what
@@ -582,7 +694,7 @@ PLAN_INPUT_VARIABLES: frozenset[str] = frozenset(
     }
     | {name for names in INDIVIDUAL_RESOURCES.values() for name in names}
     | {name for names in PAST_FAMILY_BENEFITS.values() for name in names}
-    | set(PAST_INPUT_VARIABLES)
+    | set(PAST_INDIVIDUAL_BENEFITS.values())
 )
 
 
@@ -1271,6 +1383,7 @@ class FrenchEngine:
         aids = self.aids if aids is None else aids
         pruned = self.profile.pruned if prune else frozenset()
         simulation = build_simulation(self.system, plan, pruned)
+        settle(simulation, plan.month)
         return simulation, {a.aid_id: self.value(simulation, plan, a) for a in aids}
 
     def knows(self, variable: str) -> bool:
@@ -1292,6 +1405,11 @@ class FrenchEngine:
         aids = [self.aid(aid_id) for aid_id in aid_ids]
         plan = plan_household(household, month)
         simulation = build_simulation(self.system, plan, self.profile.pruned)
+        zero = ruled_out_benefits(
+            ruled_out_aids(household.model_dump(mode="json"), first_day(month))
+        )
+        hold_at_zero(simulation, plan, zero)
+        settle(simulation, month)
         out: dict[str, dict[str, Any]] = {}
         for aid in aids:
             sim, used, at = simulation, plan, month
@@ -1299,6 +1417,7 @@ class FrenchEngine:
                 at = birth_grant_month(household.expected_birth)
                 used = plan_household(household, at, with_unborn=True)
                 sim = build_simulation(self.system, used, self.profile.pruned)
+                settle(sim, at)
             period = at if aid.period == "month" else at[:4]
             raw = household_values(sim, used, aid.variable, period)[0]
             out[aid.aid_id] = {
@@ -1394,9 +1513,32 @@ class FrenchEngine:
 
     def evaluate_batch(self, households: Sequence[Household], month: str) -> list[dict[str, float]]:
         """Monthly (or monthly-equivalent) amount of every OpenFisca aid, for
-        each household, from one vectorised simulation."""
+        each household, from one vectorised simulation per set of declared
+        benefits (a declared benefit is an input for the whole simulation, so
+        households that declare different ones are not simulated together)."""
+        groups: dict[frozenset[ResourceKind], list[int]] = {}
+        for index, household in enumerate(households):
+            groups.setdefault(declared_benefits(household), []).append(index)
+        rows: list[dict[str, float]] = [{} for _ in households]
+        for members in groups.values():
+            for index, row in zip(
+                members, self._evaluate_group([households[i] for i in members], month), strict=True
+            ):
+                rows[index] = row
+        return rows
+
+    def _evaluate_group(
+        self, households: Sequence[Household], month: str
+    ) -> list[dict[str, float]]:
         plan = plan_households(households, month)
         simulation = build_simulation(self.system, plan, self.profile.pruned)
+        on = first_day(month)
+        zero = functools.reduce(
+            frozenset.intersection,
+            (ruled_out_benefits(ruled_out_aids(h.model_dump(mode="json"), on)) for h in households),
+        )
+        hold_at_zero(simulation, plan, zero)
+        settle(simulation, month)
         columns: dict[str, np.ndarray] = {}
         for aid in self.aids:
             period = month if aid.period == "month" else month[:4]
@@ -1419,6 +1561,12 @@ class FrenchEngine:
         """The aid's value for each household's applicant family."""
         period = plan.month if aid.period == "month" else plan.month[:4]
         return household_values(simulation, plan, aid.variable, period)
+
+
+def declared_benefits(household: Household) -> frozenset[ResourceKind]:
+    """The benefits a household declares it receives (inputs, not computed)."""
+    kinds = set(PAST_INDIVIDUAL_BENEFITS) | set(PAST_FAMILY_BENEFITS)
+    return frozenset(r.kind for p in household.persons for r in p.resources if r.kind in kinds)
 
 
 def household_values(simulation: Simulation, plan: Plan, variable: str, period: str) -> np.ndarray:
@@ -1959,6 +2107,7 @@ def derive_profile(engine: FrenchEngine) -> Profile:
         plan = plan_households(households, month)
         simulation = build_simulation(system, plan)
         simulation.trace = True
+        settle(simulation, month)
         for variable, period in _aid_periods(engine, month):
             try:
                 simulation.calculate(variable, period)
@@ -1999,6 +2148,7 @@ def derive_profile(engine: FrenchEngine) -> Profile:
         plan = plan_households(households, month)
         simulation = build_simulation(system, plan, pruned)
         simulation.trace = True
+        settle(simulation, month)
         for aid in engine.aids:
             period = month if aid.period == "month" else month[:4]
             try:
