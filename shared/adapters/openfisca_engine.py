@@ -105,7 +105,7 @@ EXTENSION_DISTRIBUTIONS = {
 #: lacks parameters for much older months) to 12 months after the current month.
 PROFILE_MONTHS = ("2024-03", "2025-05")
 
-Output = Literal["amount", "annual_amount", "annual_contribution", "eligibility"]
+Output = Literal["amount", "annual_amount", "monthly_contribution", "eligibility"]
 
 
 def default_cache_dir() -> Path:
@@ -1454,9 +1454,37 @@ class FrenchEngine:
             out.append((variable.label or name, value, _value_kind(variable, value)))
         return out
 
+    @functools.cached_property
+    def legislation_known_until(self) -> date:
+        """The last date the engine's legislation is known for: the latest
+        ``last_value_still_valid_on`` any OpenFisca-France parameter carries
+        (the date its maintainers last checked values against the law) or
+        the latest date a value starts on.
+
+        A single horizon rather than each parameter's own date: most
+        parameters are not re-dated when they are still valid, so their own
+        date says nothing about a month after it (the RSA revalued in April
+        2025 still carried a 2024 date); a revaluation the release includes
+        is known, whatever its date says.
+        """
+        checks: list[date] = []
+        latest_start = date.min
+        for node in _walk([self.system.parameters]):
+            checked = (getattr(node, "metadata", None) or {}).get("last_value_still_valid_on")
+            if checked is not None:
+                checks.append(
+                    checked if isinstance(checked, date) else date.fromisoformat(str(checked))
+                )
+            for value in getattr(node, "values_list", None) or ():
+                latest_start = max(latest_start, date.fromisoformat(value.instant_str))
+        # A "still valid on" date more than a year after every value the
+        # release holds is a legal end date written ahead, not a check.
+        limit = latest_start.replace(year=latest_start.year + 1)
+        return max([latest_start, *(d for d in checks if d <= limit)])
+
     def stale_since(self, aid_variable: str, month: str) -> date | None:
-        """Earliest "last checked" date of the aid's legal parameters that
-        ``month`` is past, or None when all are known valid at ``month``."""
+        """The date the legislation is known until when ``month`` is after it
+        and the aid reads legal parameters (amounts "à confirmer"), else None."""
         key = (aid_variable, month)
         if key not in self._stale:
             dates = [
@@ -1474,11 +1502,7 @@ class FrenchEngine:
             node = children.get(part) if isinstance(children, dict) else None
             if node is None:
                 return None
-        metadata = getattr(node, "metadata", None) or {}
-        checked = metadata.get("last_value_still_valid_on")
-        if checked is None:
-            return None
-        checked = checked if isinstance(checked, date) else date.fromisoformat(str(checked))
+        known_until = self.legislation_known_until
         start = first_day(month)
         values = getattr(node, "values_list", None)
         if values:
@@ -1486,7 +1510,7 @@ class FrenchEngine:
             # Abolished, or superseded by a value known to start after M: not stale.
             if latest.value is None or date.fromisoformat(latest.instant_str) > start:
                 return None
-        return checked if checked < start else None
+        return known_until if known_until < start else None
 
     def parameter_value(
         self, path: str, month: str, times_bmaf: bool = False
@@ -1543,7 +1567,7 @@ class FrenchEngine:
         for aid in self.aids:
             period = month if aid.period == "month" else month[:4]
             values = household_values(simulation, plan, aid.variable, period).astype(np.float64)
-            if aid.output == "eligibility" or aid.output == "annual_contribution":
+            if aid.output == "eligibility" or aid.output == "monthly_contribution":
                 values = (values > 0).astype(np.float64)
             elif (
                 aid.output == "annual_amount"
@@ -2059,11 +2083,14 @@ def _aid_periods(engine: FrenchEngine, month: str) -> list[tuple[str, str]]:
 
 
 def _walk(nodes: Iterable[Any]) -> Iterator[Any]:
+    """Every node of trees (trace nodes: a list of children; parameter nodes:
+    a dict of them; leaves: none)."""
     stack = list(nodes)
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(node.children)
+        children = getattr(node, "children", None) or ()
+        stack.extend(children.values() if isinstance(children, dict) else children)
 
 
 def dependency_closure(graph: Mapping[str, Iterable[str]], root: str) -> set[str]:

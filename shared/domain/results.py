@@ -51,6 +51,9 @@ class AidResult(StrictModel):
     periodicity: Periodicity
     monthly_amount: float | None = None
     yearly_amount: float | None = None
+    #: What the household *pays* each month to get the aid (the CSS with a
+    #: contribution): never money received, never in ``monthly_total``.
+    monthly_contribution: float | None = None
     amount_certain: bool = True
     #: Why, in French: conditions that held or failed, key figures.
     explanation: list[str] = Field(default_factory=list)

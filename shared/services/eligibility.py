@@ -27,7 +27,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +40,7 @@ from shared.domain.aids.catalogue import (
     evaluate_rule,
     load_catalogue,
 )
+from shared.domain.money_rules import paid_amount, yearly_of_monthly
 from shared.domain.months import current_month, first_day
 from shared.domain.questionnaire import (
     YEAR_MONTH_PATTERN,
@@ -139,42 +139,9 @@ def _amounts(monthly: float | None, yearly: float | None) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ amounts as paid
 
-CENT = Decimal("0.01")
 #: How each deduction of ``Aid.paid_net_of`` is named to users.
 DEDUCTION_LABELS: Mapping[str, str] = {"crds": "CRDS"}
 _PER_PERIOD = {"monthly": " par mois", "yearly": " par an", "one_off": ""}
-
-
-def _cents(value: float | Decimal) -> Decimal:
-    return Decimal(repr(value) if isinstance(value, float) else value)
-
-
-def paid_amount(gross: float, rates: Sequence[float]) -> tuple[float, float]:
-    """(amount paid, amount withheld) for a ``gross`` amount and withholding ``rates``.
-
-    The gross amount is taken to the cent (half up, as the decrees write
-    amounts); each deduction, gross × rate, is **truncated** to the cent; the
-    paid amount is the gross minus the deductions. Truncating the CRDS — not
-    rounding the net amount half up — is what the CAF does:
-
-    * OpenFisca-France computes ``crds_logement`` so ("La CRDS est arrondie au
-      centime d'euro inférieur", barème des aides au logement, brochure 2024 p. 59);
-    * it gives service-public.fr's ARS 2025 amounts to the cent (F1878):
-      425,60 − 2,12 = 423,48 €, 449,09 − 2,24 = 446,85 €, 464,65 − 2,32 = 462,33 €,
-      where rounding 0,995 × gross half up gives 423,47 € and 446,84 €;
-    * and the allocations familiales of April 2024 (BMAF 466,44 €): 149,26 → 148,52 €,
-      37,32 → 37,14 €, 85,13 → 84,71 € (half up: 148,51 €, 37,13 €, 84,70 €).
-
-    A gross amount of 0 (or less) pays nothing and withholds nothing.
-    """
-    exact = _cents(gross).quantize(CENT, rounding=ROUND_HALF_UP)
-    if exact <= 0:
-        return 0.0, 0.0
-    withheld = sum(
-        ((exact * _cents(rate)).quantize(CENT, rounding=ROUND_DOWN) for rate in rates),
-        Decimal(0),
-    )
-    return float(exact - withheld), float(withheld)
 
 
 @dataclass(frozen=True)
@@ -244,7 +211,7 @@ def _rule_result(aid: Aid, answers: Mapping[str, Any], engine: Any, month: str) 
                 explanation.append(f"{amount.meaning.fr} : {paid} versés ({detail}).")
                 valid_until = _earliest(valid_until, withholding.stale_since)
             if amount.unit == "per_month":
-                monthly, yearly = value, value * 12
+                monthly, yearly = value, yearly_of_monthly(value)
             elif amount.unit in ("per_year", "one_off"):
                 yearly = value
             if valid_until is not None:
@@ -289,10 +256,11 @@ def format_value(value: Any, kind: str) -> str:
     return str(value)
 
 
-def stale_note(valid_until: date) -> str:
+def stale_note(known_until: date) -> str:
+    """Why an amount is "à confirmer": the month is after the known legislation."""
     return (
-        "Montant à confirmer : les barèmes de cette aide ne sont vérifiés que jusqu'au "
-        f"{valid_until.strftime('%d/%m/%Y')}."
+        "Montant à confirmer : la législation connue s'arrête au "
+        f"{known_until.strftime('%d/%m/%Y')} ; une revalorisation ultérieure n'est pas comptée."
     )
 
 
@@ -333,10 +301,15 @@ def _openfisca_result(
     stale_since = outcome.stale_since
     if computation.output == "eligibility":
         eligible = bool(value)
-    elif computation.output == "annual_contribution":
+    elif computation.output == "monthly_contribution":
         eligible = float(value) > 0
         if eligible:
-            explanation.insert(0, f"Participation annuelle à payer : {format_euros(float(value))}.")
+            contribution = round(float(value), 2)
+            explanation.insert(
+                0,
+                f"Participation à payer : {format_euros(contribution)} par mois "
+                f"({format_euros(yearly_of_monthly(contribution))} par an).",
+            )
     else:
         amount = float(value)
         eligible = amount > 0
@@ -348,7 +321,7 @@ def _openfisca_result(
             if computation.output == "annual_amount" or computation.period == "year":
                 yearly = amount
             elif aid.periodicity == "monthly":
-                monthly, yearly = amount, amount * 12
+                monthly, yearly = amount, yearly_of_monthly(amount)
             else:
                 yearly = amount
     unasked = aid.to_check_when
@@ -368,11 +341,17 @@ def _openfisca_result(
     certain = stale_since is None and status != "to_check"
     if stale_since is not None:
         explanation.append(stale_note(stale_since))
+    contribution = (
+        round(float(value), 2)
+        if computation.output == "monthly_contribution" and status == "eligible"
+        else None
+    )
     return _result(
         aid,
         status=status,
         amount_certain=certain,
         explanation=explanation,
+        monthly_contribution=contribution,
         **_amounts(monthly, yearly),
     )
 
