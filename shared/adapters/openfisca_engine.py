@@ -39,7 +39,6 @@ import importlib.util
 import inspect
 import os
 import pickle
-import re
 import sys
 import threading
 import types
@@ -328,9 +327,13 @@ def ruled_out_benefits(ruled_out: Iterable[str]) -> frozenset[str]:
     return frozenset(out) & frozenset(STEADY_STATE_ORDER)
 
 
-def hold_at_zero(simulation: Any, plan: Plan, names: Iterable[str]) -> None:
-    """Set each of ``names`` (benefits the answers rule out) to 0 in every month
-    of the window: nothing to compute, and what reads them gets the same 0."""
+def hold_at_zero(
+    simulation: Any, plan: Plan, names: Iterable[str], months: Kind = "window"
+) -> None:
+    """Set each of ``names`` to 0 in every month of ``months`` ("window": a
+    benefit the answers rule out, nothing to compute; "received": every month
+    but M, a household that has received none of them yet). Declared benefits
+    keep the household's figures."""
     system = simulation.tax_benefit_system
     for name in sorted(names):
         variable = system.variables.get(name)
@@ -338,7 +341,7 @@ def hold_at_zero(simulation: Any, plan: Plan, names: Iterable[str]) -> None:
             continue  # declared: the household's own figures stand
         holder = simulation.get_holder(name)
         zeros = holder.default_array()
-        for m in _months_of(plan.month, "window"):
+        for m in _months_of(plan.month, months):
             holder._set(_month_period(m), zeros.copy())
     simulation._memo.clear()
 
@@ -353,6 +356,10 @@ def settle(simulation: Any, month: str, months_before: int = SETTLE_MONTHS) -> N
         for name in names:
             simulation.calculate(name, period)
 
+
+#: Aids whose amount reads the benefits of the quarter before M: a new
+#: claimant's first months differ from the steady state, and the result says so.
+QUARTERLY_AIDS = frozenset({"rsa", "ppa"})
 
 #: One-off grants computed in their payment month rather than in M.
 BIRTH_GRANTS = frozenset({"paje_naissance"})
@@ -1410,6 +1417,9 @@ class FrenchEngine:
         )
         hold_at_zero(simulation, plan, zero)
         settle(simulation, month)
+        first_months = self._first_months(
+            plan, [a for a in aids if a.variable in QUARTERLY_AIDS], zero
+        )
         out: dict[str, dict[str, Any]] = {}
         for aid in aids:
             sim, used, at = simulation, plan, month
@@ -1425,20 +1435,35 @@ class FrenchEngine:
                 "key_values": self.key_values(sim, used, aid, at),
                 "stale_since": self.stale_since(aid.variable, month),
                 "structurally_zero": aid.variable in self.profile.structurally_zero,
+                "first_months_value": first_months.get(aid.aid_id),
             }
         return out
 
+    def _first_months(
+        self, plan: Plan, aids: Sequence[AidVariable], zero: frozenset[str]
+    ) -> dict[str, float]:
+        """What ``aids`` pay a new claimant: the benefits it does not declare
+        taken as not yet received in the months before M (its first quarter)."""
+        if not aids:
+            return {}
+        simulation = build_simulation(self.system, plan, self.profile.pruned)
+        hold_at_zero(simulation, plan, zero)
+        hold_at_zero(simulation, plan, set(STEADY_STATE_ORDER) - zero, months="received")
+        return {
+            aid.aid_id: float(household_values(simulation, plan, aid.variable, plan.month)[0])
+            for aid in aids
+        }
+
     def key_values(
         self, simulation: Simulation, plan: Plan, aid: AidVariable, month: str
-    ) -> list[tuple[str, Any, str]]:
-        """(label, value, kind) of the aid's key variables, read from the simulation.
-
-        ``kind`` is "money", "rate", "number", "bool" or "text", for display.
+    ) -> list[tuple[str, Any]]:
+        """(variable, value) of the aid's key variables, read from the simulation
+        (the words a person reads come from the catalogue's vocabulary).
 
         They were computed on the way to the aid (OpenFisca's trace of the aid
         lists them), so reading them back costs a cache lookup.
         """
-        out: list[tuple[str, Any, str]] = []
+        out: list[tuple[str, Any]] = []
         for name in aid.key_variables:
             variable = self.system.variables.get(name)
             if variable is None:
@@ -1450,8 +1475,7 @@ class FrenchEngine:
             except Exception as error:
                 _warn("key variable failed", f"{name}: {type(error).__name__}")
                 continue
-            value = _explained_value(plan, variable, array)
-            out.append((variable.label or name, value, _value_kind(variable, value)))
+            out.append((name, _explained_value(plan, variable, array)))
         return out
 
     @functools.cached_property
@@ -1612,29 +1636,6 @@ def household_values(simulation: Simulation, plan: Plan, variable: str, period: 
     return np.bincount(
         plan.person_household, weights=np.where(mask, array, 0), minlength=plan.households
     )
-
-
-_NOT_MONEY = re.compile(
-    r"(^|_)(taux|nb|nombre|age|heure|heures|duree|temps|part|parts|coef|uc|unites|echelon|points|niveau|zone)(_|$)"
-)
-
-
-def _value_kind(variable: Any, value: Any) -> str:
-    """How to show a key variable's value (OpenFisca's ``unit`` is often unset)."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, int):
-        return "number"
-    unit = getattr(variable, "unit", None)
-    if unit == "/1":
-        return "rate"
-    if unit == "currency":
-        return "money"
-    if unit is not None or _NOT_MONEY.search(variable.name):
-        return "number"
-    return "money"
 
 
 def _explained_value(plan: Plan, variable: Any, array: Any) -> Any:

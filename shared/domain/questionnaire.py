@@ -861,14 +861,18 @@ def rule_answers(answers: Mapping[str, Any], today: date) -> dict[str, Any]:
 # ----------------------------------------------------------------- adaptivity
 
 
-def ruled_out_aids(answers: Mapping[str, Any], today: date) -> dict[str, str]:
-    """OpenFisca aid variables already ruled out by ``answers``, with the reason (fr).
+def _text(fr: str, en: str) -> BilingualText:
+    return BilingualText(fr=fr, en=en)
+
+
+def ruled_out_aids(answers: Mapping[str, Any], today: date) -> dict[str, BilingualText]:
+    """OpenFisca aid variables already ruled out by ``answers``, with the reason.
 
     Only preconditions that hold whatever the other answers are: the engine
     also skips these aids on complete households, and the differential test
     proves they compute to exactly 0 there.
     """
-    out: dict[str, str] = {}
+    out: dict[str, BilingualText] = {}
     if "persons" not in answers:
         return out
     persons = _persons(answers)
@@ -877,35 +881,52 @@ def ruled_out_aids(answers: Mapping[str, Any], today: date) -> dict[str, str]:
     if not children:
         # Prestations familiales need a dependent child (CSS art. L512-1).
         for aid in CHILD_AIDS:
-            out[aid] = "Aucun enfant à charge dans le foyer."
+            out[aid] = _text(
+                "Aucun enfant à charge dans le foyer.", "No dependent child in the household."
+            )
         if expecting:
             del out["paje_base"]
     if "expected_birth" in answers and not expecting:
         # Allocation de naissance: paid in the 7th month of pregnancy (CSS art. D531-2).
-        out["paje_naissance"] = "Aucune naissance attendue."
+        out["paje_naissance"] = _text("Aucune naissance attendue.", "No birth expected.")
     if all("disability_rate" in p for p in persons):
         # Grown-up children count too: the AAH is open from 16 (CSS art. L821-1).
         adults = [p for p in persons if (age := _age(p, today)) is None or age >= 16]
         if not any(int(p["disability_rate"]) >= 50 for p in adults):
             # CSS art. L821-1 and L821-2: an incapacity rate of at least 50 %.
-            out["aah"] = "Personne de 16 ans ou plus n'a un taux d'incapacité d'au moins 50 %."
+            out["aah"] = _text(
+                "Personne de 16 ans ou plus n'a un taux d'incapacité d'au moins 50 %.",
+                "Nobody aged 16 or over has a disability rate of at least 50 %.",
+            )
         if not any(int(p["disability_rate"]) >= 50 for p in children):
             # CSS art. L541-1: a child with an incapacity rate of at least 50 %.
-            out["aeeh"] = "Aucun enfant n'a un taux d'incapacité d'au moins 50 %."
+            out["aeeh"] = _text(
+                "Aucun enfant n'a un taux d'incapacité d'au moins 50 %.",
+                "No child has a disability rate of at least 50 %.",
+            )
     ages = [_age(p, today) for p in persons]
     if ages and all(a is not None for a in ages) and max(a for a in ages if a is not None) < 60:
         # CSS art. L815-1: 65, or the legal retirement age (62 and more) if unfit.
-        out["aspa"] = "Personne dans le foyer n'a l'âge requis (65 ans, ou 62 ans si inapte)."
+        out["aspa"] = _text(
+            "Personne dans le foyer n'a l'âge requis (65 ans, ou 62 ans si inapte).",
+            "Nobody in the household has the required age (65, or 62 if unfit for work).",
+        )
     adults = [p for p in persons if _is_adult(p, answers, today)]
     if all(p.get("activity") is not None for p in adults) and not any(
         _is_unemployed(p, answers, today) for p in persons
     ):
-        out["ass"] = "Personne dans le foyer n'est demandeur d'emploi."  # C. trav. L5423-1
+        out["ass"] = _text(  # C. trav. L5423-1
+            "Personne dans le foyer n'est demandeur d'emploi.",
+            "Nobody in the household is a job seeker.",
+        )
     status = _housing_status(answers)
     if status is not None and status not in {s.value for s in RENT_PAYING}:
         # CCH art. L821-1: a rent or a loan repayment for the main residence.
         for aid in HOUSING_AIDS:
-            out[aid] = "Le foyer ne paie ni loyer ni mensualité d'accession."
+            out[aid] = _text(
+                "Le foyer ne paie ni loyer ni mensualité d'accession.",
+                "The household pays neither rent nor a home-loan instalment.",
+            )
     return out
 
 

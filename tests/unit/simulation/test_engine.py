@@ -143,7 +143,7 @@ def test_stale_parameters_are_flagged() -> None:
     report = eligibility.evaluate(oe.reference_households()[0], last_supported_month())
     rsa = next(r for r in report.results if r.aid_id == "rsa")
     assert rsa.amount_certain is False
-    assert any("à confirmer" in line for line in rsa.explanation)
+    assert any("à confirmer" in line.fr for line in rsa.explanation)
 
 
 def test_report_is_deterministic_and_totals_monthly_amounts() -> None:

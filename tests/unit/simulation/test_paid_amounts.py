@@ -188,13 +188,13 @@ def test_report_shows_the_paid_amount_and_explains_the_deduction() -> None:
     results = {r.aid_id: r for r in evaluate(household, "2025-08").results}
     ars = results["allocation_rentree_scolaire"]
     assert ars.yearly_amount == 423.48 and ars.monthly_amount is None
-    assert ars.explanation[0] == (
+    assert ars.explanation[0].fr == (
         "Montant versé : 423,48 € par an (montant brut 425,60 €, dont CRDS 0,5 % déduite : 2,12 €)."
     )
     for aid_id in ("rsa", *HOUSING):
         result = results[aid_id]
         if result.status == "eligible":
-            assert not any("CRDS" in line for line in result.explanation), aid_id
+            assert not any("CRDS" in line.fr for line in result.explanation), aid_id
     assert results["rsa"].status == "eligible"
 
 
@@ -218,7 +218,7 @@ def test_monthly_aid_pays_twelve_net_monthly_amounts() -> None:
     af = next(r for r in evaluate(household, MONTH).results if r.aid_id == "allocations_familiales")
     assert af.monthly_amount == 151.05
     assert af.yearly_amount == pytest.approx(12 * 151.05)
-    assert "dont CRDS 0,5 % déduite" in af.explanation[0]
+    assert "dont CRDS 0,5 % déduite" in af.explanation[0].fr
 
 
 def test_rule_aid_amount_is_paid_net_of_crds() -> None:
@@ -232,7 +232,7 @@ def test_rule_aid_amount_is_paid_net_of_crds() -> None:
     )
     # 96,62 % × 474,37 = 458,34 € gross; CRDS 2,29 €.
     assert result.monthly_amount == 456.05
-    assert any("montant brut 458,34" in line for line in result.explanation)
+    assert any("montant brut 458,34" in line.fr for line in result.explanation)
 
 
 def test_stale_crds_rate_makes_the_amount_uncertain() -> None:
