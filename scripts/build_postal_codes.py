@@ -51,4 +51,4 @@ if __name__ == "__main__":
     if len(sys.argv) != 4:
         sys.exit("usage: build_postal_codes.py CODES_POSTAUX_JSON VERSION PUBLISHED_DATE")
     count = build(Path(sys.argv[1]), sys.argv[2], sys.argv[3])
-    print(f"{count} postal codes written to {OUTPUT}")
+    sys.stdout.write(f"{count} postal codes written to {OUTPUT}\n")

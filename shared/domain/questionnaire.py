@@ -1089,7 +1089,7 @@ def catalogue_index() -> CatalogueIndex:
 def needed_by_ids(
     spec: QuestionSpec,
     index: CatalogueIndex,
-    ruled_out: Mapping[str, str] | None = None,
+    ruled_out: Mapping[str, BilingualText] | None = None,
     answers_for_rules: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Catalogue ids of the aids that need ``spec`` and are not ruled out yet."""

@@ -81,11 +81,9 @@ def configure(cache_dir: Path | None) -> None:
 
 
 def _engine(catalogue: Catalogue) -> Any:
-    from shared.adapters import openfisca_engine
+    from shared.adapters import openfisca
 
-    return openfisca_engine.get_engine(
-        openfisca_engine.aid_variables_from_catalogue(catalogue), _cache_dir
-    )
+    return openfisca.get_engine(openfisca.aid_variables_from_catalogue(catalogue), _cache_dir)
 
 
 def _check_month(month: str | None) -> str:
@@ -357,9 +355,9 @@ def _openfisca_result(
     elif computation.output == "monthly_contribution":
         eligible = float(value) > 0
         if eligible:
-            contribution = round(float(value), 2)
-            per_month = euros(contribution, "month")
-            per_year = euros(yearly_of_monthly(contribution), "year")
+            to_pay = round(float(value), 2)
+            per_month = euros(to_pay, "month")
+            per_year = euros(yearly_of_monthly(to_pay), "year")
             explanation.insert(
                 0,
                 BilingualText(
@@ -530,9 +528,9 @@ def warm_up(month: str | None = None) -> None:
     For deployment images (``sesame warm-cache``) and for instance start-up
     hooks: the first real request then finds a warm process.
     """
-    from shared.adapters import openfisca_engine
+    from shared.adapters import openfisca
 
     catalogue = load_catalogue()
     engine = _engine(catalogue)
     _ = engine.profile
-    evaluate(openfisca_engine.reference_households()[0], month)
+    evaluate(openfisca.reference_households()[0], month)

@@ -24,7 +24,7 @@ from typing import Any
 
 from openfisca_core.simulation_builder import SimulationBuilder
 
-from shared.adapters.openfisca_engine import STEADY_STATE_ORDER, birth_grant_month
+from shared.adapters.openfisca import STEADY_STATE_ORDER, birth_grant_month
 from shared.domain.money_rules import pension_bands, pension_from_net, taxable_salary
 from shared.domain.months import add_months
 from shared.domain.questionnaire import Household, commune_of

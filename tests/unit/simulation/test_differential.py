@@ -23,11 +23,12 @@ import pytest
 
 pytest.importorskip("openfisca_france")
 
-from shared.adapters import openfisca_engine as oe
+from shared.adapters import openfisca as oe
 from shared.domain.aids.catalogue import load_catalogue
 from shared.domain.questionnaire import Household, ruled_out_aids
 from shared.models.simulation import FIRST_SUPPORTED_MONTH
 from shared.services import eligibility
+from tests.fixtures.synthetic_households import synthetic_households
 from tests.unit.simulation import steady_state_oracle as oracle
 
 REFERENCE_MONTH = "2025-05"
@@ -57,7 +58,7 @@ def test_product_equals_steady_state_oracle(month: str, plain_system: Any) -> No
     engine = _engine()
     catalogue = load_catalogue()
     by_id = {aid.id: aid for aid in catalogue.aids}
-    households = oe.synthetic_households(PER_MONTH, month, seed=int(month.replace("-", "")))
+    households = synthetic_households(PER_MONTH, month, seed=int(month.replace("-", "")))
     aids = _regular(engine)
     expected_all = oracle.oracle_values(plain_system, households, month, aids)
     rates = {
@@ -98,7 +99,7 @@ def test_oracle_does_not_depend_on_the_order_aids_are_asked(plain_system: Any) -
     answer depends on it)."""
     month = REFERENCE_MONTH
     engine = _engine()
-    households = oe.synthetic_households(6, month, seed=11)
+    households = synthetic_households(6, month, seed=11)
     aids = _regular(engine)
     forward = oracle.oracle_values(plain_system, households, month, aids)
     backward = oracle.oracle_values(plain_system, households, month, list(reversed(aids)))
@@ -114,7 +115,7 @@ def test_birth_grant_equals_oracle(plain_system: Any, month: str) -> None:
     if aid is None:
         pytest.skip("no birth grant in the catalogue")
     households = [
-        h for h in oe.synthetic_households(300, month, seed=7) if h.expected_birth is not None
+        h for h in synthetic_households(300, month, seed=7) if h.expected_birth is not None
     ][:3]
     assert households
     for household in households:
@@ -126,7 +127,7 @@ def test_birth_grant_equals_oracle(plain_system: Any, month: str) -> None:
 def test_batch_equals_single_household_path() -> None:
     """``evaluate_batch`` (one vectorised simulation) agrees with ``evaluate``."""
     month = REFERENCE_MONTH
-    households: list[Household] = oe.synthetic_households(6, month, seed=3)
+    households: list[Household] = synthetic_households(6, month, seed=3)
     rows = eligibility.evaluate_batch(households, month)
     for household, row in zip(households, rows, strict=True):
         report = eligibility.evaluate(household, month)

@@ -11,14 +11,13 @@ AEEH, prime d'activité) and III (withheld by the paying body).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
 pytest.importorskip("openfisca_france")
 
-from shared.adapters import openfisca_engine as oe
+from shared.adapters import openfisca as oe
 from shared.domain.aids.catalogue import (
     CRDS_PARAMETER,
     Aid,
@@ -30,6 +29,7 @@ from shared.domain.aids.catalogue import (
 from shared.domain.questionnaire import Household
 from shared.services import eligibility
 from shared.services.eligibility import evaluate, paid_amount
+from tests.fixtures.synthetic_households import synthetic_households
 
 MONTH = "2025-05"
 HOUSING = ("apl", "alf", "als")
@@ -144,7 +144,7 @@ def test_deduction_equals_the_engine_crds_to_the_cent() -> None:
     """What we withhold is what OpenFisca's own CRDS variables say, within
     the cent the CAF's truncation may differ from their unrounded product."""
     engine = _engine()
-    households = oe.synthetic_households(120, MONTH, seed=20250501)
+    households = synthetic_households(120, MONTH, seed=20250501)
     plan = oe.plan_households(households, MONTH)
     simulation, values = engine.simulate(plan, prune=False)
     pairs = {
@@ -237,13 +237,12 @@ def test_rule_aid_amount_is_paid_net_of_crds() -> None:
 
 def test_stale_crds_rate_makes_the_amount_uncertain() -> None:
     engine = _engine()
-    node: Any = engine.system.parameters
-    for part in CRDS_PARAMETER.split("."):
-        node = node.children[part]
-    checked = date.fromisoformat(str(node.metadata["last_value_still_valid_on"]))
-    after = f"{checked.year + 1}-{checked.month:02d}"
+    # After the last date the engine's legislation is known for, the CRDS rate
+    # (like every legal parameter) is "à confirmer".
+    known = engine.legislation_known_until
+    after = f"{known.year + 1}-{known.month:02d}"
     withholding = eligibility._withholding(load_catalogue().get("asf"), engine, after)
-    assert withholding is not None and withholding.stale_since == checked
+    assert withholding is not None and withholding.stale_since == known
     assert eligibility._withholding(load_catalogue().get("asf"), engine, MONTH) == (
         eligibility._Withholding((("CRDS", 0.005),), None)
     )

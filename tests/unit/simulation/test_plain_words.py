@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("openfisca_france")
 
-from shared.adapters import openfisca_engine as oe
+from shared.adapters import openfisca as oe
 from shared.domain.aids.catalogue import OpenFiscaComputation, load_catalogue
 from shared.domain.aids.explanations import explain_figure, vocabulary
 from shared.services import eligibility

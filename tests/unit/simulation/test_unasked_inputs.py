@@ -18,7 +18,7 @@ import yaml
 
 pytest.importorskip("openfisca_france")
 
-from shared.adapters import openfisca_engine as oe
+from shared.adapters import openfisca as oe
 from shared.domain.aids.catalogue import (
     CATALOGUE_DIR,
     DOCUMENTS_FILE,
