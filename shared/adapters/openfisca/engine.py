@@ -23,8 +23,6 @@ import numpy as np
 from shared.domain.months import first_day
 from shared.domain.questionnaire import (
     Household,
-    ResourceKind,
-    ruled_out_aids,
 )
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -35,7 +33,6 @@ from shared.adapters.openfisca.plan import (
     AidVariable,
     Plan,
     birth_grant_month,
-    declared_benefits,
     plan_household,
     plan_households,
 )
@@ -191,9 +188,7 @@ class FrenchEngine:
         aids = [self.aid(aid_id) for aid_id in aid_ids]
         plan = plan_household(household, month)
         simulation = build_simulation(self.system, plan, self.profile.pruned)
-        zero = ruled_out_benefits(
-            ruled_out_aids(household.model_dump(mode="json"), first_day(month))
-        )
+        zero = ruled_out_benefits(household, month)
         hold_at_zero(simulation, plan, zero)
         settle(simulation, month)
         first_months = self._first_months(
@@ -340,29 +335,18 @@ class FrenchEngine:
 
     def evaluate_batch(self, households: Sequence[Household], month: str) -> list[dict[str, float]]:
         """Monthly (or monthly-equivalent) amount of every OpenFisca aid, for
-        each household, from one vectorised simulation per set of declared
-        benefits (a declared benefit is an input for the whole simulation, so
-        households that declare different ones are not simulated together)."""
-        groups: dict[frozenset[ResourceKind], list[int]] = {}
-        for index, household in enumerate(households):
-            groups.setdefault(declared_benefits(household), []).append(index)
-        rows: list[dict[str, float]] = [{} for _ in households]
-        for members in groups.values():
-            for index, row in zip(
-                members, self._evaluate_group([households[i] for i in members], month), strict=True
-            ):
-                rows[index] = row
-        return rows
+        each household, from one vectorised simulation.
 
-    def _evaluate_group(
-        self, households: Sequence[Household], month: str
-    ) -> list[dict[str, float]]:
-        plan = plan_households(households, month)
+        Every household is taken in steady state, benefits it declares
+        included (a declared benefit is an input of the whole simulation, so
+        honouring each household's would split the batch): the smart alerts
+        ask "may this aid concern them", which the steady state answers.
+        """
+        plan = plan_households(households, month, declared_benefits=False)
         simulation = build_simulation(self.system, plan, self.profile.pruned)
-        on = first_day(month)
         zero = functools.reduce(
             frozenset.intersection,
-            (ruled_out_benefits(ruled_out_aids(h.model_dump(mode="json"), on)) for h in households),
+            (ruled_out_benefits(h, month) for h in households),
         )
         hold_at_zero(simulation, plan, zero)
         settle(simulation, month)

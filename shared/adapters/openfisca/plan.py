@@ -317,7 +317,12 @@ def plan_household(household: Household, month: str, with_unborn: bool = False) 
     return plan_households([household], month, with_unborn)
 
 
-def plan_households(households: Sequence[Household], month: str, with_unborn: bool = False) -> Plan:
+def plan_households(
+    households: Sequence[Household],
+    month: str,
+    with_unborn: bool = False,
+    declared_benefits: bool = True,
+) -> Plan:
     """The OpenFisca inputs of many households for ``month``, column by column.
 
     One pass over the persons fills plain lists; the simulation is then built
@@ -443,6 +448,9 @@ def plan_households(households: Sequence[Household], month: str, with_unborn: bo
         for name in names:
             entry = column(name, "individu", "window", [0.0] * n)
             _fill(entry, declared.get(kind, ()), window_set, name, bands)
+    if not declared_benefits:  # every benefit in steady state (batch re-evaluation)
+        for kind in (*PAST_INDIVIDUAL_BENEFITS, *PAST_FAMILY_BENEFITS):
+            declared.pop(kind, None)
     for kind, name in PAST_INDIVIDUAL_BENEFITS.items():
         if kind in declared:
             _fill(column(name, "individu", "received", [0.0] * n), declared[kind], received_set)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from shared.domain.months import add_months
+from shared.domain.months import add_months, first_day
+from shared.domain.questionnaire import Household, SchoolLevel, ruled_out_aids
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     pass
@@ -66,14 +67,26 @@ SETTLE_MONTHS = 6
 RULED_OUT_WITH: dict[str, tuple[str, ...]] = {"aah": ("aah", "caah", "mva")}
 
 
-def ruled_out_benefits(ruled_out: Iterable[str]) -> frozenset[str]:
+#: School grants and the schooling each needs (Code de l'éducation art. D531-1
+#: collège, D531-19 lycée; higher-education grants for students).
+SCHOOL_GRANTS: dict[str, SchoolLevel] = {
+    "bourse_college": SchoolLevel.MIDDLE,
+    "bourse_lycee": SchoolLevel.HIGH,
+    "bourse_criteres_sociaux": SchoolLevel.HIGHER,
+}
+
+
+def ruled_out_benefits(household: Household, month: str) -> frozenset[str]:
     """Steady-state benefits the answers rule out in every month (no child: no
-    family benefit; no rent: no housing aid…): held at 0 instead of computed.
-    ``ruled_out`` are the aid variables of ``questionnaire.ruled_out_aids``,
-    which depend only on facts that do not change from month to month."""
+    family benefit; no rent: no housing aid; nobody at collège: no collège
+    grant…): held at 0 instead of computed. The rules of
+    ``questionnaire.ruled_out_aids`` and the schooling depend only on facts
+    that do not change from month to month."""
     out: set[str] = set()
-    for name in ruled_out:
+    for name in ruled_out_aids(household.model_dump(mode="json"), first_day(month)):
         out.update(RULED_OUT_WITH.get(name, (name,)))
+    levels = {person.school_level for person in household.persons}
+    out.update(grant for grant, level in SCHOOL_GRANTS.items() if level not in levels)
     return frozenset(out) & frozenset(STEADY_STATE_ORDER)
 
 
