@@ -36,10 +36,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def baseline(month: str, rounds: int) -> tuple[list[float], list[dict[str, float]]]:
-    """Plain full computation: stock system, JSON situation, every variable."""
+    """Plain full computation: stock system, JSON situation, the same steady state
+    (past months settled oldest first), every variable."""
     from openfisca_core.simulation_builder import SimulationBuilder
 
-    from shared.adapters import openfisca_engine as oe
+    from shared.adapters import openfisca as oe
     from shared.domain.aids.catalogue import load_catalogue
 
     aids = oe.aid_variables_from_catalogue(load_catalogue())
@@ -54,6 +55,8 @@ def baseline(month: str, rounds: int) -> tuple[list[float], list[dict[str, float
         for round_ in range(rounds + 1):
             start = time.perf_counter()
             simulation = SimulationBuilder().build_from_entities(system, situation)
+            # The same steady state as the product: past months settled first.
+            oe.settle(simulation, month)
             values = {
                 a.aid_id: float(
                     oe.household_values(
@@ -73,7 +76,7 @@ def baseline(month: str, rounds: int) -> tuple[list[float], list[dict[str, float
 def optimised(
     month: str, rounds: int, cache_dir: Path
 ) -> tuple[list[float], list[dict[str, float]]]:
-    from shared.adapters import openfisca_engine as oe
+    from shared.adapters import openfisca as oe
     from shared.domain.aids.catalogue import load_catalogue
     from shared.services import eligibility
 
@@ -125,10 +128,10 @@ def cold_start(month: str, cache_dir: Path) -> tuple[float, float, float]:
 
 
 def batch(month: str, size: int) -> tuple[float, int]:
-    from shared.adapters import openfisca_engine as oe
     from shared.services import eligibility
+    from tests.fixtures.synthetic_households import synthetic_households
 
-    households = oe.synthetic_households(size, month, seed=42)
+    households = synthetic_households(size, month, seed=42)
     start = time.perf_counter()
     rows = eligibility.evaluate_batch(households, month)
     elapsed = time.perf_counter() - start

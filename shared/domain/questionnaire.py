@@ -37,6 +37,7 @@ from pydantic import (
 )
 
 from shared.domain.data_categories import DataCategory, categorised
+from shared.domain.postal_codes import communes_for
 from shared.domain.strict import BilingualText, StrictModel
 from shared.errors import located_error
 
@@ -152,6 +153,22 @@ def _check_commune(code: str) -> str:
 
 
 CommuneCode = Annotated[str, AfterValidator(_check_commune)]
+
+
+def _check_postal_code(code: str) -> str:
+    code = code.strip()
+    if not re.fullmatch(r"[0-9]{5}", code):
+        raise ValueError("a postal code has 5 digits, e.g. 69001")
+    if not communes_for(code):
+        raise ValueError(f"unknown postal code {code}")
+    return code
+
+
+PostalCode = Annotated[str, AfterValidator(_check_postal_code)]
+
+
+def _choices(postal_code: str) -> str:
+    return ", ".join(f"{c.insee} ({c.name})" for c in communes_for(postal_code))
 
 
 # ----------------------------------------------------------------- enums
@@ -305,12 +322,52 @@ class Person(AnswerModel):
 
 
 class Housing(AnswerModel):
+    """Where and how the household lives.
+
+    People know their postal code: ``postal_code`` alone is enough when it
+    serves one commune; when it serves several, ``commune`` (the INSEE code,
+    the value the rules read and the one stored) says which, and a missing
+    or foreign one is refused at ``housing.commune`` with the choices.
+    """
+
     status: HousingStatus
     #: Monthly rent without charges, or loan repayment for a first-time buyer.
     rent: Amount | None = None
     commune: CommuneCode
+    postal_code: PostalCode | None = None
     #: Colocation: the housing aid is computed on the person's share.
     shared: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _commune_from_postal_code(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping) or data.get("commune") is not None:
+            return data
+        postal = data.get("postal_code")
+        if not isinstance(postal, str):
+            return data  # "commune" missing: the usual required-field error
+        served = communes_for(postal.strip())
+        if len(served) == 1:
+            return {**data, "commune": served[0].insee}
+        if len(served) > 1:
+            raise located_error(
+                ("commune",),
+                f"postal code {postal} serves several communes, choose one: {_choices(postal)}",
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _commune_served_by_postal_code(self) -> Housing:
+        if self.postal_code is None:
+            return self
+        served = {commune_of(c.insee) for c in communes_for(self.postal_code)}
+        if commune_of(self.commune) not in served:
+            raise located_error(
+                ("commune",),
+                f"commune {self.commune} is not served by postal code {self.postal_code}: "
+                f"{_choices(self.postal_code)}",
+            )
+        return self
 
     @model_validator(mode="after")
     def _rent_only_when_paid(self) -> Housing:
@@ -407,6 +464,8 @@ class Question(AnswerModel):
     label: BilingualText
     type: QuestionType
     options: list[str] | None = None
+    #: What a person reads for each option, when the values are codes.
+    option_labels: list[str] | None = None
     person_id: str | None = None
     #: Catalogue ids of the aids that need the answer (R6).
     needed_by: list[str]
@@ -539,6 +598,24 @@ def _pays_rent(person: Mapping[str, Any], answers: Mapping[str, Any], today: dat
     return status is None or status in {s.value for s in RENT_PAYING}
 
 
+def _postal_code(answers: Mapping[str, Any]) -> str | None:
+    housing = answers.get("housing")
+    code = housing.get("postal_code") if isinstance(housing, Mapping) else None
+    return code if isinstance(code, str) else None
+
+
+def _no_commune_yet(person: Mapping[str, Any], answers: Mapping[str, Any], today: date) -> bool:
+    return not _answered(answers, "housing.commune")
+
+
+def _postal_code_is_shared(
+    person: Mapping[str, Any], answers: Mapping[str, Any], today: date
+) -> bool:
+    """The commune is asked only when the postal code serves several communes."""
+    code = _postal_code(answers)
+    return code is not None and len(communes_for(code)) > 1
+
+
 def _is_tenant(person: Mapping[str, Any], answers: Mapping[str, Any], today: date) -> bool:
     status = _housing_status(answers)
     return status is None or status in {
@@ -557,6 +634,30 @@ def _has_spouse(answers: Mapping[str, Any]) -> bool | None:
     if "persons" not in answers:
         return None
     return any(p.get("relationship") == Relationship.SPOUSE.value for p in _persons(answers))
+
+
+#: Above this age nobody in the household is asked about an expected birth.
+CHILDBEARING_AGE_LIMIT = 55
+#: Youngest age at which a person can have earnings of their own (C. trav.
+#: art. L4153-1: work from 16, holiday jobs from 14): younger children are not
+#: asked about resources.
+YOUNGEST_WORKING_AGE = 14
+
+
+def _may_expect_a_child(person: Mapping[str, Any], answers: Mapping[str, Any], today: date) -> bool:
+    """The applicant or spouse may be expecting: anyone of unknown age or under the limit."""
+    parents = [
+        p
+        for p in _persons(answers)
+        if p.get("relationship") in (Relationship.APPLICANT.value, Relationship.SPOUSE.value)
+    ]
+    ages = [_age(p, today) for p in parents]
+    return not ages or any(age is None or age <= CHILDBEARING_AGE_LIMIT for age in ages)
+
+
+def _may_have_resources(person: Mapping[str, Any], answers: Mapping[str, Any], today: date) -> bool:
+    age = _age(person, today)
+    return age is None or age >= YOUNGEST_WORKING_AGE
 
 
 def _in_a_couple(person: Mapping[str, Any], answers: Mapping[str, Any], today: date) -> bool:
@@ -592,10 +693,11 @@ QUESTIONS: tuple[QuestionSpec, ...] = (
     ),
     QuestionSpec(
         key="couple_status",
-        label_fr="Êtes-vous marié, pacsé ou en concubinage ?",
-        label_en="Are you married, in a civil partnership or cohabiting?",
+        label_fr="Vivez-vous seul(e), ou êtes-vous marié(e), pacsé(e) ou en concubinage ?",
+        label_en="Do you live alone, or are you married, in a civil partnership or cohabiting?",
         type="enum",
-        options=tuple(s.value for s in CoupleStatus if s is not CoupleStatus.SINGLE),
+        # Every value the schema accepts: "single" is the answer of most people.
+        options=tuple(s.value for s in CoupleStatus),
         feeds=("statut_marital",),
         applies=_in_a_couple,
         # Married and PACS partners file one tax return (CGI art. 6), which the
@@ -700,11 +802,13 @@ QUESTIONS: tuple[QuestionSpec, ...] = (
         label_en="Net monthly resources (wages, unemployment, pensions, benefits received)",
         type="month_amounts",
         options=tuple(k.value for k in ResourceKind),
+        applies=_may_have_resources,
         feeds=(
             "salaire_net",
             "salaire_imposable",
             "chomage_net",
             "chomage_imposable",
+            "retraite_brute",
             "retraite_nette",
             "retraite_imposable",
             "pensions_invalidite",
@@ -730,12 +834,22 @@ QUESTIONS: tuple[QuestionSpec, ...] = (
         needed_by=HOUSING_AIDS,
     ),
     QuestionSpec(
-        key="housing.commune",
-        label_fr="Code INSEE de la commune du logement",
-        label_en="INSEE code of the commune of the home",
+        key="housing.postal_code",
+        label_fr="Code postal du logement",
+        label_en="Postal code of the home",
         type="string",
         feeds=("depcom",),
+        applies=_no_commune_yet,
         # Zone APL (arrêté du 27 septembre 2019, art. 2) sets the rent ceilings.
+        needed_by=(*HOUSING_AIDS, "paris_logement_familles"),
+    ),
+    QuestionSpec(
+        key="housing.commune",
+        label_fr="Dans quelle commune se trouve le logement ?",
+        label_en="In which commune is the home?",
+        type="enum",
+        feeds=("depcom",),
+        applies=_postal_code_is_shared,
         needed_by=(*HOUSING_AIDS, "paris_logement_familles"),
     ),
     QuestionSpec(
@@ -770,6 +884,7 @@ QUESTIONS: tuple[QuestionSpec, ...] = (
         label_en="Are you expecting a child? If so, expected date of birth",
         type="date",
         feeds=("date_naissance", "enceinte"),
+        applies=_may_expect_a_child,
         needed_by=("paje_naissance", "rsa"),
     ),
     _circumstance(
@@ -861,14 +976,18 @@ def rule_answers(answers: Mapping[str, Any], today: date) -> dict[str, Any]:
 # ----------------------------------------------------------------- adaptivity
 
 
-def ruled_out_aids(answers: Mapping[str, Any], today: date) -> dict[str, str]:
-    """OpenFisca aid variables already ruled out by ``answers``, with the reason (fr).
+def _text(fr: str, en: str) -> BilingualText:
+    return BilingualText(fr=fr, en=en)
+
+
+def ruled_out_aids(answers: Mapping[str, Any], today: date) -> dict[str, BilingualText]:
+    """OpenFisca aid variables already ruled out by ``answers``, with the reason.
 
     Only preconditions that hold whatever the other answers are: the engine
     also skips these aids on complete households, and the differential test
     proves they compute to exactly 0 there.
     """
-    out: dict[str, str] = {}
+    out: dict[str, BilingualText] = {}
     if "persons" not in answers:
         return out
     persons = _persons(answers)
@@ -877,35 +996,52 @@ def ruled_out_aids(answers: Mapping[str, Any], today: date) -> dict[str, str]:
     if not children:
         # Prestations familiales need a dependent child (CSS art. L512-1).
         for aid in CHILD_AIDS:
-            out[aid] = "Aucun enfant à charge dans le foyer."
+            out[aid] = _text(
+                "Aucun enfant à charge dans le foyer.", "No dependent child in the household."
+            )
         if expecting:
             del out["paje_base"]
     if "expected_birth" in answers and not expecting:
         # Allocation de naissance: paid in the 7th month of pregnancy (CSS art. D531-2).
-        out["paje_naissance"] = "Aucune naissance attendue."
+        out["paje_naissance"] = _text("Aucune naissance attendue.", "No birth expected.")
     if all("disability_rate" in p for p in persons):
         # Grown-up children count too: the AAH is open from 16 (CSS art. L821-1).
         adults = [p for p in persons if (age := _age(p, today)) is None or age >= 16]
         if not any(int(p["disability_rate"]) >= 50 for p in adults):
             # CSS art. L821-1 and L821-2: an incapacity rate of at least 50 %.
-            out["aah"] = "Personne de 16 ans ou plus n'a un taux d'incapacité d'au moins 50 %."
+            out["aah"] = _text(
+                "Personne de 16 ans ou plus n'a un taux d'incapacité d'au moins 50 %.",
+                "Nobody aged 16 or over has a disability rate of at least 50 %.",
+            )
         if not any(int(p["disability_rate"]) >= 50 for p in children):
             # CSS art. L541-1: a child with an incapacity rate of at least 50 %.
-            out["aeeh"] = "Aucun enfant n'a un taux d'incapacité d'au moins 50 %."
+            out["aeeh"] = _text(
+                "Aucun enfant n'a un taux d'incapacité d'au moins 50 %.",
+                "No child has a disability rate of at least 50 %.",
+            )
     ages = [_age(p, today) for p in persons]
     if ages and all(a is not None for a in ages) and max(a for a in ages if a is not None) < 60:
         # CSS art. L815-1: 65, or the legal retirement age (62 and more) if unfit.
-        out["aspa"] = "Personne dans le foyer n'a l'âge requis (65 ans, ou 62 ans si inapte)."
+        out["aspa"] = _text(
+            "Personne dans le foyer n'a l'âge requis (65 ans, ou 62 ans si inapte).",
+            "Nobody in the household has the required age (65, or 62 if unfit for work).",
+        )
     adults = [p for p in persons if _is_adult(p, answers, today)]
     if all(p.get("activity") is not None for p in adults) and not any(
         _is_unemployed(p, answers, today) for p in persons
     ):
-        out["ass"] = "Personne dans le foyer n'est demandeur d'emploi."  # C. trav. L5423-1
+        out["ass"] = _text(  # C. trav. L5423-1
+            "Personne dans le foyer n'est demandeur d'emploi.",
+            "Nobody in the household is a job seeker.",
+        )
     status = _housing_status(answers)
     if status is not None and status not in {s.value for s in RENT_PAYING}:
         # CCH art. L821-1: a rent or a loan repayment for the main residence.
         for aid in HOUSING_AIDS:
-            out[aid] = "Le foyer ne paie ni loyer ni mensualité d'accession."
+            out[aid] = _text(
+                "Le foyer ne paie ni loyer ni mensualité d'accession.",
+                "The household pays neither rent nor a home-loan instalment.",
+            )
     return out
 
 
@@ -953,7 +1089,7 @@ def catalogue_index() -> CatalogueIndex:
 def needed_by_ids(
     spec: QuestionSpec,
     index: CatalogueIndex,
-    ruled_out: Mapping[str, str] | None = None,
+    ruled_out: Mapping[str, BilingualText] | None = None,
     answers_for_rules: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Catalogue ids of the aids that need ``spec`` and are not ruled out yet."""
@@ -1002,7 +1138,13 @@ def next_questions(
                     continue
                 questions.append(_question(spec, needed_by, str(person.get("id", ""))))
         elif not _answered(partial_answers, spec.key) and spec.applies({}, partial_answers, today):
-            questions.append(_question(spec, needed_by, None))
+            question = _question(spec, needed_by, None)
+            postal = _postal_code(partial_answers)
+            if spec.key == "housing.commune" and postal is not None:
+                served = communes_for(postal)
+                question.options = [c.insee for c in served]
+                question.option_labels = [c.name for c in served]
+            questions.append(question)
     return questions
 
 

@@ -25,9 +25,20 @@ class ApplyGuide(StrictModel):
     """How to apply, copied from the catalogue entry of the aid."""
 
     online_service: str | None = None
+    #: Cerfa number of the paper form (e.g. "15692*01"), and its words.
     form: str | None = None
+    form_label: BilingualText | None = None
     automatic: bool = False
     note: BilingualText | None = None
+
+
+class DocumentNeeded(StrictModel):
+    """A supporting document the aid needs: its vault slot (R9) and its name."""
+
+    id: str
+    label: BilingualText
+    #: Health data (GDPR art. 9): may be sent directly to the institution.
+    special_category: bool = False
 
 
 class AidResult(StrictModel):
@@ -51,11 +62,20 @@ class AidResult(StrictModel):
     periodicity: Periodicity
     monthly_amount: float | None = None
     yearly_amount: float | None = None
+    #: What the household *pays* each month to get the aid (the CSS with a
+    #: contribution): never money received, never in ``monthly_total``.
+    monthly_contribution: float | None = None
+    #: A new claimant's monthly amount in its first quarter, when it differs
+    #: from ``monthly_amount`` (the steady state): the RSA and the prime
+    #: d'activité read the benefits of the previous quarter, which a new
+    #: claimant has not received yet.
+    first_months_monthly_amount: float | None = None
     amount_certain: bool = True
-    #: Why, in French: conditions that held or failed, key figures.
-    explanation: list[str] = Field(default_factory=list)
-    #: Catalogue ids of the supporting documents (the vault's slots, R9).
-    documents: list[str] = Field(default_factory=list)
+    #: Why, in plain words (French and English): the amount as paid, the
+    #: figures that decide it (curated vocabulary of the catalogue), notes.
+    explanation: list[BilingualText] = Field(default_factory=list)
+    #: The supporting documents, with the vault's slot ids (R9) and their names.
+    documents: list[DocumentNeeded] = Field(default_factory=list)
     apply: ApplyGuide
 
 

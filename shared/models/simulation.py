@@ -28,7 +28,7 @@ from shared.errors import bilingual_error, located_error
 #: The earliest month we simulate. OpenFisca-France has no parameters for much
 #: older months (a 2000-05 or 2020-01 simulation fails with
 #: ``ParameterNotFoundError``), and the engine's pruning profile is derived on
-#: 2024–2026 households (``openfisca_engine.PROFILE_MONTHS``). 2024-01 is the
+#: 2024–2026 households (``openfisca.PROFILE_MONTHS``). 2024-01 is the
 #: earliest month ``tests/unit/simulation/test_differential.py`` proves: it runs
 #: at this very constant (and 2025-05, 2026-02) and finds the optimised amounts
 #: identical to plain OpenFisca's. Lowering it extends that proof to the new month.

@@ -27,9 +27,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from shared.domain.aids.catalogue import (
     DEDUCTION_PARAMETERS,
@@ -41,6 +40,13 @@ from shared.domain.aids.catalogue import (
     evaluate_rule,
     load_catalogue,
 )
+from shared.domain.aids.explanations import (
+    euros,
+    explain_figure,
+    format_number,
+    format_number_en,
+)
+from shared.domain.money_rules import paid_amount, yearly_of_monthly
 from shared.domain.months import current_month, first_day
 from shared.domain.questionnaire import (
     YEAR_MONTH_PATTERN,
@@ -52,13 +58,13 @@ from shared.domain.questionnaire import (
 from shared.domain.results import (
     AidResult,
     ApplyGuide,
+    DocumentNeeded,
     EligibilityReport,
     monthly_total,
 )
 from shared.domain.strict import BilingualText
 from shared.models.simulation import check_supported_month
 
-NARROW_NO_BREAK_SPACE = "\u202f"  # French thousands separator
 MONTH_PATTERN = re.compile(YEAR_MONTH_PATTERN)
 
 _cache_dir: Path | None = None
@@ -75,11 +81,9 @@ def configure(cache_dir: Path | None) -> None:
 
 
 def _engine(catalogue: Catalogue) -> Any:
-    from shared.adapters import openfisca_engine
+    from shared.adapters import openfisca
 
-    return openfisca_engine.get_engine(
-        openfisca_engine.aid_variables_from_catalogue(catalogue), _cache_dir
-    )
+    return openfisca.get_engine(openfisca.aid_variables_from_catalogue(catalogue), _cache_dir)
 
 
 def _check_month(month: str | None) -> str:
@@ -115,7 +119,29 @@ def _apply(aid: Aid) -> ApplyGuide:
     info = aid.apply
     note = BilingualText(fr=info.note.fr, en=info.note.en) if info.note else None
     return ApplyGuide(
-        online_service=info.online_service, form=info.form, automatic=info.automatic, note=note
+        online_service=info.online_service,
+        form=info.form,
+        form_label=(
+            BilingualText(fr=f"Formulaire cerfa n° {info.form}", en=f"Cerfa form no. {info.form}")
+            if info.form
+            else None
+        ),
+        automatic=info.automatic,
+        note=note,
+    )
+
+
+def catalogue_documents() -> Mapping[str, Any]:
+    """The catalogue's supporting documents by id."""
+    return load_catalogue().documents
+
+
+def _document(documents: Mapping[str, Any], doc_id: str) -> DocumentNeeded:
+    document = documents[doc_id]
+    return DocumentNeeded(
+        id=doc_id,
+        label=BilingualText(fr=document.label.fr, en=document.label.en),
+        special_category=document.special_category,
     )
 
 
@@ -124,7 +150,7 @@ def _result(aid: Aid, **fields: Any) -> AidResult:
         aid_id=aid.id,
         label=_label(aid),
         periodicity=aid.periodicity,
-        documents=list(aid.documents),
+        documents=[_document(catalogue_documents(), doc_id) for doc_id in aid.documents],
         apply=_apply(aid),
         **fields,
     )
@@ -139,42 +165,13 @@ def _amounts(monthly: float | None, yearly: float | None) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ amounts as paid
 
-CENT = Decimal("0.01")
 #: How each deduction of ``Aid.paid_net_of`` is named to users.
 DEDUCTION_LABELS: Mapping[str, str] = {"crds": "CRDS"}
-_PER_PERIOD = {"monthly": " par mois", "yearly": " par an", "one_off": ""}
-
-
-def _cents(value: float | Decimal) -> Decimal:
-    return Decimal(repr(value) if isinstance(value, float) else value)
-
-
-def paid_amount(gross: float, rates: Sequence[float]) -> tuple[float, float]:
-    """(amount paid, amount withheld) for a ``gross`` amount and withholding ``rates``.
-
-    The gross amount is taken to the cent (half up, as the decrees write
-    amounts); each deduction, gross × rate, is **truncated** to the cent; the
-    paid amount is the gross minus the deductions. Truncating the CRDS — not
-    rounding the net amount half up — is what the CAF does:
-
-    * OpenFisca-France computes ``crds_logement`` so ("La CRDS est arrondie au
-      centime d'euro inférieur", barème des aides au logement, brochure 2024 p. 59);
-    * it gives service-public.fr's ARS 2025 amounts to the cent (F1878):
-      425,60 − 2,12 = 423,48 €, 449,09 − 2,24 = 446,85 €, 464,65 − 2,32 = 462,33 €,
-      where rounding 0,995 × gross half up gives 423,47 € and 446,84 €;
-    * and the allocations familiales of April 2024 (BMAF 466,44 €): 149,26 → 148,52 €,
-      37,32 → 37,14 €, 85,13 → 84,71 € (half up: 148,51 €, 37,13 €, 84,70 €).
-
-    A gross amount of 0 (or less) pays nothing and withholds nothing.
-    """
-    exact = _cents(gross).quantize(CENT, rounding=ROUND_HALF_UP)
-    if exact <= 0:
-        return 0.0, 0.0
-    withheld = sum(
-        ((exact * _cents(rate)).quantize(CENT, rounding=ROUND_DOWN) for rate in rates),
-        Decimal(0),
-    )
-    return float(exact - withheld), float(withheld)
+_PER: Mapping[str, Literal["month", "year", ""]] = {
+    "monthly": "month",
+    "yearly": "year",
+    "one_off": "",
+}
 
 
 @dataclass(frozen=True)
@@ -186,13 +183,17 @@ class _Withholding:
     #: The earliest "last checked" date of the rates' parameters that M is past.
     stale_since: date | None
 
-    def apply(self, gross: float) -> tuple[float, str]:
-        """The paid amount, and the explanation naming the gross and the deductions."""
+    def apply(self, gross: float) -> tuple[float, BilingualText]:
+        """The paid amount, and the words naming the gross and the deductions."""
         paid, withheld = paid_amount(gross, [rate for _, rate in self.rates])
-        names = ", ".join(f"{label} {format_number(rate * 100)} %" for label, rate in self.rates)
-        return paid, (
-            f"montant brut {format_euros(paid + withheld)}, dont {names} déduite : "
-            f"{format_euros(withheld)}"
+        names_fr = ", ".join(f"{label} {format_number(rate * 100)} %" for label, rate in self.rates)
+        names_en = ", ".join(
+            f"{label} {format_number_en(rate * 100)}%" for label, rate in self.rates
+        )
+        gross_text, withheld_text = euros(paid + withheld), euros(withheld)
+        return paid, BilingualText(
+            fr=f"montant brut {gross_text.fr}, dont {names_fr} déduite : {withheld_text.fr}",
+            en=f"gross amount {gross_text.en}, less {names_en}: {withheld_text.en}",
         )
 
 
@@ -217,8 +218,22 @@ def _earliest(*dates: date | None) -> date | None:
     return min(known) if known else None
 
 
-def _paid_line(aid: Aid, paid: float, detail: str) -> str:
-    return f"Montant versé : {format_euros(paid)}{_PER_PERIOD[aid.periodicity]} ({detail})."
+def _paid_line(aid: Aid, paid: float, detail: BilingualText) -> BilingualText:
+    amount = euros(paid, _PER[aid.periodicity])
+    return BilingualText(
+        fr=f"Montant versé : {amount.fr} ({detail.fr}).",
+        en=f"Amount paid: {amount.en} ({detail.en}).",
+    )
+
+
+MISSING_ANSWERS = BilingualText(
+    fr="Certaines réponses manquent pour conclure : à vérifier.",
+    en="Some answers are missing to conclude: to be checked.",
+)
+UNASKED_FACTS = BilingualText(
+    fr="Cette aide dépend d'informations que le questionnaire ne demande pas : à vérifier.",
+    en="This aid depends on facts the questionnaire does not ask: to be checked.",
+)
 
 
 def _rule_result(aid: Aid, answers: Mapping[str, Any], engine: Any, month: str) -> AidResult:
@@ -226,32 +241,43 @@ def _rule_result(aid: Aid, answers: Mapping[str, Any], engine: Any, month: str) 
     assert isinstance(computation, RuleComputation)
     decided = evaluate_rule(computation.rule, answers)
     status = {True: "eligible", False: "not_eligible", None: "to_check"}[decided]
-    explanation: list[str] = []
+    explanation: list[BilingualText] = []
     monthly = yearly = None
     certain = decided is not None
     amount = computation.amount
     if decided is None:
-        explanation.append("Certaines réponses manquent pour conclure : à vérifier.")
+        explanation.append(MISSING_ANSWERS)
     if isinstance(amount, FixedParameterAmount):
         value, valid_until = engine.parameter_value(amount.parameter, month, amount.base == "bmaf")
         if value is not None and decided is not False:
             withholding = _withholding(aid, engine, month)
             if withholding is None:
-                explanation.append(f"{amount.meaning.fr} : {format_euros(value)}.")
+                text = euros(value)
+                explanation.append(
+                    BilingualText(
+                        fr=f"{amount.meaning.fr} : {text.fr}.",
+                        en=f"{amount.meaning.en}: {text.en}.",
+                    )
+                )
             else:
                 value, detail = withholding.apply(value)
-                paid = format_euros(value)
-                explanation.append(f"{amount.meaning.fr} : {paid} versés ({detail}).")
+                text = euros(value)
+                explanation.append(
+                    BilingualText(
+                        fr=f"{amount.meaning.fr} : {text.fr} versés ({detail.fr}).",
+                        en=f"{amount.meaning.en}: {text.en} paid ({detail.en}).",
+                    )
+                )
                 valid_until = _earliest(valid_until, withholding.stale_since)
             if amount.unit == "per_month":
-                monthly, yearly = value, value * 12
+                monthly, yearly = value, yearly_of_monthly(value)
             elif amount.unit in ("per_year", "one_off"):
                 yearly = value
             if valid_until is not None:
                 certain = False
                 explanation.append(stale_note(valid_until))
     elif decided is not False:
-        explanation.append(amount.explanation.fr)
+        explanation.append(BilingualText(fr=amount.explanation.fr, en=amount.explanation.en))
     return _result(
         aid,
         status=status,
@@ -261,38 +287,16 @@ def _rule_result(aid: Aid, answers: Mapping[str, Any], engine: Any, month: str) 
     )
 
 
-# ------------------------------------------------------------------ formatting
+# ------------------------------------------------------------------ words
 
 
-def format_euros(value: float) -> str:
-    """French money format: ``1 234,56 €``."""
-    whole, cents = f"{value:,.2f}".split(".")
-    return whole.replace(",", NARROW_NO_BREAK_SPACE) + f",{cents} €"
-
-
-def format_number(value: float) -> str:
-    """French decimal format without trailing zeros: ``1,5``; ``12``."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", NARROW_NO_BREAK_SPACE).replace(".", ",")
-
-
-def format_value(value: Any, kind: str) -> str:
-    """A key variable's value in French, by kind (see ``key_values``)."""
-    if kind == "bool":
-        return "oui" if value else "non"
-    if kind == "money":
-        return format_euros(float(value))
-    if kind == "rate":
-        return f"{format_number(float(value) * 100)} %"
-    if kind == "number":
-        return format_number(float(value))
-    return str(value)
-
-
-def stale_note(valid_until: date) -> str:
-    return (
-        "Montant à confirmer : les barèmes de cette aide ne sont vérifiés que jusqu'au "
-        f"{valid_until.strftime('%d/%m/%Y')}."
+def stale_note(known_until: date) -> BilingualText:
+    """Why an amount is "à confirmer": the month is after the known legislation."""
+    return BilingualText(
+        fr="Montant à confirmer : la législation connue s'arrête au "
+        f"{known_until.strftime('%d/%m/%Y')} ; une revalorisation ultérieure n'est pas comptée.",
+        en="Amount to be confirmed: the known legislation ends on "
+        f"{known_until.isoformat()}; a later revaluation is not counted.",
     )
 
 
@@ -302,13 +306,28 @@ def stale_note(valid_until: date) -> str:
 @dataclass(frozen=True)
 class _Outcome:
     value: float | bool
-    key_values: list[tuple[str, Any, str]]
+    #: (OpenFisca variable, value) of the aid's key figures.
+    key_values: list[tuple[str, Any]]
     stale_since: date | None
     structurally_zero: bool
+    #: What a new claimant gets in its first months (aids reading the past
+    #: quarter), when the engine computed it.
+    first_months_value: float | None = None
 
     @property
-    def explanation(self) -> list[str]:
-        return [f"{label} : {format_value(value, kind)}" for label, value, kind in self.key_values]
+    def explanation(self) -> list[BilingualText]:
+        """The key figures in the catalogue's curated words (never engine labels)."""
+        lines = (explain_figure(name, value) for name, value in self.key_values)
+        return [line for line in lines if line is not None]
+
+
+def _first_months_amount(outcome: _Outcome, withholding: _Withholding | None) -> float | None:
+    """A new claimant's monthly amount as paid, when the engine computed it."""
+    if outcome.first_months_value is None:
+        return None
+    if withholding is None:
+        return round(outcome.first_months_value, 2)
+    return withholding.apply(outcome.first_months_value)[0]
 
 
 def _openfisca_result(
@@ -333,10 +352,19 @@ def _openfisca_result(
     stale_since = outcome.stale_since
     if computation.output == "eligibility":
         eligible = bool(value)
-    elif computation.output == "annual_contribution":
+    elif computation.output == "monthly_contribution":
         eligible = float(value) > 0
         if eligible:
-            explanation.insert(0, f"Participation annuelle à payer : {format_euros(float(value))}.")
+            to_pay = round(float(value), 2)
+            per_month = euros(to_pay, "month")
+            per_year = euros(yearly_of_monthly(to_pay), "year")
+            explanation.insert(
+                0,
+                BilingualText(
+                    fr=f"Participation à payer : {per_month.fr} ({per_year.fr}).",
+                    en=f"Contribution to pay: {per_month.en} ({per_year.en}).",
+                ),
+            )
     else:
         amount = float(value)
         eligible = amount > 0
@@ -348,31 +376,50 @@ def _openfisca_result(
             if computation.output == "annual_amount" or computation.period == "year":
                 yearly = amount
             elif aid.periodicity == "monthly":
-                monthly, yearly = amount, amount * 12
+                monthly, yearly = amount, yearly_of_monthly(amount)
             else:
                 yearly = amount
+    first_months = _first_months_amount(outcome, withholding) if monthly is not None else None
+    if first_months is not None and abs(first_months - (monthly or 0.0)) < 0.01:
+        first_months = None
+    if first_months is not None:
+        first = euros(first_months, "month")
+        explanation.append(
+            BilingualText(
+                fr="Si vous ne receviez encore aucune aide les trois mois précédents (situation "
+                f"nouvelle) : {first.fr} les trois premiers mois, puis le montant ci-dessus, car "
+                "les aides reçues le trimestre précédent comptent dans les ressources.",
+                en="If you received no aid in the previous three months (a new situation): "
+                f"{first.en} for the first three months, then the amount above, because aids "
+                "received in the previous quarter count as resources.",
+            )
+        )
     unasked = aid.to_check_when
     if eligible:
         status = "eligible"
     elif unasked is not None and evaluate_rule(unasked.rule, rules_known or {}) is True:
         status = "to_check"
-        explanation.insert(0, unasked.because.fr)
+        explanation.insert(0, BilingualText(fr=unasked.because.fr, en=unasked.because.en))
     elif outcome.structurally_zero:
         status = "to_check"
-        explanation.insert(
-            0,
-            "Cette aide dépend d'informations que le questionnaire ne demande pas : à vérifier.",
-        )
+        explanation.insert(0, UNASKED_FACTS)
     else:
         status = "not_eligible"
     certain = stale_since is None and status != "to_check"
     if stale_since is not None:
         explanation.append(stale_note(stale_since))
+    contribution = (
+        round(float(value), 2)
+        if computation.output == "monthly_contribution" and status == "eligible"
+        else None
+    )
     return _result(
         aid,
         status=status,
         amount_certain=certain,
         explanation=explanation,
+        monthly_contribution=contribution,
+        first_months_monthly_amount=first_months,
         **_amounts(monthly, yearly),
     )
 
@@ -405,7 +452,12 @@ def evaluate(household: Household, month: str | None = None) -> EligibilityRepor
             results[aid.id] = _result(
                 aid,
                 status="not_eligible",
-                explanation=[f"Aide réservée aux habitants de {name}."],
+                explanation=[
+                    BilingualText(
+                        fr=f"Aide réservée aux habitants de {name}.",
+                        en=f"Aid reserved for residents of {name}.",
+                    )
+                ],
             )
         elif computation.variable in ruled_out:
             results[aid.id] = _result(
@@ -476,9 +528,9 @@ def warm_up(month: str | None = None) -> None:
     For deployment images (``sesame warm-cache``) and for instance start-up
     hooks: the first real request then finds a warm process.
     """
-    from shared.adapters import openfisca_engine
+    from shared.adapters import openfisca
 
     catalogue = load_catalogue()
     engine = _engine(catalogue)
     _ = engine.profile
-    evaluate(openfisca_engine.reference_households()[0], month)
+    evaluate(openfisca.reference_households()[0], month)

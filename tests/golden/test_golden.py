@@ -27,10 +27,13 @@ CASES: list[dict[str, Any]] = yaml.safe_load(
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
 def test_official_amount(case: dict[str, Any]) -> None:
     assert case["source"].strip(), "every golden case cites its source"
+    assert case.get("expected") or case.get("not_eligible"), "every case checks something"
     report = evaluate(Household.model_validate(case["household"]), case["month"])
     results = {result.aid_id: result for result in report.results}
     tolerance = float(case.get("tolerance", 0.0)) + 1e-6
-    for aid_id, expected in case["expected"].items():
+    for aid_id in case.get("not_eligible", ()):
+        assert results[aid_id].status == "not_eligible", (aid_id, results[aid_id].explanation)
+    for aid_id, expected in case.get("expected", {}).items():
         result = results[aid_id]
         assert result.status == "eligible", (aid_id, result.explanation)
         if "monthly" in expected:
@@ -38,5 +41,9 @@ def test_official_amount(case: dict[str, Any]) -> None:
             assert result.monthly_amount == pytest.approx(expected["monthly"], abs=tolerance)
             # The yearly amount is 12 unrounded monthly payments, rounded once.
             assert result.yearly_amount == pytest.approx(12 * result.monthly_amount, abs=0.06)
+        if "contribution" in expected:
+            # What the household pays each month: never counted as received.
+            assert result.monthly_contribution == pytest.approx(expected["contribution"], abs=1e-6)
+            assert result.monthly_amount is None
         if "yearly" in expected:
             assert result.yearly_amount == pytest.approx(expected["yearly"], abs=tolerance)

@@ -202,9 +202,10 @@ class OpenFiscaComputation(_Strict):
     * ``amount`` — money paid for ``period`` (a month or a year);
     * ``annual_amount`` — a monthly variable that holds the *yearly* amount
       (e.g. ``bourse_college``: "Montant annuel", definition period month);
-    * ``annual_contribution`` — what the beneficiary *pays* per year to get the
-      aid (``css_participation_forfaitaire``); a positive value means eligible.
-      Never show it as money received;
+    * ``monthly_contribution`` — what the household *pays* each month to get
+      the aid (``css_participation_forfaitaire``: 8 € to 30 € a month per
+      person by age, service-public.fr F10027); a positive value means eligible.
+      Never shown as money received;
     * ``eligibility`` — a boolean variable (e.g. ``cmu_c`` for the free CSS).
 
     ``key_variables`` are the intermediate variables that explain a result to
@@ -217,7 +218,7 @@ class OpenFiscaComputation(_Strict):
     variable: OpenFiscaName
     period: Literal["month", "year"]
     entity: Entity
-    output: Literal["amount", "annual_amount", "annual_contribution", "eligibility"] = "amount"
+    output: Literal["amount", "annual_amount", "monthly_contribution", "eligibility"] = "amount"
     key_variables: tuple[OpenFiscaName, ...] = Field(min_length=1)
     extension: Literal["openfisca_france_local", "openfisca_paris"] | None = None
 

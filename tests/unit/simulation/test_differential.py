@@ -1,61 +1,51 @@
-"""The optimised path returns exactly what plain OpenFisca computes (issue §7).
+"""The product's amounts equal an independent steady-state oracle, to the cent.
 
-100 generated households per month (``synthetic_households``, seeded), at
-each of ``MONTHS``: the earliest month the API accepts
-(``FIRST_SUPPORTED_MONTH``) and two months of the profile's calibration range. The optimised path
-is the one the API uses: answers-based skipping of ruled-out aids, numpy-built
-simulation, pruned formulas, memoised calls and period arithmetic, lazy
-parameters from a pickle. The reference is the stock ``CountryTaxBenefitSystem``
-(+ the same extensions) computing every catalogue variable from the plain JSON
-situation of the same answers, in which resources answered "none" are left
-out as anyone would write them.
+The oracle (``steady_state_oracle``) is stock OpenFisca-France (+ the same
+extensions) run on situations it writes itself from the facts a person
+declares — not the product's input plan — and it computes the steady state
+by definition: every month from 24 months before M, oldest first, each month
+completely before the next, then the aids of M. The product is the path the
+API uses: input plan, ruled-out aids skipped and their benefits held at 0,
+numpy-built simulation, pruned formulas, memoised calls and period
+arithmetic, lazy parameters from a pickle, 6 settled months.
 
-Both sides are raw engine outputs (gross of the CRDS where OpenFisca's amount
-is gross); the amount as paid (``eligibility.paid_amount``, catalogue
-``paid_net_of``) is derived from each in the same way and compared too.
+Generated households (``synthetic_households``, seeded) at the earliest month
+the API accepts (``FIRST_SUPPORTED_MONTH``) and two later months. Sized for
+CI (the oracle costs seconds per household): ``PER_MONTH`` households a
+month, all aids each.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-import numpy as np
 import pytest
 
 pytest.importorskip("openfisca_france")
 
-from openfisca_core.simulation_builder import SimulationBuilder
-
-from shared.adapters import openfisca_engine as oe
+from shared.adapters import openfisca as oe
 from shared.domain.aids.catalogue import load_catalogue
 from shared.domain.questionnaire import Household, ruled_out_aids
 from shared.models.simulation import FIRST_SUPPORTED_MONTH
 from shared.services import eligibility
+from tests.fixtures.synthetic_households import synthetic_households
+from tests.unit.simulation import steady_state_oracle as oracle
 
-#: The earliest month the API accepts is proven here (lower it, and this test
-#: proves the new month), plus two months of the profile's calibration range.
 REFERENCE_MONTH = "2025-05"
 MONTHS = (FIRST_SUPPORTED_MONTH, REFERENCE_MONTH, "2026-02")
-PER_MONTH = 100
-CHUNK = 50
+PER_MONTH = 8
+#: Amounts must agree to the cent; both sides are raw engine floats.
+CENT = 0.005
 
 
 def _engine() -> oe.FrenchEngine:
     return eligibility._engine(load_catalogue())
 
 
-def _plain_values(
-    system: Any, plan: oe.Plan, aids: tuple[oe.AidVariable, ...]
-) -> dict[str, np.ndarray]:
-    simulation = SimulationBuilder().build_from_entities(system, oe.situation_json(plan))
-    month = plan.month
-    return {
-        aid.aid_id: oe.household_values(
-            simulation, plan, aid.variable, month if aid.period == "month" else month[:4]
-        )
-        for aid in aids
-    }
+def _regular(engine: oe.FrenchEngine) -> list[tuple[str, str, str]]:
+    return [
+        (a.aid_id, a.variable, a.period) for a in engine.aids if a.variable not in oe.BIRTH_GRANTS
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -64,78 +54,85 @@ def plain_system() -> Any:
 
 
 @pytest.mark.parametrize("month", MONTHS)
-def test_optimised_amounts_equal_plain_openfisca(month: str, plain_system: Any) -> None:
+def test_product_equals_steady_state_oracle(month: str, plain_system: Any) -> None:
     engine = _engine()
     catalogue = load_catalogue()
     by_id = {aid.id: aid for aid in catalogue.aids}
-    households = oe.synthetic_households(PER_MONTH, month, seed=int(month.replace("-", "")))
-    regular = tuple(a for a in engine.aids if a.variable not in oe.BIRTH_GRANTS)
-    on = date(int(month[:4]), int(month[5:7]), 1)
+    households = synthetic_households(PER_MONTH, month, seed=int(month.replace("-", "")))
+    aids = _regular(engine)
+    expected_all = oracle.oracle_values(plain_system, households, month, aids)
     rates = {
         aid.id: [rate for _, rate in withholding.rates]
         for aid in catalogue.aids
         if (withholding := eligibility._withholding(aid, engine, month)) is not None
     }
     compared = skipped = paid_compared = 0
-    for start in range(0, len(households), CHUNK):
-        chunk = households[start : start + CHUNK]
-        plain = _plain_values(plain_system, oe.plan_households(chunk, month), regular)
-        for offset, household in enumerate(chunk):
-            ruled = ruled_out_aids(household.model_dump(mode="json"), on)
-            computed = [
-                a.aid_id
-                for a in regular
-                if a.variable not in ruled
-                and eligibility.in_territory(by_id[a.aid_id], household) is not False
-            ]
-            fast = engine.evaluate_household(household, month, computed)
-            for aid in regular:
-                expected = plain[aid.aid_id][offset]
-                if aid.aid_id in fast:
-                    got = fast[aid.aid_id]["value"]
-                    assert float(got) == pytest.approx(float(expected), abs=1e-9), (
-                        aid.aid_id,
-                        start + offset,
-                        month,
-                    )
-                    compared += 1
-                    if aid.aid_id in rates:
-                        assert eligibility.paid_amount(float(got), rates[aid.aid_id]) == (
-                            eligibility.paid_amount(float(expected), rates[aid.aid_id])
-                        ), (aid.aid_id, start + offset, month)
-                        paid_compared += 1
-                elif aid.variable in ruled:
-                    # Skipped on the answers alone: plain OpenFisca agrees it is zero.
-                    assert float(expected) == 0.0, (aid.aid_id, start + offset, ruled[aid.variable])
-                    skipped += 1
-    assert compared > 1000 and skipped > 100 and paid_compared > 100
+    for position, (household, expected) in enumerate(zip(households, expected_all, strict=True)):
+        ruled = ruled_out_aids(household.model_dump(mode="json"), oracle.first_of(month))
+        computed = [
+            aid_id
+            for aid_id, variable, _ in aids
+            if variable not in ruled
+            and eligibility.in_territory(by_id[aid_id], household) is not False
+        ]
+        fast = engine.evaluate_household(household, month, computed)
+        for aid_id, variable, _ in aids:
+            if aid_id in fast:
+                got = float(fast[aid_id]["value"])
+                assert got == pytest.approx(expected[aid_id], abs=CENT), (aid_id, position, month)
+                compared += 1
+                if aid_id in rates:
+                    assert eligibility.paid_amount(got, rates[aid_id]) == eligibility.paid_amount(
+                        expected[aid_id], rates[aid_id]
+                    ), (aid_id, position, month)
+                    paid_compared += 1
+            elif variable in ruled:
+                # Skipped on the answers alone: the oracle agrees it is zero.
+                assert expected[aid_id] == 0.0, (aid_id, position, ruled[variable])
+                skipped += 1
+    assert compared > 10 * PER_MONTH and skipped > PER_MONTH and paid_compared > PER_MONTH
+
+
+def test_oracle_does_not_depend_on_the_order_aids_are_asked(plain_system: Any) -> None:
+    """Each month settled before the next: asking the aids of M in reverse
+    order gives the same amounts (asked for M directly, stock OpenFisca's
+    answer depends on it)."""
+    month = REFERENCE_MONTH
+    engine = _engine()
+    households = synthetic_households(6, month, seed=11)
+    aids = _regular(engine)
+    forward = oracle.oracle_values(plain_system, households, month, aids)
+    backward = oracle.oracle_values(plain_system, households, month, list(reversed(aids)))
+    assert forward == backward
+    assert any(value > 0 for row in forward for value in row.values())
 
 
 @pytest.mark.parametrize("month", [REFERENCE_MONTH, FIRST_SUPPORTED_MONTH])
-def test_birth_grant_equals_plain_openfisca(plain_system: Any, month: str) -> None:
+def test_birth_grant_equals_oracle(plain_system: Any, month: str) -> None:
     """The PAJE birth grant, computed in its payment month with the expected child."""
     engine = _engine()
     aid = next((a for a in engine.aids if a.variable in oe.BIRTH_GRANTS), None)
     if aid is None:
         pytest.skip("no birth grant in the catalogue")
     households = [
-        h for h in oe.synthetic_households(300, month, seed=7) if h.expected_birth is not None
-    ][:20]
+        h for h in synthetic_households(300, month, seed=7) if h.expected_birth is not None
+    ][:3]
     assert households
     for household in households:
         fast = engine.evaluate_household(household, month, [aid.aid_id])[aid.aid_id]["value"]
-        assert household.expected_birth is not None
-        at = oe.birth_grant_month(household.expected_birth)
-        plan = oe.plan_household(household, at, with_unborn=True)
-        plain = _plain_values(plain_system, plan, (aid,))[aid.aid_id][0]
-        assert float(fast) == pytest.approx(float(plain), abs=1e-9)
+        expected = oracle.birth_grant(plain_system, household, aid.variable)
+        assert float(fast) == pytest.approx(expected, abs=CENT)
 
 
 def test_batch_equals_single_household_path() -> None:
-    """``evaluate_batch`` (one vectorised simulation) agrees with ``evaluate``."""
+    """``evaluate_batch`` (one vectorised simulation, every household in steady
+    state) agrees with ``evaluate`` for households that declare no benefit."""
     month = REFERENCE_MONTH
-    households: list[Household] = oe.synthetic_households(12, month, seed=3)
-    rows = eligibility.evaluate_batch(households, month)
+    generated = synthetic_households(40, month, seed=3)
+    households: list[Household] = [h for h in generated if not oe.declared_benefits(h)][:6]
+    assert len(households) >= 3
+    rows = eligibility.evaluate_batch(generated, month)
+    rows = [rows[generated.index(h)] for h in households]
     for household, row in zip(households, rows, strict=True):
         report = eligibility.evaluate(household, month)
         for result in report.results:

@@ -16,12 +16,15 @@ import pytest
 
 pytest.importorskip("openfisca_france")
 
-from shared.adapters import openfisca_engine as oe
+from shared.adapters import openfisca as oe
+from shared.adapters.openfisca import plan as plan_module
+from shared.adapters.openfisca import speedups, system
 from shared.domain.aids.catalogue import load_catalogue
 from shared.domain.questionnaire import Household
 from shared.models.simulation import SimulationResponse, last_supported_month
 from shared.services import eligibility
 from shared.structured_log import set_stream
+from tests.fixtures.synthetic_households import synthetic_households
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -50,12 +53,12 @@ def test_plan_roles_and_history() -> None:
     assert salary.overrides["2024-12"] == {0: 1700}
     af = plan.columns["af"]
     assert af.kind == "received" and af.base == [148.0]
-    assert "2025-05" not in oe._months_of("2025-05", "received")
+    assert "2025-05" not in plan_module._months_of("2025-05", "received")
 
 
 def test_defaults_table_matches_openfisca() -> None:
     system = engine().system
-    for name, value in oe._DEFAULTS.items():
+    for name, value in plan_module._DEFAULTS.items():
         default = system.variables[name].default_value
         assert getattr(default, "name", default) == value, name
 
@@ -70,7 +73,7 @@ def test_period_memo_is_transparent() -> None:
     from openfisca_core.periods import DateUnit, Instant, Period
 
     oe.install_period_memo()
-    originals = oe._ORIGINAL_PERIOD_METHODS
+    originals = speedups._ORIGINAL_PERIOD_METHODS
     instants = [
         Instant((y, m, d)) for y, m, d in itertools.product((2023, 2024), (1, 2, 12), (1, 28))
     ]
@@ -115,7 +118,7 @@ def test_lazy_parameters_equal_the_stock_tree() -> None:
 
 
 def test_batch_is_one_simulation_with_the_same_values() -> None:
-    households = oe.synthetic_households(30, "2025-05", seed=11)
+    households = synthetic_households(30, "2025-05", seed=11)
     eng = engine()
     together = eng.evaluate_batch(households, "2025-05")
     alone = [eng.evaluate_batch([h], "2025-05")[0] for h in households[:5]]
@@ -137,13 +140,20 @@ def test_stale_parameters_are_flagged() -> None:
     # The RSA parameters are checked up to some date in OpenFisca-France:
     # far in the future every amount is flagged, never presented as certain.
     assert eng.stale_since("rsa", "2031-01") is not None
+    # Months the release's legislation covers are certain, e.g. the RSA revalued
+    # in April 2025 (its parameter still carries an older check date).
+    assert eng.stale_since("rsa", "2025-05") is None
+    known = eng.legislation_known_until
+    assert eng.stale_since("rsa", f"{known.year + 1}-{known.month:02d}") == known
+    report_2025 = eligibility.evaluate(oe.reference_households()[0], "2025-05")
+    assert all(r.amount_certain for r in report_2025.results if r.status == "eligible")
     # Simulations stop 12 months ahead: the farthest one is flagged too.
     with pytest.raises(ValueError, match="month must be from 2024-01"):
         eligibility.evaluate(oe.reference_households()[0], "2031-01")
     report = eligibility.evaluate(oe.reference_households()[0], last_supported_month())
     rsa = next(r for r in report.results if r.aid_id == "rsa")
     assert rsa.amount_certain is False
-    assert any("à confirmer" in line for line in rsa.explanation)
+    assert any("à confirmer" in line.fr for line in rsa.explanation)
 
 
 def test_report_is_deterministic_and_totals_monthly_amounts() -> None:
@@ -233,7 +243,7 @@ def test_engine_warnings_are_structured_log_events(
     set_stream(buffer)
     try:
         with caplog.at_level(logging.DEBUG):
-            oe._write_atomically(blocker / "cache" / "profile.pickle", b"x")
+            system._write_atomically(blocker / "cache" / "profile.pickle", b"x")
     finally:
         set_stream(None)
     assert caplog.records == []
@@ -246,7 +256,7 @@ def test_engine_warnings_are_structured_log_events(
 
 def test_signup_path_does_not_import_openfisca() -> None:
     code = (
-        "import sys, shared.services.eligibility, shared.adapters.openfisca_engine;"
+        "import sys, shared.services.eligibility, shared.adapters.openfisca;"
         "bad=[m for m in sys.modules if m.startswith('openfisca')]; sys.exit(1 if bad else 0)"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False)

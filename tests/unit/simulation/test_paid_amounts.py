@@ -11,14 +11,13 @@ AEEH, prime d'activité) and III (withheld by the paying body).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
 pytest.importorskip("openfisca_france")
 
-from shared.adapters import openfisca_engine as oe
+from shared.adapters import openfisca as oe
 from shared.domain.aids.catalogue import (
     CRDS_PARAMETER,
     Aid,
@@ -30,6 +29,7 @@ from shared.domain.aids.catalogue import (
 from shared.domain.questionnaire import Household
 from shared.services import eligibility
 from shared.services.eligibility import evaluate, paid_amount
+from tests.fixtures.synthetic_households import synthetic_households
 
 MONTH = "2025-05"
 HOUSING = ("apl", "alf", "als")
@@ -144,7 +144,7 @@ def test_deduction_equals_the_engine_crds_to_the_cent() -> None:
     """What we withhold is what OpenFisca's own CRDS variables say, within
     the cent the CAF's truncation may differ from their unrounded product."""
     engine = _engine()
-    households = oe.synthetic_households(120, MONTH, seed=20250501)
+    households = synthetic_households(120, MONTH, seed=20250501)
     plan = oe.plan_households(households, MONTH)
     simulation, values = engine.simulate(plan, prune=False)
     pairs = {
@@ -188,13 +188,13 @@ def test_report_shows_the_paid_amount_and_explains_the_deduction() -> None:
     results = {r.aid_id: r for r in evaluate(household, "2025-08").results}
     ars = results["allocation_rentree_scolaire"]
     assert ars.yearly_amount == 423.48 and ars.monthly_amount is None
-    assert ars.explanation[0] == (
+    assert ars.explanation[0].fr == (
         "Montant versé : 423,48 € par an (montant brut 425,60 €, dont CRDS 0,5 % déduite : 2,12 €)."
     )
     for aid_id in ("rsa", *HOUSING):
         result = results[aid_id]
         if result.status == "eligible":
-            assert not any("CRDS" in line for line in result.explanation), aid_id
+            assert not any("CRDS" in line.fr for line in result.explanation), aid_id
     assert results["rsa"].status == "eligible"
 
 
@@ -218,7 +218,7 @@ def test_monthly_aid_pays_twelve_net_monthly_amounts() -> None:
     af = next(r for r in evaluate(household, MONTH).results if r.aid_id == "allocations_familiales")
     assert af.monthly_amount == 151.05
     assert af.yearly_amount == pytest.approx(12 * 151.05)
-    assert "dont CRDS 0,5 % déduite" in af.explanation[0]
+    assert "dont CRDS 0,5 % déduite" in af.explanation[0].fr
 
 
 def test_rule_aid_amount_is_paid_net_of_crds() -> None:
@@ -232,18 +232,17 @@ def test_rule_aid_amount_is_paid_net_of_crds() -> None:
     )
     # 96,62 % × 474,37 = 458,34 € gross; CRDS 2,29 €.
     assert result.monthly_amount == 456.05
-    assert any("montant brut 458,34" in line for line in result.explanation)
+    assert any("montant brut 458,34" in line.fr for line in result.explanation)
 
 
 def test_stale_crds_rate_makes_the_amount_uncertain() -> None:
     engine = _engine()
-    node: Any = engine.system.parameters
-    for part in CRDS_PARAMETER.split("."):
-        node = node.children[part]
-    checked = date.fromisoformat(str(node.metadata["last_value_still_valid_on"]))
-    after = f"{checked.year + 1}-{checked.month:02d}"
+    # After the last date the engine's legislation is known for, the CRDS rate
+    # (like every legal parameter) is "à confirmer".
+    known = engine.legislation_known_until
+    after = f"{known.year + 1}-{known.month:02d}"
     withholding = eligibility._withholding(load_catalogue().get("asf"), engine, after)
-    assert withholding is not None and withholding.stale_since == checked
+    assert withholding is not None and withholding.stale_since == known
     assert eligibility._withholding(load_catalogue().get("asf"), engine, MONTH) == (
         eligibility._Withholding((("CRDS", 0.005),), None)
     )

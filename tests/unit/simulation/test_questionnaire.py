@@ -220,3 +220,23 @@ def test_domain_modules_import_neither_openfisca_nor_google() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_option_the_schema_accepts_is_offered_and_age_limits_apply() -> None:
+    from shared.domain.questionnaire import QUESTIONS, CoupleStatus
+
+    couple = next(spec for spec in QUESTIONS if spec.key == "couple_status")
+    assert set(couple.options or ()) == {s.value for s in CoupleStatus}
+    retired = {
+        "persons": [
+            {"id": "a", "relationship": "applicant", "birth_date": "1955-01-01"},
+            {"id": "b", "relationship": "spouse", "birth_date": "1953-01-01"},
+            {"id": "k", "relationship": "child", "birth_date": "2021-01-01"},
+        ],
+    }
+    ids = [q.id for q in next_questions(retired, date(2025, 5, 1))]
+    assert "expected_birth" not in ids  # nobody of childbearing age
+    assert "persons.k.resources" not in ids  # a 4-year-old has no earnings
+    assert "persons.a.resources" in ids
+    young = {"persons": [{"id": "a", "relationship": "applicant", "birth_date": "1995-01-01"}]}
+    assert "expected_birth" in [q.id for q in next_questions(young, date(2025, 5, 1))]

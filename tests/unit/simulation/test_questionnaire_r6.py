@@ -16,7 +16,8 @@ import pytest
 
 pytest.importorskip("openfisca_france")
 
-from shared.adapters import openfisca_engine as oe
+from shared.adapters import openfisca as oe
+from shared.adapters.openfisca import pruning
 from shared.domain.aids.catalogue import load_catalogue
 from shared.domain.questionnaire import (
     QUESTIONS,
@@ -37,7 +38,7 @@ def reads() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = defaultdict(set)
 
     def record(simulation: object) -> None:
-        for node in oe._walk(simulation.tracer.trees):  # type: ignore[attr-defined]
+        for node in pruning._walk(simulation.tracer.trees):  # type: ignore[attr-defined]
             graph[node.name].update(child.name for child in node.children)
 
     for month in oe.PROFILE_MONTHS:

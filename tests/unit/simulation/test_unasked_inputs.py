@@ -18,7 +18,7 @@ import yaml
 
 pytest.importorskip("openfisca_france")
 
-from shared.adapters import openfisca_engine as oe
+from shared.adapters import openfisca as oe
 from shared.domain.aids.catalogue import (
     CATALOGUE_DIR,
     DOCUMENTS_FILE,
@@ -80,7 +80,7 @@ def test_cmg_is_to_check_for_a_working_parent_of_an_11_month_old() -> None:
     """The review's case: we never ask the childcare mode, so not "not eligible"."""
     cmg = statuses(household(EMPLOYED, "2024-06-15"))["paje_cmg"]
     assert cmg.status == "to_check", cmg.explanation
-    assert cmg.explanation[0].startswith(CMG_REASON)
+    assert cmg.explanation[0].fr.startswith(CMG_REASON)
     assert cmg.amount_certain is False and cmg.monthly_amount is None
 
 
@@ -139,7 +139,7 @@ def test_other_aids_with_unasked_inputs(h: Household, expected: dict[str, str]) 
         assert result.status == status, (aid_id, result.explanation)
         if status == "to_check":
             rule = catalogue.get(aid_id).to_check_when
-            assert rule is not None and result.explanation[0] == rule.because.fr
+            assert rule is not None and result.explanation[0].fr == rule.because.fr
 
 
 def test_aids_whose_inputs_are_all_asked_keep_not_eligible() -> None:

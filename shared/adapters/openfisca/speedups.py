@@ -1,0 +1,330 @@
+"""Shortcuts that make one simulation fast and must not change any amount.
+
+Formulas of pruned variables are skipped (``pruning``), repeated
+``calculate`` calls and OpenFisca's period arithmetic are memoised, inputs
+equal to their default are not set, and simulations are built from numpy
+arrays. The differential test against the steady-state oracle keeps them
+honest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from openfisca_core.simulations import Simulation
+    from openfisca_core.taxbenefitsystems import TaxBenefitSystem
+from shared.adapters.openfisca.plan import Plan, _months_of
+
+
+def _pruned_simulation_class() -> type:
+    from openfisca_core.simulations import Simulation
+
+    class PrunedSimulation(Simulation):
+        """A simulation that skips known-zero formulas and answers repeats fast.
+
+        * formulas of ``pruned`` variables are not run (their default is the
+          value they would compute for any household we can describe);
+        * ``calculate`` remembers its results by (variable, period) as given:
+          most of a simulation's calls re-read a value already computed, and
+          OpenFisca's full path for a cache hit (period parsing, entity checks,
+          tracer, storage lookup) costs ~30 µs each. Values OpenFisca itself
+          invalidates (spirals) are forgotten at the same time; tracing
+          bypasses the memo so traces stay complete.
+        """
+
+        pruned: frozenset[str] = frozenset()
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._memo: dict[tuple[Any, ...], Any] = {}
+            self._no_formula = _formula_less(self.tax_benefit_system)
+
+        def calculate(self, variable_name: str, period: Any) -> Any:
+            key = (variable_name, period)
+            try:
+                return self._memo[key]
+            except KeyError:
+                pass
+            except TypeError:  # an unhashable period: take the normal path
+                return super().calculate(variable_name, period)
+            result = super().calculate(variable_name, period)
+            if not self.trace:
+                self._memo[key] = result
+            return result
+
+        def calculate_add(self, variable_name: str, period: Any) -> Any:
+            # Sums over sub-periods are re-requested as often as plain values
+            # (the RSA reads the same quarter of resources many times). A copy
+            # is returned: unlike cached values, callers may modify a sum.
+            if self.trace:
+                return super().calculate_add(variable_name, period)
+            key = ("+", variable_name, period)
+            try:
+                cached = self._memo.get(key)
+            except TypeError:
+                return super().calculate_add(variable_name, period)
+            if cached is None:
+                cached = self._memo[key] = super().calculate_add(variable_name, period)
+            return cached.copy()
+
+        def purge_cache_of_invalid_values(self) -> None:
+            if not self.tracer.stack and self.invalidated_caches:
+                self._memo.clear()
+            super().purge_cache_of_invalid_values()
+
+        def set_input(self, variable_name: str, period: Any, value: Any) -> None:
+            self._memo.clear()
+            super().set_input(variable_name, period, value)
+
+        def _run_formula(self, variable: Any, population: Any, period: Any) -> Any:
+            if variable.name in self.pruned:
+                return None
+            return super()._run_formula(variable, population, period)
+
+        def _calculate(self, variable_name: str, period: Any) -> Any:
+            # Variables without a formula to run (inputs, pruned) only need
+            # their stored value or their default: skip the formula machinery.
+            if variable_name in self.pruned or variable_name in self._no_formula:
+                variable = self.tax_benefit_system.variables[variable_name]
+                holder = self.get_variable_population(variable_name).get_holder(variable_name)
+                self._check_period_consistency(period, variable)
+                cached = holder.get_array(period)
+                if cached is not None:
+                    return cached
+                # Not stored in the holder: the memo keeps it, and a default
+                # is as cheap to rebuild as to look up.
+                return holder.default_array()
+            return super()._calculate(variable_name, period)
+
+        def link_to_entities_instances(self) -> None:
+            super().link_to_entities_instances()
+            for population in self.populations.values():
+                population.__class__ = _fast_population_class(type(population))
+
+    return PrunedSimulation
+
+
+_FORMULA_LESS: dict[int, frozenset[str]] = {}
+
+
+def _formula_less(system: Any) -> frozenset[str]:
+    """Names of the variables of ``system`` that have no formula (pure inputs)."""
+    names = _FORMULA_LESS.get(id(system))
+    if names is None:
+        names = _FORMULA_LESS[id(system)] = frozenset(
+            name for name, variable in system.variables.items() if not variable.formulas
+        )
+    return names
+
+
+_FAST_POPULATIONS: dict[type, type] = {}
+
+
+def _fast_population_class(base: type) -> type:
+    """``base`` whose ``population(variable, period)`` answers repeats from the
+    simulation's memo once the variable passed OpenFisca's checks for it."""
+    if getattr(base, "_sesame_fast", False):
+        return base
+    fast = _FAST_POPULATIONS.get(base)
+    if fast is not None:
+        return fast
+
+    def __call__(self: Any, variable_name: str, period: Any, options: Any = None) -> Any:
+        if options is None:
+            checked = self.__dict__.get("_checked")
+            if checked is not None and variable_name in checked:
+                try:
+                    hit = self.simulation._memo.get((variable_name, period))
+                except TypeError:
+                    hit = None
+                if hit is not None:
+                    return hit
+        result = base.__call__(self, variable_name, period, options)
+        if options is None:
+            self.__dict__.setdefault("_checked", set()).add(variable_name)
+        return result
+
+    fast = type(f"Fast{base.__name__}", (base,), {"__call__": __call__, "_sesame_fast": True})
+    _FAST_POPULATIONS[base] = fast
+    return fast
+
+
+_ORIGINAL_PERIOD_METHODS: dict[str, Any] = {}
+
+
+def install_period_memo() -> None:
+    """Memoise OpenFisca's period arithmetic (``Instant``/``Period`` are immutable
+    tuples and these methods pure): a simulation does ~30,000 of them through
+    pendulum. Process-wide, idempotent; ``test_period_memo`` compares every
+    memoised method with the original on a grid of periods."""
+    from openfisca_core.periods import Instant, Period
+
+    if _ORIGINAL_PERIOD_METHODS:
+        return
+
+    def memo_method(cls: type, name: str, copy_list: bool = False) -> None:
+        original = getattr(cls, name)
+        _ORIGINAL_PERIOD_METHODS[f"{cls.__name__}.{name}"] = original
+        cache: dict[Any, Any] = {}
+
+        def method(self: Any, *args: Any) -> Any:
+            key = (self, *args)
+            try:
+                value = cache[key]
+            except KeyError:
+                value = cache[key] = original(self, *args)
+            except TypeError:
+                return original(self, *args)
+            return list(value) if copy_list else value
+
+        method.__doc__ = original.__doc__
+        setattr(cls, name, method)
+
+    def memo_property(cls: type, name: str) -> None:
+        original = getattr(cls, name)
+        _ORIGINAL_PERIOD_METHODS[f"{cls.__name__}.{name}"] = original
+        getter = original.fget
+        cache: dict[Any, Any] = {}
+
+        def fget(self: Any) -> Any:
+            try:
+                return cache[self]
+            except KeyError:
+                value = cache[self] = getter(self)
+                return value
+
+        setattr(cls, name, property(fget, doc=original.__doc__))
+
+    memo_method(Instant, "offset")
+    memo_method(Period, "offset")
+    memo_method(Period, "get_subperiods", copy_list=True)
+    for name in (
+        "first_month",
+        "this_year",
+        "last_month",
+        "last_3_months",
+        "last_year",
+        "n_2",
+        "stop",
+        "size_in_months",
+        "size_in_days",
+    ):
+        if isinstance(getattr(Period, name, None), property):
+            memo_property(Period, name)
+
+
+def build_simulation(
+    system: TaxBenefitSystem,
+    plan: Plan,
+    pruned: frozenset[str] = frozenset(),
+) -> Simulation:
+    """One vectorised simulation of every household of ``plan``.
+
+    Entities are declared from numpy arrays (no JSON): ids are integers in
+    position order, roles the fine-grained ones OpenFisca-France expects.
+    """
+    from openfisca_core.simulation_builder import SimulationBuilder
+
+    if plan.households == 0:
+        raise ValueError("no household to simulate")
+    builder = SimulationBuilder()
+    builder.create_entities(system)
+    populations = builder.populations
+    builder.declare_person_entity("individu", np.arange(plan.n_persons))
+    for entity, count, members, roles in (
+        ("famille", plan.n_familles, plan.famille_of, plan.famille_role),
+        ("foyer_fiscal", plan.n_foyers, plan.foyer_of, plan.foyer_role),
+        ("menage", plan.households, plan.person_household, plan.menage_role),
+    ):
+        population = builder.declare_entity(entity, np.arange(count))
+        flattened = {role.key: i for i, role in enumerate(population.entity.flattened_roles)}
+        builder.join_with_persons(
+            population,
+            members,
+            np.fromiter((flattened[r] for r in roles), dtype=np.int16, count=len(roles)),
+        )
+    simulation_class = _pruned_simulation_class()
+    simulation = simulation_class(system, populations)
+    simulation.pruned = pruned
+    _set_inputs(simulation, plan)
+    return simulation
+
+
+def _set_inputs(simulation: Simulation, plan: Plan) -> None:
+    system = simulation.tax_benefit_system
+    for name, entry in plan.columns.items():
+        variable = system.variables[name]
+        base_array = _typed(variable, entry.base)
+        if not entry.overrides and not variable.formulas and _is_default(variable, base_array):
+            continue  # an unset input already reads as its default
+        holder = simulation.get_holder(name)
+        if entry.kind == "eternity":
+            holder._set(None, base_array)
+            continue
+        # Holder._set, not Simulation.set_input: the periods are exactly the
+        # variable's definition period, so OpenFisca's input casting (and its
+        # per-call string parsing) has nothing to do.
+        for m in _months_of(plan.month, entry.kind):
+            changes = entry.overrides.get(m)
+            if changes:
+                values = list(entry.base)
+                for position, value in changes.items():
+                    values[position] = value
+                holder._set(_month_period(m), _typed(variable, values))
+            else:
+                holder._set(_month_period(m), base_array.copy())
+    simulation._memo.clear()
+
+
+_MONTH_PERIODS: dict[str, Any] = {}
+
+
+def _month_period(month: str) -> Any:
+    period = _MONTH_PERIODS.get(month)
+    if period is None:
+        from openfisca_core import periods
+
+        period = _MONTH_PERIODS[month] = periods.period(month)
+    return period
+
+
+def _typed(variable: Any, values: Sequence[Any]) -> Any:
+    """A list of plain values → the array type OpenFisca stores for ``variable``."""
+    from openfisca_core.indexed_enums import EnumArray
+
+    value_type = variable.value_type
+    if value_type is float:
+        return np.asarray(values, dtype=np.float32)
+    if value_type is bool:
+        return np.asarray(values, dtype=bool)
+    if value_type is int:
+        return np.asarray(values, dtype=np.int32)
+    if value_type is date:
+        return np.asarray(values, dtype="datetime64[D]")
+    if value_type is str:
+        return np.asarray(values, dtype=str)
+    # Enum: encode names into the variable's indices.
+    possible = variable.possible_values
+    lookup = {item.name: item.index for item in possible}
+    indices = np.fromiter((lookup[v] for v in values), dtype=np.int16, count=len(values))
+    return EnumArray(indices, possible)
+
+
+def _is_default(variable: Any, value: Any) -> bool:
+    """True when every element of ``value`` equals the variable's default."""
+    if value is None:
+        return True
+    default = variable.default_value
+    try:
+        if variable.value_type is date:
+            return bool(np.all(np.asarray(value) == np.datetime64(default)))
+        if hasattr(default, "index") and hasattr(value, "possible_values"):
+            return bool(np.all(np.asarray(value) == default.index))
+        return bool(np.all(np.asarray(value) == default))
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,125 @@
+"""Steady state: benefits of past months are those the rules give.
+
+The household has lived in the declared situation since well before the
+oldest month any rule reads, and each past month it received what the rules
+give for that month; benefits it declares are taken as declared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from shared.domain.months import add_months, first_day
+from shared.domain.questionnaire import Household, SchoolLevel, ruled_out_aids
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    pass
+from shared.adapters.openfisca.plan import Kind, Plan, _months_of
+from shared.adapters.openfisca.speedups import _month_period
+
+#: Steady state: the household has lived in the declared situation since well
+#: before the oldest month any rule reads, and each past month it received what
+#: the rules give for that month. Benefits of past months are therefore
+#: computed, month by month, oldest first, each month completely before the
+#: next (:func:`settle`). Asked for M directly, OpenFisca would instead follow
+#: the chain RSA(M) → AAH complements of the quarter → housing aid → RSA of the
+#: month before… back in time until its spiral guard cuts it and caches
+#: defaults, and the answer would depend on which aid is asked first.
+#:
+#: Inside a month, the order follows the legal reference periods: first the
+#: benefits whose bases read only resources and other months (minima sociaux
+#: on the past quarter or year, prestations familiales and school grants on
+#: the N-2 tax year), then the housing aid (reads the RSA of the month before
+#: and the student-grant status), then what reads this month's housing aid
+#: (AAH complements), then the RSA (forfait logement of the month, the
+#: quarter's benefits) and last the prime d'activité (reads the RSA).
+STEADY_STATE_ORDER: tuple[str, ...] = (
+    "aah",
+    "asi",
+    "aspa",
+    "ass",
+    "aeeh",
+    "af",
+    "cf",
+    "asf",
+    "paje_base",
+    "bourse_college",
+    "bourse_lycee",
+    "bourse_criteres_sociaux",
+    "aide_logement",
+    "mva",
+    "caah",
+    "rsa",
+    "ppa",
+)
+
+
+#: Months before M the product settles before computing M. The chain above has
+#: a short memory (a quarter for the RSA, one month for the housing aid), so
+#: values settle within a few months; the differential test proves the answer
+#: equals the oracle's, which settles 24 months.
+SETTLE_MONTHS = 6
+
+
+#: Benefits that are zero whenever an aid the answers rule out is (the AAH
+#: complements need the AAH).
+RULED_OUT_WITH: dict[str, tuple[str, ...]] = {"aah": ("aah", "caah", "mva")}
+
+
+#: School grants and the schooling each needs (Code de l'éducation art. D531-1
+#: collège, D531-19 lycée; higher-education grants for students).
+SCHOOL_GRANTS: dict[str, SchoolLevel] = {
+    "bourse_college": SchoolLevel.MIDDLE,
+    "bourse_lycee": SchoolLevel.HIGH,
+    "bourse_criteres_sociaux": SchoolLevel.HIGHER,
+}
+
+
+def ruled_out_benefits(household: Household, month: str) -> frozenset[str]:
+    """Steady-state benefits the answers rule out in every month (no child: no
+    family benefit; no rent: no housing aid; nobody at collège: no collège
+    grant…): held at 0 instead of computed. The rules of
+    ``questionnaire.ruled_out_aids`` and the schooling depend only on facts
+    that do not change from month to month."""
+    out: set[str] = set()
+    for name in ruled_out_aids(household.model_dump(mode="json"), first_day(month)):
+        out.update(RULED_OUT_WITH.get(name, (name,)))
+    levels = {person.school_level for person in household.persons}
+    out.update(grant for grant, level in SCHOOL_GRANTS.items() if level not in levels)
+    return frozenset(out) & frozenset(STEADY_STATE_ORDER)
+
+
+def hold_at_zero(
+    simulation: Any, plan: Plan, names: Iterable[str], months: Kind = "window"
+) -> None:
+    """Set each of ``names`` to 0 in every month of ``months`` ("window": a
+    benefit the answers rule out, nothing to compute; "received": every month
+    but M, a household that has received none of them yet). Declared benefits
+    keep the household's figures."""
+    system = simulation.tax_benefit_system
+    for name in sorted(names):
+        variable = system.variables.get(name)
+        if variable is None or name in plan.columns:
+            continue  # declared: the household's own figures stand
+        holder = simulation.get_holder(name)
+        zeros = holder.default_array()
+        for m in _months_of(plan.month, months):
+            holder._set(_month_period(m), zeros.copy())
+    simulation._memo.clear()
+
+
+def settle(simulation: Any, month: str, months_before: int = SETTLE_MONTHS) -> None:
+    """Compute the steady-state benefits of every month from M − ``months_before``
+    to M, oldest first, in :data:`STEADY_STATE_ORDER` (inputs stay as declared)."""
+    system = simulation.tax_benefit_system
+    names = [name for name in STEADY_STATE_ORDER if name in system.variables]
+    for offset in range(months_before, -1, -1):
+        period = _month_period(add_months(month, -offset))
+        for name in names:
+            simulation.calculate(name, period)
+
+
+#: Aids whose amount reads the benefits of the quarter before M: a new
+#: claimant's first months differ from the steady state, and the result says so.
+QUARTERLY_AIDS = frozenset({"rsa", "ppa"})

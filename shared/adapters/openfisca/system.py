@@ -1,0 +1,233 @@
+"""The OpenFisca-France system and its on-disk cache (cold start).
+
+The parameters tree is pickled (YAML parsing is most of the build), variable
+source files are not re-parsed for introspection, and parameters are resolved
+lazily per date instead of the whole tree per date. ``import openfisca_*``
+happens only inside functions: importing this package is cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import inspect
+import os
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from shared.structured_log import log_event
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from openfisca_core.taxbenefitsystems import TaxBenefitSystem
+
+
+#: ``component`` of the engine's log events. They go through
+#: :func:`shared.structured_log.log_event`, whose fixed vocabulary keeps personal
+#: data out: a reason names a variable, a period or an exception type, never a
+#: value or an exception's message (which may quote inputs).
+LOG_COMPONENT = "openfisca_engine"
+
+
+def _warn(event: str, reason: str, count: int | None = None) -> None:
+    fields: dict[str, Any] = {"component": LOG_COMPONENT, "reason": reason}
+    if count is not None:
+        fields["count"] = count
+    log_event(event, "WARNING", **fields)
+
+
+#: Bump when the plan or the pruning derivation changes: invalidates cached profiles.
+PROFILE_VERSION = 6
+
+
+ENGINE_DISTRIBUTIONS = ("openfisca-core", "openfisca-france")
+
+
+EXTENSION_DISTRIBUTIONS = {
+    "openfisca_france_local": "openfisca-france-local",
+    "openfisca_paris": "openfisca-paris",
+}
+
+
+#: Months the pruning profile is derived at (fixed, so the profile is deterministic).
+#: The API simulates from ``shared.models.simulation.FIRST_SUPPORTED_MONTH``
+#: (2024-01, the earliest month the differential test proves; OpenFisca-France
+#: lacks parameters for much older months) to 12 months after the current month.
+PROFILE_MONTHS = ("2024-03", "2025-05")
+
+
+def default_cache_dir() -> Path:
+    """``~/.cache/sesame``: where the pickled parameters and profile live."""
+    return Path("~/.cache/sesame").expanduser()
+
+
+def _installed_versions(extensions: Sequence[str]) -> dict[str, str]:
+    names = list(ENGINE_DISTRIBUTIONS) + [EXTENSION_DISTRIBUTIONS[e] for e in extensions]
+    return {name: importlib.metadata.version(name) for name in names}
+
+
+def _lazy_parameters_class() -> type:
+    """A ``ParameterNodeAtInstant`` that resolves children when first read.
+
+    OpenFisca-Core builds the whole tree (3,400 parameters) for every date a
+    formula asks about; a simulation asks about ~80 dates, so the first
+    simulation spends seconds building nodes no formula reads.
+    """
+    from openfisca_core.errors import ParameterNotFoundError
+    from openfisca_core.parameters import (
+        ParameterNode,
+        ParameterNodeAtInstant,
+        VectorialParameterNodeAtInstant,
+    )
+
+    class LazyParameterNodeAtInstant(ParameterNodeAtInstant):
+        def __init__(self, name: str, node: Any, instant_str: str) -> None:
+            self._name = name
+            self._node = node
+            self._instant_str = instant_str
+
+        def _resolve(self, key: str) -> Any:
+            child = self._node.children.get(key)
+            if child is None:
+                return None
+            if type(child) is ParameterNode:
+                value: Any = LazyParameterNodeAtInstant(child.name, child, self._instant_str)
+            else:
+                value = child._get_at_instant(self._instant_str)
+            if value is not None:
+                object.__setattr__(self, key, value)
+            return value
+
+        def __getattr__(self, key: str) -> Any:
+            if key.startswith("__"):
+                raise AttributeError(key)
+            value = self._resolve(key)
+            if value is None:
+                raise ParameterNotFoundError(f"{self._name}.{key}", self._instant_str)
+            return value
+
+        @property
+        def _children(self) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for key in self._node.children:
+                value = self.__dict__.get(key)
+                if value is None:
+                    value = self._resolve(key)
+                if value is not None:
+                    out[key] = value
+            return out
+
+        def __getitem__(self, key: Any) -> Any:
+            if isinstance(key, np.ndarray):
+                return VectorialParameterNodeAtInstant.build_from_node_name(self, key)
+            value = self.__dict__.get(key)
+            if value is None:
+                value = self._resolve(key)
+            if value is None:
+                raise ParameterNotFoundError(f"{self._name}.{key}", self._instant_str)
+            return value
+
+        def __iter__(self) -> Iterator[str]:
+            return iter(self._children)
+
+        def __reduce__(self) -> Any:
+            return (LazyParameterNodeAtInstant, (self._name, self._node, self._instant_str))
+
+    return LazyParameterNodeAtInstant
+
+
+def _build_system(parameters: Any | None, extensions: Sequence[str]) -> TaxBenefitSystem:
+    """OpenFisca-France (+ extensions), from pickled parameters when given."""
+    from openfisca_core import periods
+    from openfisca_core.taxbenefitsystems import TaxBenefitSystem
+    from openfisca_core.variables import Variable
+    from openfisca_france.conf.cache_blacklist import cache_blacklist
+    from openfisca_france.entities import entities
+    from openfisca_france.france_taxbenefitsystem import COUNTRY_DIR, FranceTaxBenefitSystem
+
+    lazy_node = _lazy_parameters_class()
+
+    class SesameTaxBenefitSystem(FranceTaxBenefitSystem):
+        """France without the costs a simulation service never needs."""
+
+        def __init__(self) -> None:
+            TaxBenefitSystem.__init__(self, entities)
+            if parameters is None:
+                self.load_parameters(os.path.join(COUNTRY_DIR, "parameters"))
+            else:
+                self.parameters = parameters
+            self.add_variables_from_directory(os.path.join(COUNTRY_DIR, "model"))
+            self.cache_blacklist = cache_blacklist
+            self._at_instant: dict[Any, Any] = {}
+            for extension in extensions:
+                package = importlib.import_module(extension)
+                directory = package.__path__[0]
+                self.add_variables_from_directory(directory)
+                param_dir = os.path.join(directory, "parameters")
+                if parameters is None and os.path.isdir(param_dir):
+                    from openfisca_core.parameters import ParameterNode
+
+                    self.parameters.merge(ParameterNode(directory_path=param_dir))
+
+        def add_variables_from_file(self, file_path: str) -> None:
+            # Same as OpenFisca-Core minus the ast parse of every file, which
+            # only feeds the web API's "source code" field (~1 s at start).
+            stem = os.path.splitext(os.path.basename(file_path))[0]
+            module_name = f"{id(self)}_{hash(os.path.abspath(file_path))}_{stem}"
+            spec = importlib.util.spec_from_file_location(module_name, file_path)
+            if spec is None or spec.loader is None:
+                return
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[module_name] = module
+            spec.loader.exec_module(module)
+            for item in list(vars(module).values()):
+                if (
+                    inspect.isclass(item)
+                    and issubclass(item, Variable)
+                    and item.__module__ == module_name
+                ):
+                    variable_class: Any = item
+                    variable_class.introspection_data = (file_path, "", 0)
+                    self.add_variable(variable_class)
+
+        def get_parameters_at_instant(self, instant: Any) -> Any:
+            if isinstance(instant, periods.Period):
+                key = instant.start
+            elif isinstance(instant, periods.Instant):
+                key = instant
+            else:
+                key = periods.instant(instant)
+            node = self._at_instant.get(key)
+            if node is None:
+                node = self._at_instant[key] = lazy_node(
+                    self.parameters.name, self.parameters, str(key)
+                )
+            return node
+
+    return SesameTaxBenefitSystem()
+
+
+def plain_system(extensions: Sequence[str] = ()) -> TaxBenefitSystem:
+    """The stock OpenFisca-France system, as anyone would build it (baseline)."""
+    from openfisca_france import CountryTaxBenefitSystem
+
+    system = CountryTaxBenefitSystem()
+    for extension in extensions:
+        system.load_extension(extension)
+    return system
+
+
+def _write_atomically(path: Path, payload: bytes) -> None:
+    """Write a cache file so a concurrent reader never sees half of it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        temporary.write_bytes(payload)
+        temporary.replace(path)
+    except OSError as error:
+        _warn("cannot write engine cache; continuing without it", type(error).__name__)
