@@ -18,7 +18,7 @@ HEAVY_MODULES = (
     "shared.domain.questionnaire",
     "shared.domain.aids",
     "shared.services.eligibility",
-    "shared.adapters.openfisca_engine",
+    "shared.adapters.openfisca",
 )
 
 
