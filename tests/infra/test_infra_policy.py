@@ -813,7 +813,8 @@ def test_the_vault_and_exports_are_reachable_only_by_the_functions_that_need_the
         }
         for bucket in ("vault", "exports")
     }
-    assert holders["vault"] == {"vault", "erasure_worker", "vault_events"}
+    # forms keeps each generated form in the person's vault (R7, R9).
+    assert holders["vault"] == {"vault", "forms", "erasure_worker", "vault_events"}
     assert holders["exports"] == {"privacy", "erasure_worker"}
 
 
