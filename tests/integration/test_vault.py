@@ -10,10 +10,10 @@ import pytest
 import requests
 
 from shared.adapters import document_store
-from shared.domain.access import Access, Actor, ActorKind, Scope
 from shared.adapters.clamd import ClamdScanner, ScannerUnavailable
 from shared.adapters.vault_metadata import FirestoreVaultMetadata
 from shared.adapters.vault_objects import VaultObjects, owner_prefix
+from shared.domain.access import Access, Actor, ActorKind, Scope
 from shared.domain.vault.content import MAX_FILE_BYTES
 from shared.domain.vault.kinds import DocumentKind
 from shared.domain.vault.refusals import RefusalCode, VaultRefusal
@@ -267,9 +267,12 @@ def test_another_persons_document_is_not_found_and_says_nothing(vault: Vault, ow
     assert document_id not in str(messages)
     # The intruder's finalise of the owner's object is not theirs to settle.
     assert (
-        vault_service.finalise_upload(vault, me("intruder"), owner_prefix(owner) + document_id) is None
+        vault_service.finalise_upload(vault, me("intruder"), owner_prefix(owner) + document_id)
+        is None
     )
-    assert vault_service.get_document(vault, me(owner), document_id).status is DocumentStatus.AVAILABLE
+    assert (
+        vault_service.get_document(vault, me(owner), document_id).status is DocumentStatus.AVAILABLE
+    )
 
 
 @pytest.mark.parametrize(
@@ -318,7 +321,9 @@ def test_list_filters_and_paginates_with_a_cursor(vault: Vault, owner: str) -> N
     ]
     _upload(vault, owner, sample_files.png(), content_type="image/png", kind=DocumentKind.LEASE)
 
-    first = vault_service.list_documents(vault, me(owner), kind=DocumentKind.PAYSLIPS_3_MONTHS, limit=2)
+    first = vault_service.list_documents(
+        vault, me(owner), kind=DocumentKind.PAYSLIPS_3_MONTHS, limit=2
+    )
     assert first.next_cursor is not None
     second = vault_service.list_documents(
         vault, me(owner), kind=DocumentKind.PAYSLIPS_3_MONTHS, limit=2, cursor=first.next_cursor
