@@ -59,12 +59,11 @@ def _beneficiary() -> None:
 def upload_to_available(size: int, rounds: int) -> dict[str, float]:
     from shared.adapters.file_content import content_facts
     from shared.adapters.vault_objects import owner_prefix
+    from shared.domain.access import Access, Actor, ActorKind, Scope
     from shared.domain.vault.kinds import DocumentKind
     from shared.models.vault import DocumentStatus, UploadSlotRequest
     from shared.services import vault as vault_service
     from tests.support.sample_files import pdf_of_size
-
-    from shared.domain.access import Access, Actor, ActorKind, Scope
 
     owner = Access(Actor(OWNER, ActorKind.BENEFICIARY), OWNER, Scope.VAULT_WRITE, "bench")
     vault = vault_service.default_vault()

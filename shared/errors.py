@@ -145,6 +145,7 @@ ERROR_CODES.update(
     }
 )
 
+
 @dataclass
 class ApiError(Exception):
     """A failure that the caller can understand and act on, told in their language."""

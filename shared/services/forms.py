@@ -14,12 +14,12 @@ from typing import Any
 from pydantic import Field
 
 from shared.adapters.pdf_forms import fill
+from shared.domain.access import Access
 from shared.domain.forms.proposal import final_values, propose
 from shared.domain.forms.sources import form_sources
 from shared.domain.forms.templates import FormTemplate, load_templates
 from shared.domain.strict import Language, StrictModel
 from shared.domain.vault.kinds import DocumentKind
-from shared.domain.access import Access
 from shared.models.vault import VaultDocument
 from shared.services.vault import Vault, deposit_generated
 

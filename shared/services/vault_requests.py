@@ -57,9 +57,7 @@ def wired_vault() -> Vault:
 
 def refusal_problem(refusal: VaultRefusal) -> ApiError:
     """A vault refusal as the API's problem: same stable code, French and English text."""
-    return ApiError(
-        refusal.code.value, text(refusal.message("fr"), refusal.message("en"))
-    )
+    return ApiError(refusal.code.value, text(refusal.message("fr"), refusal.message("en")))
 
 
 def as_problems(use_case: Callable[P, R]) -> Callable[P, R]:
