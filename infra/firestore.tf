@@ -63,14 +63,15 @@ resource "google_firebaserules_release" "firestore" {
 # list query derives them from its own declaration and tests/unit/vault checks
 # that the file holds exactly those (shared/adapters/vault_metadata.py).
 locals {
-  firestore_indexes = jsondecode(file("${path.module}/../firestore.indexes.json")).indexes
+  # One entry per index, keyed by its collection and fields (stable across reorderings).
+  firestore_indexes = {
+    for index in jsondecode(file("${path.module}/../firestore.indexes.json")).indexes :
+    "${index.collectionGroup}:${join(",", [for f in index.fields : "${f.fieldPath}.${lookup(f, "order", lookup(f, "arrayConfig", ""))}"])}" => index
+  }
 }
 
 resource "google_firestore_index" "composite" {
-  for_each = {
-    for index in local.firestore_indexes :
-    "${index.collectionGroup}:${join(",", [for f in index.fields : "${f.fieldPath}.${lookup(f, "order", lookup(f, "arrayConfig", ""))}"])}" => index
-  }
+  for_each = local.firestore_indexes
 
   project     = var.project_id
   database    = google_firestore_database.main.name

@@ -16,14 +16,15 @@ from shared.adapters.pdf_forms import fill
 from shared.domain.access import Access
 from shared.domain.forms.proposal import UnknownFormField
 from shared.domain.forms.templates import load_templates
-from shared.domain.purposes import Purpose, check_legal_basis
+from shared.domain.purposes import Purpose
 from shared.errors import ApiError, FieldError, text
 from shared.models.forms import FormList, FormSummary, GeneratedForm
 from shared.services import forms
 from shared.services.accounts import NOTICES, load_profile
 from shared.services.forms import FormEdits, FormProposal, UnknownForm
+from shared.services.stored_simulations import latest_simulation
 from shared.services.vault import owner_of, view_of
-from shared.services.vault_requests import as_problems, latest_simulation, wired_vault
+from shared.services.vault_requests import as_problems, wired_vault
 
 
 def _cerfa(form_id: str) -> str:
@@ -61,12 +62,7 @@ def _unknown_form(form_id: str) -> ApiError:
 def _facts(access: Access) -> tuple[dict[str, Any], dict[str, Any]]:
     """The profile and the latest simulation's answers, after the legal-basis check."""
     profile = load_profile(access)
-    decision = check_legal_basis(
-        Purpose.FORMS,
-        consents={k: v.granted for k, v in profile.consents.items()},
-        objections=set(profile.objections),
-        restricted=profile.restricted,
-    )
+    decision = profile.processing_decision(Purpose.FORMS)
     if decision.code == "processing_restricted":
         raise ApiError("processing_restricted", NOTICES["restricted"])
     if not decision.allowed:

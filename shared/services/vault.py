@@ -149,18 +149,13 @@ class ProfileLegalBasis:
     def vault_decision(self, owner_uid: str) -> ProcessingDecision:
         from shared.adapters import document_store
         from shared.domain.data_registry import BENEFICIARY
-        from shared.domain.purposes import Purpose, check_legal_basis
+        from shared.domain.purposes import Purpose
         from shared.models.account import BeneficiaryProfile
 
         profile = document_store.get(BENEFICIARY.path(uid=owner_uid), BeneficiaryProfile)
         if profile is None:
             return ProcessingDecision(False, "consent_required")
-        return check_legal_basis(
-            Purpose.VAULT,
-            consents={k: v.granted for k, v in profile.consents.items()},
-            objections=set(profile.objections),
-            restricted=profile.restricted,
-        )
+        return profile.processing_decision(Purpose.VAULT)
 
 
 # ---------------------------------------------------------------- helpers

@@ -14,16 +14,13 @@ from collections.abc import Callable
 from functools import lru_cache, wraps
 from typing import ParamSpec, TypeVar
 
-from shared.adapters import document_store
 from shared.adapters.clamd import ScannerUnavailable
 from shared.domain.access import Access
 from shared.domain.aids.catalogue import load_catalogue
-from shared.domain.data_registry import SIMULATIONS
 from shared.domain.purposes import Purpose
 from shared.domain.vault.refusals import RefusalCode, VaultRefusal
 from shared.errors import ApiError, text
 from shared.models.account import ConsentChange
-from shared.models.simulation_history import StoredSimulation
 from shared.models.vault import (
     AidChecklistView,
     ChecklistItemView,
@@ -40,6 +37,7 @@ from shared.models.vault import (
     VaultConsentWithdrawn,
 )
 from shared.services import accounts, vault
+from shared.services.stored_simulations import latest_simulation
 from shared.services.vault import Vault, view_of
 
 P = ParamSpec("P")
@@ -136,20 +134,6 @@ def change(access: Access, changes: DocumentChanges, document_id: str) -> Docume
 def delete(access: Access, document_id: str) -> DeletedDocument:
     """Delete a document: file and record together."""
     return vault.delete_document(wired_vault(), access, document_id)
-
-
-def latest_simulation(uid: str) -> tuple[str, StoredSimulation] | None:
-    """The person's most recent stored simulation, if any."""
-    return next(
-        document_store.list_collection(
-            SIMULATIONS.collection(uid=uid),
-            StoredSimulation,
-            "created_at",
-            descending=True,
-            limit=1,
-        ),
-        None,
-    )
 
 
 @as_problems

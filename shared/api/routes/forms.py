@@ -7,6 +7,8 @@ PDF goes into their vault (R9). Owner only, like the vault.
 
 from __future__ import annotations
 
+from functools import partial
+
 from shared.api.route import Route
 from shared.domain.access import Scope
 from shared.domain.purposes import Purpose
@@ -19,9 +21,11 @@ FORM = {"form_id": "a form's id, from GET /forms"}
 EXAMPLE = {"form_id": "rsa"}
 FACTS = ("not_registered", "processing_restricted", "purpose_objected", "form_not_found")
 
+# Every endpoint of the function serves the forms purpose.
+forms_route = partial(Route, function="forms", purpose=Purpose.FORMS, scope=Scope.FORMS)
+
 ROUTES: tuple[Route, ...] = (
-    Route(
-        function="forms",
+    forms_route(
         method="GET",
         path="",
         operation_id="listForms",
@@ -29,12 +33,9 @@ ROUTES: tuple[Route, ...] = (
         "verified), title, institution, aids.",
         handler=form_requests.list_forms,
         response_model=models.FormList,
-        scope=Scope.FORMS,
-        purpose=Purpose.FORMS,
         requirements=("R7",),
     ),
-    Route(
-        function="forms",
+    forms_route(
         method="GET",
         path="/{form_id}/proposal",
         operation_id="proposeForm",
@@ -42,15 +43,12 @@ ROUTES: tuple[Route, ...] = (
         "(profile, latest simulation answers).",
         handler=form_requests.proposal,
         response_model=FormProposal,
-        scope=Scope.FORMS,
-        purpose=Purpose.FORMS,
         errors=FACTS,
         requirements=("R7",),
         path_params=FORM,
         example_params=EXAMPLE,
     ),
-    Route(
-        function="forms",
+    forms_route(
         method="POST",
         path="/{form_id}",
         operation_id="generateForm",
@@ -60,8 +58,6 @@ ROUTES: tuple[Route, ...] = (
         request_model=FormEdits,
         response_model=models.GeneratedForm,
         success_status=201,
-        scope=Scope.FORMS,
-        purpose=Purpose.FORMS,
         errors=(
             *FACTS,
             "form_field_unknown",

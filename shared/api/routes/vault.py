@@ -9,6 +9,8 @@ carry vault scopes, and the use cases refuse anyone acting for someone else
 
 from __future__ import annotations
 
+from functools import partial
+
 from shared.api.route import Route
 from shared.domain.access import Scope
 from shared.domain.purposes import Purpose
@@ -21,9 +23,11 @@ EXAMPLE = {"document_id": "d0cum3nt1d0cum3nt1"}
 BASIS = (RefusalCode.CONSENT_REQUIRED.value, RefusalCode.PROCESSING_RESTRICTED.value)
 NOT_FOUND = (RefusalCode.DOCUMENT_NOT_FOUND.value,)
 
+# Every endpoint of the function serves the vault purpose.
+vault_route = partial(Route, function="vault", purpose=Purpose.VAULT)
+
 ROUTES: tuple[Route, ...] = (
-    Route(
-        function="vault",
+    vault_route(
         method="POST",
         path="/uploads",
         operation_id="requestUploadSlot",
@@ -34,7 +38,6 @@ ROUTES: tuple[Route, ...] = (
         response_model=models.SignedUpload,
         success_status=201,
         scope=Scope.VAULT_WRITE,
-        purpose=Purpose.VAULT,
         errors=(
             *BASIS,
             RefusalCode.TYPE_NOT_ALLOWED.value,
@@ -43,8 +46,7 @@ ROUTES: tuple[Route, ...] = (
         ),
         requirements=("R9",),
     ),
-    Route(
-        function="vault",
+    vault_route(
         method="POST",
         path="/documents/{document_id}/finalise",
         operation_id="finaliseUpload",
@@ -53,14 +55,12 @@ ROUTES: tuple[Route, ...] = (
         handler=vault_requests.finalise,
         response_model=models.DocumentView,
         scope=Scope.VAULT_WRITE,
-        purpose=Purpose.VAULT,
         errors=(*BASIS, *NOT_FOUND, "unavailable"),
         requirements=("R9",),
         path_params=DOCUMENT,
         example_params=EXAMPLE,
     ),
-    Route(
-        function="vault",
+    vault_route(
         method="POST",
         path="/documents/search",
         operation_id="listDocuments",
@@ -70,12 +70,10 @@ ROUTES: tuple[Route, ...] = (
         request_model=models.DocumentQuery,
         response_model=models.DocumentPage,
         scope=Scope.VAULT_READ,
-        purpose=Purpose.VAULT,
         errors=(*BASIS, RefusalCode.INVALID_CURSOR.value),
         requirements=("R9",),
     ),
-    Route(
-        function="vault",
+    vault_route(
         method="GET",
         path="/documents/{document_id}/download",
         operation_id="downloadDocument",
@@ -83,14 +81,12 @@ ROUTES: tuple[Route, ...] = (
         handler=vault_requests.download,
         response_model=models.DocumentDownload,
         scope=Scope.VAULT_READ,
-        purpose=Purpose.VAULT,
         errors=(*BASIS, *NOT_FOUND, RefusalCode.DOCUMENT_NOT_READY.value),
         requirements=("R9",),
         path_params=DOCUMENT,
         example_params=EXAMPLE,
     ),
-    Route(
-        function="vault",
+    vault_route(
         method="PATCH",
         path="/documents/{document_id}",
         operation_id="changeDocument",
@@ -99,14 +95,12 @@ ROUTES: tuple[Route, ...] = (
         request_model=models.DocumentChanges,
         response_model=models.DocumentView,
         scope=Scope.VAULT_WRITE,
-        purpose=Purpose.VAULT,
         errors=(*BASIS, *NOT_FOUND),
         requirements=("R9",),
         path_params=DOCUMENT,
         example_params=EXAMPLE,
     ),
-    Route(
-        function="vault",
+    vault_route(
         method="DELETE",
         path="/documents/{document_id}",
         operation_id="deleteDocument",
@@ -114,14 +108,12 @@ ROUTES: tuple[Route, ...] = (
         handler=vault_requests.delete,
         response_model=models.DeletedDocument,
         scope=Scope.VAULT_WRITE,
-        purpose=Purpose.VAULT,
         errors=NOT_FOUND,
         requirements=("R9", "R26"),
         path_params=DOCUMENT,
         example_params=EXAMPLE,
     ),
-    Route(
-        function="vault",
+    vault_route(
         method="GET",
         path="/checklist",
         operation_id="documentChecklist",
@@ -130,12 +122,10 @@ ROUTES: tuple[Route, ...] = (
         handler=vault_requests.checklist,
         response_model=models.ChecklistResponse,
         scope=Scope.VAULT_READ,
-        purpose=Purpose.VAULT,
         errors=BASIS,
         requirements=("R9",),
     ),
-    Route(
-        function="vault",
+    vault_route(
         method="POST",
         path="/consent-withdrawal",
         operation_id="withdrawVaultConsent",
@@ -145,7 +135,6 @@ ROUTES: tuple[Route, ...] = (
         request_model=models.VaultConsentWithdrawal,
         response_model=models.VaultConsentWithdrawn,
         scope=Scope.VAULT_WRITE,
-        purpose=Purpose.VAULT,
         errors=("not_registered", "policy_not_accepted"),
         requirements=("R9", "R26"),
     ),
