@@ -47,6 +47,30 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 
+# Headers some problem statuses carry (set by shared/api/dispatch.problem_response).
+STATUS_HEADERS: dict[int, dict[str, Any]] = {
+    405: {
+        "Allow": {
+            "description": "The methods this path accepts, comma-separated.",
+            "schema": {"type": "string"},
+        }
+    },
+    503: {
+        "Retry-After": {
+            "description": "Seconds to wait before retrying.",
+            "schema": {"type": "string"},
+        }
+    },
+}
+
+
+def _path_schema(route: Route, name: str) -> dict[str, Any]:
+    values = route.values_of(name)
+    if values is None:
+        return {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}
+    return {"type": "string", "enum": list(values)}
+
+
 def _models() -> list[type[BaseModel]]:
     seen: dict[str, type[BaseModel]] = {}
     for route in ROUTES:
@@ -61,15 +85,15 @@ def _operation(route: Route) -> dict[str, Any]:
     by_status: dict[int, list[str]] = {}
     for code in codes:
         by_status.setdefault(ERROR_CODES[code][0], []).append(code)
-    responses: dict[str, Any] = {
-        str(route.success_status): {
-            "description": "Success",
-            "content": {
-                "application/json": {
-                    "schema": {"$ref": REF_TEMPLATE.format(model=route.response_model.__name__)}
-                }
-            },
+    success_content = {
+        "application/json": {
+            "schema": {"$ref": REF_TEMPLATE.format(model=route.response_model.__name__)}
         }
+    }
+    successes = {route.success_status: "Success", **route.other_successes}
+    responses: dict[str, Any] = {
+        str(status): {"description": meaning, "content": success_content}
+        for status, meaning in sorted(successes.items())
     }
     for status, status_codes in sorted(by_status.items()):
         responses[str(status)] = {
@@ -78,6 +102,8 @@ def _operation(route: Route) -> dict[str, Any]:
                 "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
             },
         }
+        if status in STATUS_HEADERS:
+            responses[str(status)]["headers"] = STATUS_HEADERS[status]
     operation: dict[str, Any] = {
         "operationId": route.operation_id,
         "summary": route.summary,
@@ -96,7 +122,7 @@ def _operation(route: Route) -> dict[str, Any]:
             "in": "path",
             "required": True,
             "description": text,
-            "schema": {"type": "string"},
+            "schema": _path_schema(route, name),
         }
         for name, text in route.path_params.items()
     ]

@@ -22,6 +22,7 @@ from shared.domain.follow_up import Received, changes_between, summaries, total_
 from shared.domain.purposes import Purpose, check_legal_basis
 from shared.domain.results import EligibilityReport
 from shared.errors import ApiError, FieldError, text
+from shared.models.account import BeneficiaryProfile
 from shared.models.simulation import (
     ChangeOut,
     OutcomeChange,
@@ -36,6 +37,28 @@ from shared.models.simulation import (
 )
 from shared.models.simulation_history import AidOutcome, OutcomeEvent, StoredSimulation
 from shared.services.accounts import NOTICES, load_profile
+
+MAX_STORED_SIMULATIONS = 100
+"""Simulations kept per person; storing one more prunes the oldest."""
+
+MAX_OUTCOME_HISTORY = 50
+"""Changes kept in one aid's outcome history; older ones are dropped as new ones come."""
+
+OBJECTED_TO_SIMULATION = text(
+    "Vous vous êtes opposé au suivi de vos simulations : levez l'opposition pour "
+    "enregistrer un résultat.",
+    "You objected to your simulations being followed: lift the objection to record an outcome.",
+)
+
+
+def _simulation_basis(profile: BeneficiaryProfile) -> str | None:
+    """Why the simulation purpose may not process this profile now (``None``: it may)."""
+    return check_legal_basis(
+        Purpose.SIMULATION,
+        consents={k: v.granted for k, v in profile.consents.items()},
+        objections=set(profile.objections),
+        restricted=profile.restricted,
+    ).code
 
 
 def _outcome_list(uid: str) -> list[OutcomeOut]:
@@ -68,16 +91,11 @@ def simulate(access: Access | None, request: SimulateRequest) -> SimulationRespo
 
     profile = load_profile(access)
     uid = access.subject_uid
-    decision = check_legal_basis(
-        Purpose.SIMULATION,
-        consents={k: v.granted for k, v in profile.consents.items()},
-        objections=set(profile.objections),
-        restricted=profile.restricted,
-    )
-    if decision.code == "processing_restricted":
+    refusal = _simulation_basis(profile)
+    if refusal == "processing_restricted":
         raise ApiError("processing_restricted", NOTICES["restricted"])
     report = _evaluate(request)
-    if decision.code == "purpose_objected":
+    if refusal == "purpose_objected":
         notice = NOTICES["simulation"].in_language(access.language)
         return SimulationResponse(report=report, stored=False, notices=[notice])
 
@@ -111,6 +129,9 @@ def simulate(access: Access | None, request: SimulateRequest) -> SimulationRespo
     )
     path = SIMULATIONS.path(uid=uid, simulation_id=simulation_id)
     document_store.run_in_transaction(lambda writes: writes.create(path, stored))
+    document_store.prune_oldest(
+        SIMULATIONS.collection(uid=uid), "created_at", MAX_STORED_SIMULATIONS
+    )
     return SimulationResponse(
         report=report,
         stored=True,
@@ -167,12 +188,17 @@ def record_outcome(access: Access, change: OutcomeChange, aid_id: str) -> Outcom
                 )
             ],
         ) from None
-    load_profile(access)
-    now = datetime.now(UTC)
+    refusal = _simulation_basis(load_profile(access))
+    if refusal == "processing_restricted":
+        raise ApiError("processing_restricted", NOTICES["restricted"])
+    if refusal == "purpose_objected":
+        raise ApiError("purpose_objected", OBJECTED_TO_SIMULATION)
     path = AID_OUTCOMES.path(uid=access.subject_uid, aid_id=aid_id)
 
     def apply(writes: Writes) -> None:
         current = writes.get(path, AidOutcome)
+        # Taken after the read, inside the transaction: the last commit is the latest.
+        now = datetime.now(UTC)
         event = OutcomeEvent(
             status=change.status,
             monthly_amount_received=change.monthly_amount_received,
@@ -187,7 +213,7 @@ def record_outcome(access: Access, change: OutcomeChange, aid_id: str) -> Outcom
                 status=change.status,
                 monthly_amount_received=change.monthly_amount_received,
                 received_since=change.received_since,
-                history=[*history_so_far, event],
+                history=[*history_so_far, event][-MAX_OUTCOME_HISTORY:],
                 updated_at=now,
             ),
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from shared.api.route import Route
 from shared.domain.access import ActorKind, Scope
-from shared.domain.purposes import Purpose
+from shared.domain.purposes import CONSENT_PURPOSES, OBJECTABLE_PURPOSES, Purpose
 from shared.models import account
 from shared.services import accounts
 
@@ -80,6 +80,7 @@ ROUTES: tuple[Route, ...] = (
         requirements=("R9", "R10"),
         path_params={"purpose": "vault or promotion"},
         example_params={"purpose": "vault"},
+        path_values={"purpose": tuple(sorted(p.value for p in CONSENT_PURPOSES))},
     ),
     Route(
         function="profile",
@@ -96,6 +97,7 @@ ROUTES: tuple[Route, ...] = (
         requirements=("R26", "R30"),
         path_params={"purpose": "alerts, promotion or simulation"},
         example_params={"purpose": "alerts"},
+        path_values={"purpose": tuple(sorted(p.value for p in OBJECTABLE_PURPOSES))},
     ),
     Route(
         function="profile",

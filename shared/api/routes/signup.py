@@ -21,6 +21,7 @@ ROUTES: tuple[Route, ...] = (
         scope=Scope.ACCOUNT_CREATE,
         purpose=Purpose.ACCOUNT,
         success_status=201,
+        other_successes={200: "A retry: the profile already exists and is returned unchanged."},
         errors=("policy_not_accepted", "email_not_verified"),
         requirements=("R1", "R13", "R25"),
     ),

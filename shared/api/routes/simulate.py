@@ -8,6 +8,14 @@ from shared.domain.purposes import Purpose
 from shared.models import simulation
 from shared.services import simulations
 
+
+def catalogue_aid_ids() -> tuple[str, ...]:
+    """The aid ids of the catalogue (loaded on first use, not at import)."""
+    from shared.domain.aids.catalogue import load_catalogue
+
+    return tuple(sorted(aid.id for aid in load_catalogue().aids))
+
+
 ROUTES: tuple[Route, ...] = (
     Route(
         function="simulate",
@@ -78,9 +86,10 @@ ROUTES: tuple[Route, ...] = (
         response_model=simulation.OutcomesResponse,
         scope=Scope.OUTCOMES_WRITE,
         purpose=Purpose.SIMULATION,
-        errors=("not_registered",),
+        errors=("not_registered", "processing_restricted", "purpose_objected"),
         requirements=("R6",),
         path_params={"aid_id": "an aid id of the catalogue, e.g. rsa"},
         example_params={"aid_id": "rsa"},
+        path_values={"aid_id": catalogue_aid_ids},
     ),
 )
