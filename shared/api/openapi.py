@@ -155,7 +155,8 @@ def _operation(route: Route) -> dict[str, Any]:
             "required": True,
             "content": {
                 "application/json": {
-                    "schema": {"$ref": REF_TEMPLATE.format(model=route.request_model.__name__)}
+                    "schema": {"$ref": REF_TEMPLATE.format(model=route.request_model.__name__)},
+                    "example": route.example_body,
                 }
             },
         }

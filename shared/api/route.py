@@ -80,6 +80,8 @@ class Route:
     path_values: dict[str, tuple[str, ...] | Callable[[], tuple[str, ...]]] = field(
         default_factory=dict
     )
+    # A valid request body, shown in the OpenAPI document and proved valid by a test.
+    example_body: dict[str, Any] | None = None
     # Other success statuses than ``success_status`` -> what they mean (e.g. a retry).
     other_successes: dict[int, str] = field(default_factory=dict)
 

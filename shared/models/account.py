@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -46,7 +46,20 @@ def _french_phone(value: str) -> str:
     return value
 
 
-FrenchPhone = Annotated[str, StringConstraints(max_length=20), AfterValidator(_french_phone)]
+FrenchPhone = Annotated[
+    str,
+    StringConstraints(min_length=10, max_length=20),
+    AfterValidator(_french_phone),
+    Field(description="A French phone number: 0X XX XX XX XX or +33 X XX XX XX XX."),
+]
+
+
+def _present_or_absent(schema: dict[str, Any]) -> None:
+    """Document a field that may be left out but not sent as null (its validator refuses null)."""
+    options = schema.pop("anyOf", None)
+    if options:
+        schema.update(next(option for option in options if option.get("type") != "null"))
+    schema.pop("default", None)
 
 
 # ---------------------------------------------------------------- stored
@@ -118,8 +131,16 @@ class ProfilePatch(StrictModel):
     given_name: PersonName | None = None
     family_name: PersonName | None = None
     phone: FrenchPhone | None = None
-    language: Language | None = None
-    alerts_by_email: bool | None = None
+    language: Language | None = Field(
+        default=None,
+        description="fr or en: the language of messages and e-mails; cannot be null.",
+        json_schema_extra=_present_or_absent,
+    )
+    alerts_by_email: bool | None = Field(
+        default=None,
+        description="Whether alerts about new aids are e-mailed; cannot be null.",
+        json_schema_extra=_present_or_absent,
+    )
 
     @field_validator("language", "alerts_by_email", mode="before")
     @classmethod

@@ -8,6 +8,20 @@ from shared.domain.purposes import Purpose
 from shared.models import simulation
 from shared.services import simulations
 
+# A single tenant in Paris working part time: the example body of the simulation endpoints.
+EXAMPLE_HOUSEHOLD = {
+    "persons": [
+        {
+            "id": "demandeur",
+            "relationship": "applicant",
+            "birth_date": "1994-03-12",
+            "activity": "employed",
+            "resources": [{"kind": "salary", "monthly_amount": 950.0}],
+        }
+    ],
+    "housing": {"status": "tenant", "rent": 620.0, "commune": "75056"},
+}
+
 
 def catalogue_aid_ids() -> tuple[str, ...]:
     """The aid ids of the catalogue (loaded on first use, not at import)."""
@@ -28,6 +42,7 @@ ROUTES: tuple[Route, ...] = (
         ),
         handler=simulations.simulate,
         request_model=simulation.SimulateRequest,
+        example_body={"household": EXAMPLE_HOUSEHOLD, "month": "2025-05"},
         response_model=simulation.SimulationResponse,
         scope=Scope.SIMULATION,
         purpose=Purpose.SIMULATION,
@@ -43,6 +58,7 @@ ROUTES: tuple[Route, ...] = (
         summary="The next questions that can still change a result, given the answers so far.",
         handler=simulations.next_questions,
         request_model=simulation.QuestionsRequest,
+        example_body={"answers": {"persons": [EXAMPLE_HOUSEHOLD["persons"][0]]}},
         response_model=simulation.QuestionsResponse,
         scope=Scope.SIMULATION,
         purpose=Purpose.SIMULATION,
@@ -83,6 +99,11 @@ ROUTES: tuple[Route, ...] = (
         summary="Record what happened with one aid: applied, granted, refused, not pursued.",
         handler=simulations.record_outcome,
         request_model=simulation.OutcomeChange,
+        example_body={
+            "status": "granted",
+            "monthly_amount_received": 412.5,
+            "received_since": "2025-03",
+        },
         response_model=simulation.OutcomesResponse,
         scope=Scope.OUTCOMES_WRITE,
         purpose=Purpose.SIMULATION,
