@@ -198,8 +198,23 @@ def build_document(server_url: str = "http://127.0.0.1:8080") -> dict[str, Any]:
     }
 
 
-def render_docs_page(document: dict[str, Any]) -> str:
-    """A self-contained HTML page listing every operation (no external assets)."""
+def _interactive_reference(prefix: str) -> str:
+    """Swagger UI, from files served at ``prefix``: schemas, examples, try-it on this stack."""
+    return (
+        f"<link rel='stylesheet' href='{prefix}swagger-ui.css'>"
+        "<div id='reference'></div>"
+        f"<script src='{prefix}swagger-ui-bundle.js'></script>"
+        "<script>window.addEventListener('load',function(){SwaggerUIBundle({"
+        "url:'/openapi.json',dom_id:'#reference',deepLinking:true,"
+        "tryItOutEnabled:true,defaultModelsExpandDepth:2,showExtensions:true})});</script>"
+    )
+
+
+def render_docs_page(document: dict[str, Any], renderer_prefix: str | None = None) -> str:
+    """The reference page: the interactive renderer when its files are served at
+    ``renderer_prefix``, then a plain summary of operations and error codes (no
+    external assets either way)."""
+    reference = _interactive_reference(renderer_prefix) if renderer_prefix else ""
     rows = []
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
@@ -228,7 +243,8 @@ def render_docs_page(document: dict[str, Any]) -> str:
         f"<p>{html.escape(document['info']['description'])}</p>"
         "<p>Machine-readable document: <a href='/openapi.json'>/openapi.json</a>. "
         "Authenticate with <code>Authorization: Bearer &lt;Firebase ID token&gt;</code>.</p>"
-        "<h2>Operations</h2><table><tr><th>Method</th><th>Path</th><th>Summary</th>"
+        + reference
+        + "<h2>Operations</h2><table><tr><th>Method</th><th>Path</th><th>Summary</th>"
         "<th>Body</th><th>Responses</th></tr>" + "".join(rows) + "</table>"
         "<h2>Error codes (application/problem+json)</h2><table><tr><th>code</th><th>status</th>"
         "<th>meaning</th></tr>" + codes + "</table></body></html>"

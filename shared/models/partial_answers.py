@@ -71,7 +71,7 @@ def _model_class(annotation: Any) -> type[BaseModel] | None:
 @cache
 def _adapter(field: FieldInfo) -> TypeAdapter[Any]:
     if not field.metadata:
-        return TypeAdapter(field.annotation)
+        return TypeAdapter(field.annotation)  # type: ignore[arg-type]
     return TypeAdapter(Annotated[field.annotation, *field.metadata])  # type: ignore[arg-type]
 
 

@@ -8,6 +8,7 @@ boolean) on the real emulators, through the deployed entry points.
 from __future__ import annotations
 
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -337,3 +338,78 @@ def test_405_names_the_allowed_methods(function_client: Any) -> None:
     response = function_client("profile").delete("/consents")
     assert response.status_code == 405
     assert response.headers["Allow"] == "GET"
+
+
+# ---------------------------------------------------------------- reference reads
+
+
+def test_catalogue_lists_aids_documents_and_forms_with_labels(function_client: Any) -> None:
+    from shared.domain.aids.catalogue import load_catalogue
+
+    response = function_client("simulate").get("/catalogue")
+    assert response.status_code == 200, response.data
+    body = response.get_json()
+    catalogue = load_catalogue()
+    assert body["version"] == catalogue.version
+    assert [aid["id"] for aid in body["aids"]] == [aid.id for aid in catalogue.aids]
+    rsa = next(aid for aid in body["aids"] if aid["id"] == "rsa")
+    assert rsa["label"]["fr"] and rsa["label"]["en"]
+    documents = {doc["id"] for doc in body["documents"]}
+    assert all(set(aid["documents"]) <= documents for aid in body["aids"])
+    assert body["forms"] and all(len(form["cerfa_number"]) == 5 for form in body["forms"])
+
+
+def test_a_stored_report_is_fetched_by_id_by_its_owner_only(
+    function_client: Any, registered: emulators.EmulatorUser
+) -> None:
+    simulated = function_client("simulate").post(
+        "/", json={"household": SINGLE, "month": "2025-05"}, headers=registered.headers
+    )
+    assert simulated.status_code == 200, simulated.data
+    simulation_id = simulated.get_json()["simulation_id"]
+    fetched = function_client("simulate").get(
+        f"/history/{simulation_id}", headers=registered.headers
+    )
+    assert fetched.status_code == 200, fetched.data
+    report = fetched.get_json()["report"]
+    original = simulated.get_json()["report"]
+    assert report["results"] == original["results"]
+    assert report["monthly_total"] == original["monthly_total"]
+
+    other = emulators.create_user()
+    function_client("signup").post(
+        "/", json={"accept_policy_version": CURRENT_POLICY.version}, headers=other.headers
+    )
+    elsewhere = function_client("simulate").get(f"/history/{simulation_id}", headers=other.headers)
+    assert elsewhere.status_code == 404
+    assert elsewhere.get_json()["code"] == "not_found"
+
+
+def test_the_cli_takes_the_body_the_api_takes(tmp_path: Any, capsys: Any) -> None:
+    from shared.cli import main
+
+    body = tmp_path / "body.json"
+    body.write_text(json.dumps({"household": SINGLE, "month": "2025-05"}))
+    assert main(["simulate", str(body)]) == 0
+    assert json.loads(capsys.readouterr().out)["report"]["month"] == "2025-05"
+    loose = tmp_path / "loose.json"
+    loose.write_text(
+        json.dumps({"household": {**SINGLE, "housing": {**SINGLE["housing"], "shared": "yes"}}})
+    )
+    assert main(["simulate", str(loose)]) != 0
+
+
+def test_docs_render_the_full_reference_from_files_of_this_checkout() -> None:
+    from werkzeug.test import Client
+
+    from devstack.gateway import DOCS_ASSETS, RENDERER_FILES, build_app
+
+    client = Client(build_app("http://127.0.0.1:8080"))
+    page = client.get("/docs").get_data(as_text=True)
+    assert "SwaggerUIBundle" in page and "url:'/openapi.json'" in page
+    sources = re.findall(r"(?:src|href)='([^']+)'", page)
+    assert sources and all(s.startswith("/") for s in sources), sources  # no CDN
+    for name in RENDERER_FILES:
+        asset = client.get(DOCS_ASSETS + name)
+        assert asset.status_code == 200 and len(asset.get_data()) > 10_000
+    assert client.get(DOCS_ASSETS + "../package.json").status_code == 404
