@@ -59,8 +59,11 @@ def verify(token: str) -> Actor:
     role = claims.get("role", "beneficiary")
     if role not in TOKEN_ROLES:
         raise InvalidToken("unknown role claim")
-    if role != ActorKind.BENEFICIARY.value and current_role(str(claims["uid"])) != role:
-        raise InvalidToken("role removed")
+    if role != ActorKind.BENEFICIARY.value:
+        # A role beyond beneficiary is re-read: removed, it is gone from this request on.
+        role = current_role(str(claims["uid"])) or ActorKind.BENEFICIARY.value
+        if role not in TOKEN_ROLES:
+            raise InvalidToken("unknown role on the account")
     return Actor(
         uid=str(claims["uid"]),
         kind=ActorKind(role),

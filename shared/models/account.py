@@ -23,6 +23,9 @@ from shared.errors import bilingual_error
 
 C = DataCategory
 
+POLICY_VERSION_MAX = 32
+"""Longest policy version a client may send (published versions look like 2026-11)."""
+
 ConsentPurpose = Literal["vault", "promotion"]
 ObjectablePurpose = Literal["alerts", "promotion", "simulation"]
 
@@ -115,7 +118,9 @@ class SignupRequest(StrictModel):
     """Body of ``POST /signup``. The identity comes from the ID token."""
 
     accept_policy_version: str = Field(
-        description="The policy version the user was shown and accepts; must be the current one."
+        min_length=1,
+        max_length=POLICY_VERSION_MAX,
+        description="The policy version the user was shown and accepts; must be the current one.",
     )
     language: Language = "fr"
     given_name: PersonName | None = None
@@ -154,7 +159,11 @@ class ConsentChange(StrictModel):
     """Body of ``PUT /profile/consents/{purpose}``."""
 
     granted: bool
-    policy_version: str = Field(description="The policy version shown when the choice was made.")
+    policy_version: str = Field(
+        min_length=1,
+        max_length=POLICY_VERSION_MAX,
+        description="The policy version shown when the choice was made; must be the current one.",
+    )
 
 
 class ObjectionChange(StrictModel):

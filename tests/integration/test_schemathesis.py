@@ -27,7 +27,7 @@ from shared.domain.policy import CURRENT_POLICY
 from tests.support import emulators
 
 SEED = 20261130
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 10
 CHECKS = ",".join(
     (
         "not_a_server_error",
