@@ -153,9 +153,11 @@ def _check_commune(code: str) -> str:
 
 CommuneCode = Annotated[
     str,
-    StringConstraints(min_length=5, max_length=12),
     AfterValidator(_check_commune),
-    Field(description="INSEE code of the commune (5 characters, e.g. 75056 Paris, 2A004 Ajaccio)"),
+    Field(
+        description="INSEE code of the commune (5 characters, e.g. 75056 Paris, 2A004 Ajaccio)",
+        json_schema_extra={"minLength": 5},
+    ),
 ]
 
 
