@@ -19,6 +19,14 @@ from werkzeug.wrappers import Request, Response
 
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS_DIR = ROOT / "functions"
+# The interactive reference renderer, installed from package-lock.json with the
+# Firebase tools (``npm ci``): served from this checkout, never from a CDN.
+RENDERER_DIR = ROOT / "node_modules" / "swagger-ui-dist"
+RENDERER_FILES = {
+    "swagger-ui.css": "text/css; charset=utf-8",
+    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+}
+DOCS_ASSETS = "/docs/assets/"
 
 
 def function_names() -> list[str]:
@@ -43,7 +51,13 @@ def build_app(server_url: str) -> Any:
                 json.dumps(document, ensure_ascii=False), content_type="application/json"
             )
         if request.path in {"/docs", "/docs/"}:
-            return Response(render_docs_page(document), content_type="text/html; charset=utf-8")
+            page = render_docs_page(
+                document, renderer_prefix=DOCS_ASSETS if RENDERER_DIR.is_dir() else None
+            )
+            return Response(page, content_type="text/html; charset=utf-8")
+        name = request.path.removeprefix(DOCS_ASSETS)
+        if request.path.startswith(DOCS_ASSETS) and name in RENDERER_FILES:
+            return Response((RENDERER_DIR / name).read_bytes(), content_type=RENDERER_FILES[name])
         if request.path == "/":
             return Response(
                 json.dumps({"functions": names, "docs": "/docs", "openapi": "/openapi.json"}),

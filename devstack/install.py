@@ -56,7 +56,9 @@ class EmulatorVenv:
 
 STORAGE_VENV = EmulatorVenv("storage")
 TASKS_VENV = EmulatorVenv("tasks")
-EMULATOR_VENVS = (STORAGE_VENV, TASKS_VENV)
+# Not an emulator, but the same need: a tool whose pins clash with the main venv.
+SCHEMATHESIS_VENV = EmulatorVenv("schemathesis")
+EMULATOR_VENVS = (STORAGE_VENV, TASKS_VENV, SCHEMATHESIS_VENV)
 
 
 def _fingerprint(*parts: bytes) -> str:

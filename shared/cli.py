@@ -27,7 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sesame", description="Sésame operator tools")
     commands = parser.add_subparsers(dest="command", required=True)
     simulate = commands.add_parser("simulate", help="simulate the aids of a household (JSON)")
-    simulate.add_argument("file", type=Path, help="household answers, as the API receives them")
+    simulate.add_argument(
+        "file",
+        type=Path,
+        help="the body of POST /simulate ({household, month}), or the household alone",
+    )
     simulate.add_argument("--month", help="YYYY-MM (default: the current month)")
     simulate.add_argument("--cache-dir", type=Path, help="engine cache (default ~/.cache/sesame)")
     warm = commands.add_parser("warm-cache", help="build the engine cache")
@@ -61,8 +65,13 @@ def _run(args: argparse.Namespace) -> int:
     from shared.models.simulation import SimulateRequest, SimulationResponse
 
     try:
-        # The body the API would receive: the file's household, and the month if given.
-        body: dict[str, object] = {"household": json.loads(args.file.read_bytes())}
+        # The body of POST /simulate as is, or a household alone (wrapped into one).
+        content = json.loads(args.file.read_bytes())
+        body: dict[str, object] = (
+            dict(content)
+            if isinstance(content, dict) and "household" in content
+            else {"household": content}
+        )
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         problem = {"loc": ["file"], "msg": str(error), "type": "invalid_json"}
         _emit(sys.stderr, {"errors": [problem]})
@@ -70,7 +79,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.month is not None:
         body["month"] = args.month
     try:
-        request = SimulateRequest.model_validate(body)
+        # As strict as the API: a boolean is true or false, a number a JSON number.
+        request = SimulateRequest.model_validate_json(json.dumps(body), strict=True)
         report = eligibility.evaluate(request.household, request.month)
     except ValidationError as error:
         # The field a cross-field check names is in the ``loc``, as in the API's

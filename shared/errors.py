@@ -109,6 +109,20 @@ ERROR_CODES: dict[str, tuple[int, BilingualText]] = {
         403,
         text("Cette origine web n'est pas autorisée", "This web origin is not allowed"),
     ),
+    "json_too_complex": (
+        400,
+        text(
+            "Le corps JSON est trop imbriqué ou contient un nombre trop long",
+            "The JSON body nests too deep or holds too long a number",
+        ),
+    ),
+    "contention": (
+        503,
+        text(
+            "Trop de modifications simultanées de ces données ; réessayez dans un instant",
+            "Too many simultaneous changes to this data; retry in a moment",
+        ),
+    ),
     "internal": (500, text("Erreur inattendue", "Unexpected error")),
     "unavailable": (
         503,

@@ -8,6 +8,8 @@ export, erasure and retention do not know about.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -15,6 +17,7 @@ from pydantic import BaseModel
 
 from shared.adapters.clients import firestore_client
 from shared.domain.data_registry import location_of
+from shared.errors import ApiError, text
 from shared.models.stored import model_of
 
 M = TypeVar("M", bound=BaseModel)
@@ -52,15 +55,54 @@ class Writes:
         return [model.model_validate(s.to_dict()) for s in self._transaction.get(query)]
 
 
+CONTENTION_BUDGET_SECONDS = 3.0
+"""How long one request keeps retrying a contended transaction before answering 503."""
+
+
+def _aborted(error: BaseException) -> bool:
+    from google.api_core import exceptions
+
+    if isinstance(error, exceptions.Aborted):
+        return True
+    # The client wraps the last Aborted in a ValueError once its attempts are spent.
+    return isinstance(error, ValueError) and isinstance(error.__cause__, exceptions.Aborted)
+
+
 def run_in_transaction(work: Callable[[Writes], T]) -> T:
-    """Run ``work`` in a Firestore transaction (retried on contention)."""
+    """Run ``work`` in a Firestore transaction, retried on contention.
+
+    ``work`` may run several times: whatever it stamps (time, ids) must be
+    taken inside it, after its reads, so what commits last carries the latest
+    stamp. After :data:`CONTENTION_BUDGET_SECONDS` of aborted attempts (with a
+    random pause between rounds, so contenders spread out) the request fails
+    with ``contention`` (503 and ``Retry-After``), never an unexpected error.
+    """
     from google.cloud import firestore
 
     @firestore.transactional
     def _run(transaction: Any) -> T:
         return work(Writes(transaction))
 
-    return _run(firestore_client().transaction())
+    deadline = time.monotonic() + CONTENTION_BUDGET_SECONDS
+    pause = 0.02
+    while True:
+        try:
+            return _run(firestore_client().transaction())
+        except Exception as error:
+            if not _aborted(error):
+                raise
+            if time.monotonic() + pause > deadline:
+                raise ApiError(
+                    "contention",
+                    text(
+                        "Ces données sont modifiées par d'autres requêtes en ce moment ; "
+                        "réessayez dans un instant.",
+                        "This data is being changed by other requests right now; "
+                        "retry in a moment.",
+                    ),
+                ) from None
+            time.sleep(random.uniform(pause / 2, pause))  # noqa: S311 - jitter, not a secret
+            pause = min(pause * 2, 0.4)
 
 
 def get(path: str, model: type[M]) -> M | None:
@@ -123,3 +165,26 @@ def find_by_fields(
         query = query.where(filter=FieldFilter(name, "==", value))
     for snapshot in query.stream():
         yield str(snapshot.id), model.model_validate(snapshot.to_dict())
+
+
+def prune_oldest(collection_path: str, order_by: str, keep: int) -> int:
+    """Delete the documents of ``collection_path`` beyond the ``keep`` newest by ``order_by``.
+
+    Returns how many were deleted. Concurrent pruners may delete the same
+    document: deleting a missing document is not an error.
+    """
+    from google.cloud import firestore
+
+    location_of(f"{collection_path}/_")  # only registered locations
+    query = (
+        firestore_client()
+        .collection(collection_path)
+        .order_by(order_by, direction=firestore.Query.DESCENDING)
+        .offset(keep)
+        .select([])
+    )
+    deleted = 0
+    for snapshot in query.stream():
+        snapshot.reference.delete()
+        deleted += 1
+    return deleted

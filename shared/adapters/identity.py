@@ -4,7 +4,12 @@ Roles are Firebase custom claims (``role``), set only by server code; a
 token without a role is a freshly signed-up user and is treated as a
 beneficiary. A token's role is a hint: it lives as long as the token (an
 hour), so access to someone else's data re-reads the role on the Auth
-record (:func:`current_role`) on every request. Note: in emulator mode
+record (:func:`current_role`) on every request, and so does any token
+claiming a role beyond ``beneficiary``: a removed role stops at the next
+request. Every token is also checked against its account (``check_revoked``):
+a disabled or deleted account, or one whose sessions were revoked, is refused
+at its next request rather than when its token expires. That costs one read
+of the Auth record per request (measured in ``bench/token_check.py``). Note: in emulator mode
 ``verify_id_token`` accepts unsigned tokens, so tests here prove *our*
 handling, not signature checking.
 """
@@ -24,16 +29,29 @@ class InvalidToken(Exception):
     """The token could not be verified (expired, malformed, revoked, wrong project)."""
 
 
+class UnknownIdentity(LookupError):
+    """No Auth account has this uid (any more)."""
+
+
 def verify(token: str) -> Actor:
     """The actor a Firebase ID token proves, or :class:`InvalidToken`."""
-    from firebase_admin import auth
+    from firebase_admin import auth, exceptions
 
     try:
-        claims: dict[str, Any] = auth.verify_id_token(token, app=firebase_app())
-    except (ValueError, auth.InvalidIdTokenError, auth.ExpiredIdTokenError) as error:
+        claims: dict[str, Any] = auth.verify_id_token(token, app=firebase_app(), check_revoked=True)
+    except (
+        ValueError,
+        auth.InvalidIdTokenError,
+        auth.ExpiredIdTokenError,
+        auth.RevokedIdTokenError,
+        auth.UserDisabledError,
+        auth.UserNotFoundError,
+    ) as error:
         raise InvalidToken(type(error).__name__) from None
     except auth.CertificateFetchError as error:  # pragma: no cover - network outage
         raise ConnectionError("certificate fetch failed") from error
+    except (exceptions.UnavailableError, exceptions.DeadlineExceededError) as error:
+        raise ConnectionError("auth service unavailable") from error
     # Checked here too because the emulator path of firebase-admin skips the
     # expiry check; in production google-auth has already enforced it.
     if float(claims.get("exp", 0)) + CLOCK_SKEW_SECONDS < time.time():
@@ -41,6 +59,11 @@ def verify(token: str) -> Actor:
     role = claims.get("role", "beneficiary")
     if role not in TOKEN_ROLES:
         raise InvalidToken("unknown role claim")
+    if role != ActorKind.BENEFICIARY.value:
+        # A role beyond beneficiary is re-read: removed, it is gone from this request on.
+        role = current_role(str(claims["uid"])) or ActorKind.BENEFICIARY.value
+        if role not in TOKEN_ROLES:
+            raise InvalidToken("unknown role on the account")
     return Actor(
         uid=str(claims["uid"]),
         kind=ActorKind(role),
@@ -50,16 +73,19 @@ def verify(token: str) -> Actor:
 
 
 def set_role(uid: str, role: str) -> None:
-    """Give ``uid`` a role claim, keeping its other claims."""
+    """Give ``uid`` a role claim, keeping its other claims; :class:`UnknownIdentity` if gone."""
     from firebase_admin import auth
 
     if role not in TOKEN_ROLES:
         raise ValueError(f"unknown role {role}")
-    user = auth.get_user(uid, app=firebase_app())
-    claims = dict(user.custom_claims or {})
-    if claims.get("role") != role:
-        claims["role"] = role
-        auth.set_custom_user_claims(uid, claims, app=firebase_app())
+    try:
+        user = auth.get_user(uid, app=firebase_app())
+        claims = dict(user.custom_claims or {})
+        if claims.get("role") != role:
+            claims["role"] = role
+            auth.set_custom_user_claims(uid, claims, app=firebase_app())
+    except auth.UserNotFoundError:
+        raise UnknownIdentity(uid) from None
 
 
 def current_role(uid: str) -> str | None:

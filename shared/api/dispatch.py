@@ -18,6 +18,13 @@ from typing import Any
 from flask import Request, Response
 from pydantic import BaseModel, ValidationError
 
+from shared.api.json_limits import (
+    MAX_DEPTH,
+    MAX_NUMBER_CHARS,
+    BodyLimitExceeded,
+    check_structure,
+    first_lone_surrogate,
+)
 from shared.api.route import AUTH_REQUIRED, SUBJECT_PARAMETER, Route
 from shared.api.validation_messages import field_message
 from shared.config import settings
@@ -37,9 +44,18 @@ def _json_response(body: Any, status: int, content_type: str = "application/json
     return Response(json.dumps(body, ensure_ascii=False), status=status, content_type=content_type)
 
 
+RETRY_AFTER_SECONDS = 1
+"""What a 503 tells the client to wait before retrying (contention clears in milliseconds)."""
+
+
 def problem_response(error: ApiError, language: Language = DEFAULT_LANGUAGE) -> Response:
+    """The problem+json response of ``error``, with the headers its status calls for."""
     response = _json_response(error.problem(language), error.status, PROBLEM_JSON)
     response.headers["Content-Language"] = language
+    if error.status == 405 and "allowed" in error.extra:
+        response.headers["Allow"] = str(error.extra["allowed"])
+    if error.status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -111,14 +127,45 @@ def _read_body(request: Request, route: Route) -> BaseModel | None:
             text("Envoyez le corps en application/json.", "Send the body as application/json."),
         )
     try:
+        check_structure(raw)
+    except BodyLimitExceeded as error:
+        raise ApiError(
+            "json_too_complex",
+            text(
+                f"Au plus {MAX_DEPTH} niveaux d'imbrication et {MAX_NUMBER_CHARS} caractères "
+                "par nombre.",
+                f"At most {MAX_DEPTH} levels of nesting and {MAX_NUMBER_CHARS} characters "
+                "per number.",
+            ),
+            extra={"limit": error.kind},
+        ) from None
+    try:
         payload = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         name = error.__class__.__name__
         raise ApiError(
             "invalid_json", text(f"JSON mal formé : {name}.", f"Malformed JSON: {name}.")
         ) from None
+    surrogate_at = first_lone_surrogate(payload)
+    if surrogate_at is not None:
+        raise ApiError(
+            "validation_failed",
+            text("Certains champs sont invalides.", "Some fields are invalid."),
+            [
+                FieldError(
+                    surrogate_at.removeprefix("body.") or "body",
+                    "invalid_unicode",
+                    text(
+                        "texte Unicode invalide (demi-paire de substitution isolée)",
+                        "invalid Unicode text (lone surrogate)",
+                    ),
+                )
+            ],
+        )
     try:
-        return route.request_model.model_validate(payload)
+        # Strict: a boolean is true or false, a number is a JSON number; no
+        # "yes", 1 or 0.0 standing for a boolean, no "12" standing for a number.
+        return route.request_model.model_validate_json(raw, strict=True)
     except ValidationError as error:
         raise ApiError(
             "validation_failed",

@@ -47,6 +47,30 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 
+# Headers some problem statuses carry (set by shared/api/dispatch.problem_response).
+STATUS_HEADERS: dict[int, dict[str, Any]] = {
+    405: {
+        "Allow": {
+            "description": "The methods this path accepts, comma-separated.",
+            "schema": {"type": "string"},
+        }
+    },
+    503: {
+        "Retry-After": {
+            "description": "Seconds to wait before retrying.",
+            "schema": {"type": "string"},
+        }
+    },
+}
+
+
+def _path_schema(route: Route, name: str) -> dict[str, Any]:
+    values = route.values_of(name)
+    if values is None:
+        return {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}
+    return {"type": "string", "enum": list(values)}
+
+
 def _models() -> list[type[BaseModel]]:
     seen: dict[str, type[BaseModel]] = {}
     for route in ROUTES:
@@ -61,15 +85,15 @@ def _operation(route: Route) -> dict[str, Any]:
     by_status: dict[int, list[str]] = {}
     for code in codes:
         by_status.setdefault(ERROR_CODES[code][0], []).append(code)
-    responses: dict[str, Any] = {
-        str(route.success_status): {
-            "description": "Success",
-            "content": {
-                "application/json": {
-                    "schema": {"$ref": REF_TEMPLATE.format(model=route.response_model.__name__)}
-                }
-            },
+    success_content = {
+        "application/json": {
+            "schema": {"$ref": REF_TEMPLATE.format(model=route.response_model.__name__)}
         }
+    }
+    successes = {route.success_status: "Success", **route.other_successes}
+    responses: dict[str, Any] = {
+        str(status): {"description": meaning, "content": success_content}
+        for status, meaning in sorted(successes.items())
     }
     for status, status_codes in sorted(by_status.items()):
         responses[str(status)] = {
@@ -78,6 +102,8 @@ def _operation(route: Route) -> dict[str, Any]:
                 "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
             },
         }
+        if status in STATUS_HEADERS:
+            responses[str(status)]["headers"] = STATUS_HEADERS[status]
     operation: dict[str, Any] = {
         "operationId": route.operation_id,
         "summary": route.summary,
@@ -96,7 +122,7 @@ def _operation(route: Route) -> dict[str, Any]:
             "in": "path",
             "required": True,
             "description": text,
-            "schema": {"type": "string"},
+            "schema": _path_schema(route, name),
         }
         for name, text in route.path_params.items()
     ]
@@ -129,7 +155,8 @@ def _operation(route: Route) -> dict[str, Any]:
             "required": True,
             "content": {
                 "application/json": {
-                    "schema": {"$ref": REF_TEMPLATE.format(model=route.request_model.__name__)}
+                    "schema": {"$ref": REF_TEMPLATE.format(model=route.request_model.__name__)},
+                    "example": route.example_body,
                 }
             },
         }
@@ -171,8 +198,23 @@ def build_document(server_url: str = "http://127.0.0.1:8080") -> dict[str, Any]:
     }
 
 
-def render_docs_page(document: dict[str, Any]) -> str:
-    """A self-contained HTML page listing every operation (no external assets)."""
+def _interactive_reference(prefix: str) -> str:
+    """Swagger UI, from files served at ``prefix``: schemas, examples, try-it on this stack."""
+    return (
+        f"<link rel='stylesheet' href='{prefix}swagger-ui.css'>"
+        "<div id='reference'></div>"
+        f"<script src='{prefix}swagger-ui-bundle.js'></script>"
+        "<script>window.addEventListener('load',function(){SwaggerUIBundle({"
+        "url:'/openapi.json',dom_id:'#reference',deepLinking:true,"
+        "tryItOutEnabled:true,defaultModelsExpandDepth:2,showExtensions:true})});</script>"
+    )
+
+
+def render_docs_page(document: dict[str, Any], renderer_prefix: str | None = None) -> str:
+    """The reference page: the interactive renderer when its files are served at
+    ``renderer_prefix``, then a plain summary of operations and error codes (no
+    external assets either way)."""
+    reference = _interactive_reference(renderer_prefix) if renderer_prefix else ""
     rows = []
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
@@ -201,7 +243,8 @@ def render_docs_page(document: dict[str, Any]) -> str:
         f"<p>{html.escape(document['info']['description'])}</p>"
         "<p>Machine-readable document: <a href='/openapi.json'>/openapi.json</a>. "
         "Authenticate with <code>Authorization: Bearer &lt;Firebase ID token&gt;</code>.</p>"
-        "<h2>Operations</h2><table><tr><th>Method</th><th>Path</th><th>Summary</th>"
+        + reference
+        + "<h2>Operations</h2><table><tr><th>Method</th><th>Path</th><th>Summary</th>"
         "<th>Body</th><th>Responses</th></tr>" + "".join(rows) + "</table>"
         "<h2>Error codes (application/problem+json)</h2><table><tr><th>code</th><th>status</th>"
         "<th>meaning</th></tr>" + codes + "</table></body></html>"

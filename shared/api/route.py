@@ -36,6 +36,14 @@ COMMON_ERRORS = (
     "token_invalid",
     "forbidden",
     "origin_not_allowed",
+    # Every endpoint may also meet these: a body beyond the structural limits
+    # (shared/api/json_limits.py), a path with no such resource or method,
+    # and a backing service down or a document too contended to change now.
+    "json_too_complex",
+    "not_found",
+    "method_not_allowed",
+    "unavailable",
+    "contention",
 )
 
 Result = BaseModel | tuple[BaseModel, int]
@@ -67,6 +75,20 @@ class Route:
     requirements: tuple[str, ...] = ()
     path_params: dict[str, str] = field(default_factory=dict)  # name -> description
     example_params: dict[str, str] = field(default_factory=dict)  # for docs and tests
+    # name -> the values a path parameter may take (an enum in the OpenAPI
+    # document), or a function returning them when they come from data.
+    path_values: dict[str, tuple[str, ...] | Callable[[], tuple[str, ...]]] = field(
+        default_factory=dict
+    )
+    # A valid request body, shown in the OpenAPI document and proved valid by a test.
+    example_body: dict[str, Any] | None = None
+    # Other success statuses than ``success_status`` -> what they mean (e.g. a retry).
+    other_successes: dict[int, str] = field(default_factory=dict)
+
+    def values_of(self, name: str) -> tuple[str, ...] | None:
+        """The allowed values of path parameter ``name``, if the route restricts them."""
+        values = self.path_values.get(name)
+        return values() if callable(values) else values
 
     @property
     def example_path(self) -> str:

@@ -56,7 +56,8 @@ def field_message(item: Any) -> BilingualText:
     context = item.get("ctx") or {}
     french = context.get(FRENCH_CONTEXT_KEY)
     if not isinstance(french, str):
-        template = FRENCH.get(str(item["type"]))
+        # An error re-raised at a nested field keeps pydantic's own type in its context.
+        template = FRENCH.get(str(context.get("inner_type", item["type"])))
         try:
             french = template.format(**context) if template else f"valeur invalide ({english})"
         except (KeyError, IndexError):

@@ -152,7 +152,14 @@ def _check_commune(code: str) -> str:
     return code
 
 
-CommuneCode = Annotated[str, AfterValidator(_check_commune)]
+CommuneCode = Annotated[
+    str,
+    AfterValidator(_check_commune),
+    Field(
+        description="INSEE code of the commune (5 characters, e.g. 75056 Paris, 2A004 Ajaccio)",
+        json_schema_extra={"minLength": 5},
+    ),
+]
 
 
 def _check_postal_code(code: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -23,6 +23,9 @@ from shared.domain.strict import Language, StrictModel
 from shared.errors import bilingual_error
 
 C = DataCategory
+
+POLICY_VERSION_MAX = 32
+"""Longest policy version a client may send (published versions look like 2026-11)."""
 
 ConsentPurpose = Literal["vault", "promotion"]
 ObjectablePurpose = Literal["alerts", "promotion", "simulation"]
@@ -47,7 +50,24 @@ def _french_phone(value: str) -> str:
     return value
 
 
-FrenchPhone = Annotated[str, StringConstraints(max_length=20), AfterValidator(_french_phone)]
+FrenchPhone = Annotated[
+    str,
+    StringConstraints(max_length=20),
+    AfterValidator(_french_phone),
+    # The shortest number the validator takes, documented (its error code stays value_error).
+    Field(
+        description="A French phone number: 0X XX XX XX XX or +33 X XX XX XX XX.",
+        json_schema_extra={"minLength": 10},
+    ),
+]
+
+
+def _present_or_absent(schema: dict[str, Any]) -> None:
+    """Document a field that may be left out but not sent as null (its validator refuses null)."""
+    options = schema.pop("anyOf", None)
+    if options:
+        schema.update(next(option for option in options if option.get("type") != "null"))
+    schema.pop("default", None)
 
 
 # ---------------------------------------------------------------- stored
@@ -112,7 +132,9 @@ class SignupRequest(StrictModel):
     """Body of ``POST /signup``. The identity comes from the ID token."""
 
     accept_policy_version: str = Field(
-        description="The policy version the user was shown and accepts; must be the current one."
+        min_length=1,
+        max_length=POLICY_VERSION_MAX,
+        description="The policy version the user was shown and accepts; must be the current one.",
     )
     language: Language = "fr"
     given_name: PersonName | None = None
@@ -128,8 +150,16 @@ class ProfilePatch(StrictModel):
     given_name: PersonName | None = None
     family_name: PersonName | None = None
     phone: FrenchPhone | None = None
-    language: Language | None = None
-    alerts_by_email: bool | None = None
+    language: Language | None = Field(
+        default=None,
+        description="fr or en: the language of messages and e-mails; cannot be null.",
+        json_schema_extra=_present_or_absent,
+    )
+    alerts_by_email: bool | None = Field(
+        default=None,
+        description="Whether alerts about new aids are e-mailed; cannot be null.",
+        json_schema_extra=_present_or_absent,
+    )
 
     @field_validator("language", "alerts_by_email", mode="before")
     @classmethod
@@ -143,7 +173,11 @@ class ConsentChange(StrictModel):
     """Body of ``PUT /profile/consents/{purpose}``."""
 
     granted: bool
-    policy_version: str = Field(description="The policy version shown when the choice was made.")
+    policy_version: str = Field(
+        min_length=1,
+        max_length=POLICY_VERSION_MAX,
+        description="The policy version shown when the choice was made; must be the current one.",
+    )
 
 
 class ObjectionChange(StrictModel):

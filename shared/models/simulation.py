@@ -22,6 +22,7 @@ from shared.domain.questionnaire import (
 from shared.domain.results import EligibilityReport
 from shared.domain.strict import StrictModel
 from shared.errors import bilingual_error, located_error
+from shared.models.partial_answers import PartialAnswerError, check_partial
 
 # ---------------------------------------------------------------- months
 
@@ -137,6 +138,10 @@ class QuestionsRequest(StrictModel):
             raise bilingual_error(
                 "chaque personne doit être un objet", "each person must be an object"
             )
+        try:
+            check_partial(Household, answers)
+        except PartialAnswerError as error:
+            raise error.as_validation_error() from None
         return answers
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from shared.adapters import document_store
 from shared.adapters.document_store import Writes
-from shared.adapters.identity import set_role
+from shared.adapters.identity import UnknownIdentity, set_role
 from shared.domain.access import Access, ActorKind
 from shared.domain.data_registry import BENEFICIARY, CONSENT_EVENTS
 from shared.domain.policy import CURRENT_POLICY, needs_reacceptance
@@ -63,6 +63,11 @@ NOTICES: dict[str, BilingualText] = {
         "Your data is kept but no longer processed: simulations, alerts and forms are paused.",
     ),
 }
+
+IDENTITY_GONE = text(
+    "Ce compte n'existe plus : reconnectez-vous avec un compte actif.",
+    "This account no longer exists: sign in with an active account.",
+)
 
 NOT_REGISTERED = text(
     "Pas encore de profil : appelez d'abord POST /signup.",
@@ -162,13 +167,19 @@ def register_beneficiary(access: Access, request: SignupRequest) -> tuple[Profil
     if request.consents.promotion and not actor.email_verified:
         raise _email_not_verified()
 
-    now = _now()
     path = BENEFICIARY.path(uid=access.subject_uid)
+    # The role is given first: an identity deleted since its token was checked
+    # stops here, before any personal data is written for it.
+    try:
+        set_role(access.subject_uid, ActorKind.BENEFICIARY.value)
+    except UnknownIdentity:
+        raise ApiError("token_invalid", IDENTITY_GONE) from None
 
     def create(writes: Writes) -> tuple[BeneficiaryProfile, bool]:
         existing = writes.get(path, BeneficiaryProfile)
         if existing is not None:
             return existing, False
+        now = _now()
         consents = {
             purpose: ConsentState(
                 granted=getattr(request.consents, purpose),
@@ -209,7 +220,6 @@ def register_beneficiary(access: Access, request: SignupRequest) -> tuple[Profil
         return profile, True
 
     profile, created = document_store.run_in_transaction(create)
-    set_role(access.subject_uid, ActorKind.BENEFICIARY.value)
     return to_response(profile, access.language), 201 if created else 200
 
 
@@ -221,19 +231,26 @@ def load_profile(access: Access) -> BeneficiaryProfile:
     return profile
 
 
-def _update(
-    access: Access, change: Callable[[BeneficiaryProfile, Writes], BeneficiaryProfile]
-) -> BeneficiaryProfile:
-    """Apply ``change(profile, writes)`` in a transaction and return the result."""
+Change = Callable[[BeneficiaryProfile, Writes, datetime], BeneficiaryProfile]
+
+
+def _update(access: Access, change: Change) -> BeneficiaryProfile:
+    """Apply ``change(profile, writes, now)`` in a transaction and return the result.
+
+    ``now`` is taken inside the transaction, after the profile is read: of two
+    concurrent changes, the one that commits last carries the later time, so
+    histories ordered by time are ordered by commit.
+    """
     path = BENEFICIARY.path(uid=access.subject_uid)
 
     def work(writes: Writes) -> BeneficiaryProfile:
         profile = writes.get(path, BeneficiaryProfile)
         if profile is None:
             raise ApiError("not_registered", NOT_REGISTERED)
-        updated = change(profile, writes)
+        now = _now()
+        updated = change(profile, writes, now)
         updated = _synced_with_token(updated, access)
-        updated.updated_at = _now()
+        updated.updated_at = now
         updated.last_active_at = updated.updated_at
         writes.set(path, updated)
         return updated
@@ -263,7 +280,7 @@ def get_profile(access: Access) -> ProfileResponse:
     if not access.on_behalf:
         stale = _synced_with_token(profile, access) != profile
         if stale or _now() - profile.last_active_at > ACTIVITY_RESOLUTION:
-            profile = _update(access, lambda current, _writes: current)
+            profile = _update(access, lambda current, _writes, _now: current)
     return to_response(profile, access.language)
 
 
@@ -276,7 +293,7 @@ def rectify_profile(access: Access, patch: ProfilePatch) -> ProfileResponse:
         )
     changes = {name: getattr(patch, name) for name in patch.model_fields_set}
 
-    def apply(profile: BeneficiaryProfile, _writes: Writes) -> BeneficiaryProfile:
+    def apply(profile: BeneficiaryProfile, _writes: Writes, _now: datetime) -> BeneficiaryProfile:
         return profile.model_copy(update=changes)
 
     return to_response(_update(access, apply), access.language)
@@ -321,10 +338,10 @@ def record_consent(access: Access, change: ConsentChange, purpose: str) -> Profi
     _require_current_policy(change.policy_version, "policy_version")
     if purpose == Purpose.PROMOTION and change.granted and not access.actor.email_verified:
         raise _email_not_verified()
-    now = _now()
-    event_id = uuid.uuid4().hex
 
-    def apply(profile: BeneficiaryProfile, writes: Writes) -> BeneficiaryProfile:
+    def apply(profile: BeneficiaryProfile, writes: Writes, now: datetime) -> BeneficiaryProfile:
+        # A fresh id on every attempt: a retried transaction never reuses one.
+        event_id = uuid.uuid4().hex
         consents = dict(profile.consents)
         consents[purpose] = ConsentState(
             granted=change.granted, policy_version=change.policy_version, changed_at=now
@@ -373,7 +390,7 @@ def set_objection(access: Access, change: ObjectionChange, purpose: str) -> Prof
             ],
         )
 
-    def apply(profile: BeneficiaryProfile, _writes: Writes) -> BeneficiaryProfile:
+    def apply(profile: BeneficiaryProfile, _writes: Writes, _now: datetime) -> BeneficiaryProfile:
         objections = set(profile.objections)
         if change.objected:
             objections.add(purpose)
@@ -387,7 +404,7 @@ def set_objection(access: Access, change: ObjectionChange, purpose: str) -> Prof
 def set_restriction(access: Access, change: RestrictionChange) -> ProfileResponse:
     """Restriction of processing (R26): data kept, processing paused."""
 
-    def apply(profile: BeneficiaryProfile, _writes: Writes) -> BeneficiaryProfile:
+    def apply(profile: BeneficiaryProfile, _writes: Writes, _now: datetime) -> BeneficiaryProfile:
         return profile.model_copy(update={"restricted": change.restricted})
 
     return to_response(_update(access, apply), access.language)

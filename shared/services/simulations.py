@@ -38,6 +38,18 @@ from shared.models.simulation_history import AidOutcome, OutcomeEvent, StoredSim
 from shared.services.accounts import NOTICES, load_profile
 from shared.services.stored_simulations import latest_simulation
 
+MAX_STORED_SIMULATIONS = 100
+"""Simulations kept per person; storing one more prunes the oldest."""
+
+MAX_OUTCOME_HISTORY = 50
+"""Changes kept in one aid's outcome history; older ones are dropped as new ones come."""
+
+OBJECTED_TO_SIMULATION = text(
+    "Vous vous êtes opposé au suivi de vos simulations : levez l'opposition pour "
+    "enregistrer un résultat.",
+    "You objected to your simulations being followed: lift the objection to record an outcome.",
+)
+
 
 def _outcome_list(uid: str) -> list[OutcomeOut]:
     return [
@@ -69,11 +81,11 @@ def simulate(access: Access | None, request: SimulateRequest) -> SimulationRespo
 
     profile = load_profile(access)
     uid = access.subject_uid
-    decision = profile.processing_decision(Purpose.SIMULATION)
-    if decision.code == "processing_restricted":
+    refusal = profile.processing_decision(Purpose.SIMULATION).code
+    if refusal == "processing_restricted":
         raise ApiError("processing_restricted", NOTICES["restricted"])
     report = _evaluate(request)
-    if decision.code == "purpose_objected":
+    if refusal == "purpose_objected":
         notice = NOTICES["simulation"].in_language(access.language)
         return SimulationResponse(report=report, stored=False, notices=[notice])
 
@@ -98,6 +110,9 @@ def simulate(access: Access | None, request: SimulateRequest) -> SimulationRespo
     )
     path = SIMULATIONS.path(uid=uid, simulation_id=simulation_id)
     document_store.run_in_transaction(lambda writes: writes.create(path, stored))
+    document_store.prune_oldest(
+        SIMULATIONS.collection(uid=uid), "created_at", MAX_STORED_SIMULATIONS
+    )
     return SimulationResponse(
         report=report,
         stored=True,
@@ -154,12 +169,17 @@ def record_outcome(access: Access, change: OutcomeChange, aid_id: str) -> Outcom
                 )
             ],
         ) from None
-    load_profile(access)
-    now = datetime.now(UTC)
+    refusal = load_profile(access).processing_decision(Purpose.SIMULATION).code
+    if refusal == "processing_restricted":
+        raise ApiError("processing_restricted", NOTICES["restricted"])
+    if refusal == "purpose_objected":
+        raise ApiError("purpose_objected", OBJECTED_TO_SIMULATION)
     path = AID_OUTCOMES.path(uid=access.subject_uid, aid_id=aid_id)
 
     def apply(writes: Writes) -> None:
         current = writes.get(path, AidOutcome)
+        # Taken after the read, inside the transaction: the last commit is the latest.
+        now = datetime.now(UTC)
         event = OutcomeEvent(
             status=change.status,
             monthly_amount_received=change.monthly_amount_received,
@@ -174,7 +194,7 @@ def record_outcome(access: Access, change: OutcomeChange, aid_id: str) -> Outcom
                 status=change.status,
                 monthly_amount_received=change.monthly_amount_received,
                 received_since=change.received_since,
-                history=[*history_so_far, event],
+                history=[*history_so_far, event][-MAX_OUTCOME_HISTORY:],
                 updated_at=now,
             ),
         )

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from shared.api.route import Route
 from shared.domain.access import ActorKind, Scope
-from shared.domain.purposes import Purpose
+from shared.domain.policy import CURRENT_POLICY
+from shared.domain.purposes import CONSENT_PURPOSES, OBJECTABLE_PURPOSES, Purpose
 from shared.models import account
 from shared.services import accounts
 
@@ -44,6 +45,7 @@ ROUTES: tuple[Route, ...] = (
         summary="Rectify profile fields; null clears an optional field.",
         handler=accounts.rectify_profile,
         request_model=account.ProfilePatch,
+        example_body={"phone": "06 12 34 56 78", "language": "en", "family_name": None},
         response_model=account.ProfileResponse,
         scope=Scope.PROFILE_WRITE,
         purpose=Purpose.ACCOUNT,
@@ -73,6 +75,7 @@ ROUTES: tuple[Route, ...] = (
         summary="Grant or withdraw consent to a consent-based purpose (vault, promotion).",
         handler=accounts.set_consent,
         request_model=account.ConsentChange,
+        example_body={"granted": True, "policy_version": CURRENT_POLICY.version},
         response_model=account.ProfileResponse,
         scope=Scope.PROFILE_WRITE,
         purpose=Purpose.ACCOUNT,
@@ -85,6 +88,7 @@ ROUTES: tuple[Route, ...] = (
         requirements=("R9", "R10"),
         path_params={"purpose": "vault or promotion"},
         example_params={"purpose": "vault"},
+        path_values={"purpose": tuple(sorted(p.value for p in CONSENT_PURPOSES))},
     ),
     Route(
         function="profile",
@@ -94,6 +98,7 @@ ROUTES: tuple[Route, ...] = (
         summary="Object to (or stop objecting to) a purpose: alerts, promotion, simulation.",
         handler=accounts.set_objection,
         request_model=account.ObjectionChange,
+        example_body={"objected": True},
         response_model=account.ProfileResponse,
         scope=Scope.PROFILE_WRITE,
         purpose=Purpose.ACCOUNT,
@@ -101,6 +106,7 @@ ROUTES: tuple[Route, ...] = (
         requirements=("R26", "R30"),
         path_params={"purpose": "alerts, promotion or simulation"},
         example_params={"purpose": "alerts"},
+        path_values={"purpose": tuple(sorted(p.value for p in OBJECTABLE_PURPOSES))},
     ),
     Route(
         function="profile",
@@ -110,6 +116,7 @@ ROUTES: tuple[Route, ...] = (
         summary="Restrict processing (data kept, not processed) or lift the restriction.",
         handler=accounts.set_restriction,
         request_model=account.RestrictionChange,
+        example_body={"restricted": False},
         response_model=account.ProfileResponse,
         scope=Scope.PROFILE_WRITE,
         purpose=Purpose.ACCOUNT,

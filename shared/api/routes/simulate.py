@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared.api.route import AUTH_OPTIONAL, Route
 from shared.domain.access import Scope
 from shared.domain.purposes import Purpose
+from shared.models import reports as report_models
 from shared.models import simulation
-from shared.services import simulations
+from shared.services import reports, simulations
+
+# A single tenant in Paris working part time: the example body of the simulation endpoints.
+EXAMPLE_APPLICANT: dict[str, Any] = {
+    "id": "demandeur",
+    "relationship": "applicant",
+    "birth_date": "1994-03-12",
+    "activity": "employed",
+    "resources": [{"kind": "salary", "monthly_amount": 950.0}],
+}
+EXAMPLE_HOUSEHOLD: dict[str, Any] = {
+    "persons": [EXAMPLE_APPLICANT],
+    "housing": {"status": "tenant", "rent": 620.0, "commune": "75056"},
+}
+
+
+def catalogue_aid_ids() -> tuple[str, ...]:
+    """The aid ids of the catalogue (loaded on first use, not at import)."""
+    from shared.domain.aids.catalogue import load_catalogue
+
+    return tuple(sorted(aid.id for aid in load_catalogue().aids))
+
 
 ROUTES: tuple[Route, ...] = (
     Route(
@@ -20,6 +44,7 @@ ROUTES: tuple[Route, ...] = (
         ),
         handler=simulations.simulate,
         request_model=simulation.SimulateRequest,
+        example_body={"household": EXAMPLE_HOUSEHOLD, "month": "2025-05"},
         response_model=simulation.SimulationResponse,
         scope=Scope.SIMULATION,
         purpose=Purpose.SIMULATION,
@@ -35,6 +60,7 @@ ROUTES: tuple[Route, ...] = (
         summary="The next questions that can still change a result, given the answers so far.",
         handler=simulations.next_questions,
         request_model=simulation.QuestionsRequest,
+        example_body={"answers": {"persons": [EXAMPLE_APPLICANT]}},
         response_model=simulation.QuestionsResponse,
         scope=Scope.SIMULATION,
         purpose=Purpose.SIMULATION,
@@ -75,12 +101,47 @@ ROUTES: tuple[Route, ...] = (
         summary="Record what happened with one aid: applied, granted, refused, not pursued.",
         handler=simulations.record_outcome,
         request_model=simulation.OutcomeChange,
+        example_body={
+            "status": "granted",
+            "monthly_amount_received": 412.5,
+            "received_since": "2025-03",
+        },
         response_model=simulation.OutcomesResponse,
         scope=Scope.OUTCOMES_WRITE,
         purpose=Purpose.SIMULATION,
-        errors=("not_registered",),
+        errors=("not_registered", "processing_restricted", "purpose_objected"),
         requirements=("R6",),
         path_params={"aid_id": "an aid id of the catalogue, e.g. rsa"},
         example_params={"aid_id": "rsa"},
+        path_values={"aid_id": catalogue_aid_ids},
+    ),
+    # Reference reads: the catalogue's labels, and one stored report by id.
+    Route(
+        function="simulate",
+        method="GET",
+        path="/catalogue",
+        operation_id="getCatalogue",
+        summary="The aids, supporting documents and forms, with their labels (fr, en).",
+        handler=reports.catalogue,
+        response_model=report_models.CatalogueResponse,
+        scope=Scope.SIMULATION,
+        purpose=Purpose.SIMULATION,
+        auth=AUTH_OPTIONAL,
+        requirements=("R6",),
+    ),
+    Route(
+        function="simulate",
+        method="GET",
+        path="/history/{simulation_id}",
+        operation_id="getStoredReport",
+        summary="One of the caller's stored simulations, with its full report.",
+        handler=reports.stored_report,
+        response_model=report_models.StoredReportResponse,
+        scope=Scope.SIMULATIONS_READ,
+        purpose=Purpose.SIMULATION,
+        errors=("not_registered",),
+        requirements=("R6", "R26"),
+        path_params={"simulation_id": "the simulation_id returned by POST /simulate"},
+        example_params={"simulation_id": "0f8e6b2c4d5a47e1b3c9a2d4e6f80123"},
     ),
 )

@@ -1,0 +1,75 @@
+"""What every operation of the OpenAPI document must declare, whoever adds the route.
+
+Generated from the route table: a route added to any function is held to the
+same contract (statuses it can return, headers, examples, path enums).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from shared.api.endpoints import ROUTES
+from shared.api.openapi import build_document
+from shared.models.account import ProfilePatch
+
+DOCUMENT = build_document()
+
+
+def _operation(route):
+    return DOCUMENT["paths"][route.public_path][route.method.lower()]
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.operation_id)
+def test_every_operation_declares_the_statuses_any_request_can_meet(route):
+    responses = _operation(route)["responses"]
+    for status in ("400", "404", "405", "413", "422", "503"):
+        assert status in responses, status
+    assert "Allow" in responses["405"]["headers"]
+    assert "Retry-After" in responses["503"]["headers"]
+
+
+def test_a_signup_retry_is_a_documented_200():
+    signup = next(r for r in ROUTES if r.operation_id == "signup")
+    responses = _operation(signup)["responses"]
+    assert "201" in responses and "200" in responses
+    assert responses["200"]["content"] == responses["201"]["content"]
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.path_params], ids=lambda r: r.operation_id
+)
+def test_path_parameters_list_their_values(route):
+    for parameter in _operation(route)["parameters"]:
+        if parameter["in"] != "path":
+            continue
+        name = parameter["name"]
+        if route.values_of(name) is None:  # ids: a pattern, the router's own
+            assert re.fullmatch(parameter["schema"]["pattern"], route.example_params[name])
+        else:
+            assert route.example_params[name] in parameter["schema"]["enum"]
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.request_model is not None], ids=lambda r: r.operation_id
+)
+def test_every_request_body_has_an_example_the_api_accepts(route):
+    example = _operation(route)["requestBody"]["content"]["application/json"]["example"]
+    assert example, route.operation_id
+    # The same strict validation as the dispatcher's.
+    route.request_model.model_validate_json(json.dumps(example), strict=True)
+
+
+def test_fields_the_api_refuses_as_null_or_empty_are_not_documented_as_allowed():
+    schema = DOCUMENT["components"]["schemas"]["ProfilePatch"]["properties"]
+    assert "anyOf" not in schema["language"] and schema["language"]["type"] == "string"
+    assert "anyOf" not in schema["alerts_by_email"]
+    phone = next(o for o in schema["phone"]["anyOf"] if o.get("type") == "string")
+    assert phone["minLength"] >= 10
+    for null in ({"language": None}, {"alerts_by_email": None}, {"phone": ""}):
+        with pytest.raises(ValueError):
+            ProfilePatch.model_validate_json(json.dumps(null), strict=True)
+    commune = DOCUMENT["components"]["schemas"]["Housing"]["properties"]["commune"]
+    assert commune["minLength"] == 5 and "INSEE" in commune["description"]
