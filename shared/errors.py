@@ -109,6 +109,18 @@ ERROR_CODES: dict[str, tuple[int, BilingualText]] = {
         403,
         text("Cette origine web n'est pas autorisée", "This web origin is not allowed"),
     ),
+    # Privacy rights (R27, R28, R30).
+    "erasure_not_confirmed": (
+        422,
+        text(
+            "Tapez le mot de confirmation indiqué dans l'avis d'effacement",
+            "Type the confirmation word given in the erasure notice",
+        ),
+    ),
+    "export_not_ready": (
+        409,
+        text("L'export n'est pas encore prêt", "The export is not ready yet"),
+    ),
     "internal": (500, text("Erreur inattendue", "Unexpected error")),
     "unavailable": (
         503,

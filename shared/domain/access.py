@@ -47,6 +47,9 @@ class Scope(StrEnum):
     OUTCOMES_WRITE = "outcomes:write"
     NOTIFY = "notify"
     VAULT_INTAKE = "vault:intake"
+    # Privacy rights (R27, R28): a person's own export and erasure, and the jobs doing them.
+    PRIVACY_EXPORT = "privacy:export"
+    PRIVACY_ERASE = "privacy:erase"
 
 
 class Check(StrEnum):

@@ -15,6 +15,7 @@ from shared.domain.data_categories import DataCategory, category_of
 from shared.models.access import Mandate, WorkerReceipt
 from shared.models.account import BeneficiaryProfile, ConsentEvent
 from shared.models.audit import AuditEntry
+from shared.models.privacy import ErasureJob, ExportRecord
 from shared.models.simulation_history import AidOutcome, StoredSimulation
 
 STORED_MODELS: dict[str, type[BaseModel]] = {
@@ -25,6 +26,9 @@ STORED_MODELS: dict[str, type[BaseModel]] = {
     registry.MANDATES.key: Mandate,
     registry.AUDIT_JOURNAL.key: AuditEntry,
     registry.WORKER_RECEIPTS.key: WorkerReceipt,
+    # Privacy rights (R21, R22, R27, R28).
+    registry.ERASURE_JOBS.key: ErasureJob,
+    registry.EXPORTS.key: ExportRecord,
 }
 
 
