@@ -104,7 +104,6 @@ CONFIRMATION_WORD = BilingualText(fr="EFFACER", en="ERASE")
 # ------------------------------------------------------------------ export (R27)
 
 EXPORT_LIFETIME = timedelta(days=7)  # infra/storage.tf: the exports bucket deletes at 7 days
-DOWNLOAD_LINK_LIFETIME = timedelta(minutes=15)
 EXPORT_FORMAT_VERSION = "1"
 
 # The documented shape of each ``data/<category>.json`` of an export: open JSON,
