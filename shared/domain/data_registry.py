@@ -400,7 +400,34 @@ EXPORTS = DataLocation(
     on_erasure=OnErasure.DELETE,
     description="One portability export: progress per location, archive name, recipient (R27).",
 )
-PRIVACY_LOCATIONS: tuple[DataLocation, ...] = (ERASURE_JOBS, EXPORTS)
+INACTIVITY_WARNINGS = DataLocation(
+    key="inactivity_warnings",
+    store=StoreKind.FIRESTORE,
+    pattern="beneficiaries/{uid}/inactivity_warnings/{warning_id}",
+    locator=UID,
+    export=ExportRule(ExportKind.ALL),
+    retention=ACCOUNT_LIFETIME,
+    on_erasure=OnErasure.DELETE,
+    description="The e-mail warning sent 30 days before erasure for inactivity (R19).",
+)
+RETENTION_RUNS = DataLocation(
+    key="retention_runs",
+    store=StoreKind.FIRESTORE,
+    pattern="retention_runs/{run_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="names no person: counts per location only"),
+    retention=Retention(
+        FIVE_YEARS, CountedFrom.CREATED, LegalBasis.LEGAL_OBLIGATION, "RGPD art. 5.2; R23"
+    ),
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="What each daily retention sweep did, as counts per location (R19, R23).",
+)
+PRIVACY_LOCATIONS: tuple[DataLocation, ...] = (
+    ERASURE_JOBS,
+    EXPORTS,
+    INACTIVITY_WARNINGS,
+    RETENTION_RUNS,
+)
 
 USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
     BENEFICIARY,

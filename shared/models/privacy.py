@@ -141,3 +141,20 @@ class ExportStatus(StrictModel):
     recipient: str | None
     recipient_confirmed: bool
     sent_at: datetime | None
+
+
+class InactivityWarning(StrictModel):
+    """``beneficiaries/{uid}/inactivity_warnings/{id}``: the warning mail before R19 erasure."""
+
+    sent_at: datetime = categorised(C.INTERACTION)
+    last_active_at: datetime = categorised(C.INTERACTION)
+    erasure_due_on: Day = categorised(C.INTERACTION)
+
+
+class RetentionRun(StrictModel):
+    """``retention_runs/{id}``: one sweep, without personal data (R23)."""
+
+    ran_at: datetime = categorised(C.INTERACTION)
+    warned: int = categorised(C.INTERACTION, 0)
+    erasures_started: int = categorised(C.INTERACTION, 0)
+    purged: dict[str, int] = categorised(C.INTERACTION, default_factory=dict)

@@ -15,7 +15,7 @@ from shared.domain.data_categories import DataCategory, category_of
 from shared.models.access import Mandate, WorkerReceipt
 from shared.models.account import BeneficiaryProfile, ConsentEvent
 from shared.models.audit import AuditEntry
-from shared.models.privacy import ErasureJob, ExportRecord
+from shared.models.privacy import ErasureJob, ExportRecord, InactivityWarning, RetentionRun
 from shared.models.simulation_history import AidOutcome, StoredSimulation
 
 STORED_MODELS: dict[str, type[BaseModel]] = {
@@ -29,6 +29,8 @@ STORED_MODELS: dict[str, type[BaseModel]] = {
     # Privacy rights (R21, R22, R27, R28).
     registry.ERASURE_JOBS.key: ErasureJob,
     registry.EXPORTS.key: ExportRecord,
+    registry.INACTIVITY_WARNINGS.key: InactivityWarning,
+    registry.RETENTION_RUNS.key: RetentionRun,
 }
 
 
