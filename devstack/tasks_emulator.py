@@ -20,20 +20,21 @@ import sys
 import time
 from concurrent import futures
 from types import FrameType
+from typing import Any
 
 import grpc
 from gcloud_tasks_emulator import server as emulator
 from google.cloud.tasks_v2 import Queue
 
 
-class TasksServicer(emulator.Greeter):  # type: ignore[misc]
+class TasksServicer(emulator.Greeter):
     """The emulator's servicer plus ``DeleteTask``, which 0.6.2 leaves unimplemented.
 
     Erasure deletes the pending tasks about a person (R21): the real API has
     ``tasks.delete``, so the local one must have it too.
     """
 
-    def DeleteTask(self, request, context):  # type: ignore[no-untyped-def]
+    def DeleteTask(self, request: Any, context: Any) -> Any:
         from google.protobuf import empty_pb2
 
         queue = request.name.rsplit("/tasks/", 1)[0]
