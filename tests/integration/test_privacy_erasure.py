@@ -18,16 +18,17 @@ from shared.config import settings
 from shared.domain import data_registry as registry
 from shared.domain import privacy_rights as rules
 from shared.domain.access import Access, Actor, ActorKind, Scope
-from shared.domain.data_categories import DataCategory
-from shared.domain.data_registry import DataLocation, StoreKind
+from shared.domain.data_registry import DataLocation
 from shared.errors import ApiError
-from shared.models import stored
-from shared.models.account import ConsentEvent
 from shared.models.privacy import ErasureConfirmation, ErasureJob
 from shared.services import erasure
 from shared.services.audit import pseudonym
 from tests.support import emulators
-from tests.support.footprint import forget_pending_tasks, give_footprint
+from tests.support.footprint import (
+    forget_pending_tasks,
+    give_footprint,
+    register_later_locations,
+)
 
 CLOCK = datetime(2027, 3, 15, 9, 30, tzinfo=UTC)
 
@@ -231,44 +232,15 @@ def test_the_receipt_names_no_one_and_states_what_the_law_keeps(no_pending_tasks
 def test_a_location_registered_later_is_erased_with_no_change_to_the_code(
     monkeypatch, no_pending_tasks_left
 ):
-    notes = DataLocation(
-        key="throwaway_notes",
-        store=StoreKind.FIRESTORE,
-        pattern="beneficiaries/{uid}/throwaway_notes/{note_id}",
-        locator=registry.UID,
-        export=registry.ExportRule(registry.ExportKind.ALL),
-        retention=registry.ACCOUNT_LIFETIME,
-        on_erasure=registry.OnErasure.DELETE,
-        description="A note kept by a capability added later.",
-    )
-    attachments = DataLocation(
-        key="throwaway_attachments",
-        store=StoreKind.STORAGE,
-        bucket="exports_bucket",
-        pattern="throwaway/{uid}/",
-        locator=registry.UID,
-        export=registry.ExportRule(registry.ExportKind.ALL),
-        retention=registry.ACCOUNT_LIFETIME,
-        on_erasure=registry.OnErasure.DELETE,
-        category=DataCategory.DIAGNOSTIC,
-        description="Files of a capability added later.",
-    )
-    locations = (*registry.USER_DATA_LOCATIONS, notes, attachments)
-    monkeypatch.setattr(registry, "USER_DATA_LOCATIONS", locations)
-    monkeypatch.setattr(
-        registry,
-        "FIRESTORE_LOCATIONS",
-        tuple(x for x in locations if x.store is StoreKind.FIRESTORE),
-    )
-    monkeypatch.setitem(stored.STORED_MODELS, notes.key, ConsentEvent)
+    notes, attachments = register_later_locations(monkeypatch)
 
     user, made = person(no_pending_tasks_left, files=2, items=3)
-    assert made["throwaway_notes"] == 3 and made["throwaway_attachments"] == 2
+    assert made[notes] == 3 and made[attachments] == 2
     job = confirm(user)
-    assert set(job.stores) >= {"throwaway_notes", "throwaway_attachments"}
+    assert set(job.stores) >= {notes, attachments}
     assert deliver(job, "1") == 200
 
     done = stored_job(user)
-    assert done.stores["throwaway_notes"].removed == 3
-    assert done.stores["throwaway_attachments"].removed == 2
-    assert held(user)["throwaway_notes"] == 0 and held(user)["throwaway_attachments"] == 0
+    assert done.stores[notes].removed == 3
+    assert done.stores[attachments].removed == 2
+    assert held(user)[notes] == 0 and held(user)[attachments] == 0

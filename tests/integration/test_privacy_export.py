@@ -30,7 +30,11 @@ from shared.domain.data_registry import ExportKind, StoreKind
 from shared.models.privacy import ExportRequest
 from shared.services import export
 from tests.support import emulators
-from tests.support.footprint import forget_pending_tasks, give_footprint
+from tests.support.footprint import (
+    forget_pending_tasks,
+    give_footprint,
+    register_later_locations,
+)
 
 CLOCK = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)
 
@@ -197,43 +201,10 @@ def test_a_third_party_gets_the_link_only_after_the_person_confirms(made, sink):
 
 
 def test_a_location_registered_later_is_exported_with_no_change_to_the_code(monkeypatch, made):
-    from shared.domain.data_categories import DataCategory
-    from shared.models import stored
-    from shared.models.account import ConsentEvent
-
-    notes = registry.DataLocation(
-        key="throwaway_notes",
-        store=StoreKind.FIRESTORE,
-        pattern="beneficiaries/{uid}/throwaway_notes/{note_id}",
-        locator=registry.UID,
-        export=registry.ExportRule(ExportKind.ALL),
-        retention=registry.ACCOUNT_LIFETIME,
-        on_erasure=registry.OnErasure.DELETE,
-        description="A note kept by a capability added later.",
-    )
-    attachments = registry.DataLocation(
-        key="throwaway_attachments",
-        store=StoreKind.STORAGE,
-        bucket="vault_bucket",
-        pattern="throwaway/{uid}/",
-        locator=registry.UID,
-        export=registry.ExportRule(ExportKind.ALL),
-        retention=registry.ACCOUNT_LIFETIME,
-        on_erasure=registry.OnErasure.DELETE,
-        category=DataCategory.DIAGNOSTIC,
-        description="Files of a capability added later.",
-    )
-    locations = (*registry.USER_DATA_LOCATIONS, notes, attachments)
-    monkeypatch.setattr(registry, "USER_DATA_LOCATIONS", locations)
-    monkeypatch.setattr(
-        registry,
-        "FIRESTORE_LOCATIONS",
-        tuple(x for x in locations if x.store is StoreKind.FIRESTORE),
-    )
-    monkeypatch.setitem(stored.STORED_MODELS, notes.key, ConsentEvent)
+    notes, attachments = register_later_locations(monkeypatch)
 
     user, _ = person(made, files=2, items=3)
     archive = archive_of(user, ask(user))
     records = [r for body in category_files(archive).values() for r in body["records"]]
-    assert len({r["reference"] for r in records if r["location"] == "throwaway_notes"}) == 3
-    assert len([n for n in archive.namelist() if n.startswith("files/throwaway_attachments/")]) == 2
+    assert len({r["reference"] for r in records if r["location"] == notes}) == 3
+    assert len([n for n in archive.namelist() if n.startswith(f"files/{attachments}/")]) == 2

@@ -140,6 +140,45 @@ def give_footprint(
     return made
 
 
+def register_later_locations(monkeypatch: Any) -> tuple[str, str]:
+    """Register, for one test, two locations a later capability might add; returns their keys.
+
+    A Firestore sub-collection of the account and a Storage prefix of the vault bucket:
+    export, erasure and the scans must reach them without any change to their code.
+    """
+    from shared.domain.data_categories import DataCategory
+    from shared.models.account import ConsentEvent
+
+    notes = registry.DataLocation(
+        key="later_notes",
+        store=StoreKind.FIRESTORE,
+        pattern="beneficiaries/{uid}/later_notes/{note_id}",
+        locator=registry.UID,
+        export=registry.ExportRule(registry.ExportKind.ALL),
+        retention=registry.ACCOUNT_LIFETIME,
+        on_erasure=registry.OnErasure.DELETE,
+        description="A note kept by a capability added later.",
+    )
+    attachments = registry.DataLocation(
+        key="later_attachments",
+        store=StoreKind.STORAGE,
+        bucket="vault_bucket",
+        pattern="later/{uid}/",
+        locator=registry.UID,
+        export=registry.ExportRule(registry.ExportKind.ALL),
+        retention=registry.ACCOUNT_LIFETIME,
+        on_erasure=registry.OnErasure.DELETE,
+        category=DataCategory.DIAGNOSTIC,
+        description="Files of a capability added later.",
+    )
+    locations = (*registry.USER_DATA_LOCATIONS, notes, attachments)
+    monkeypatch.setattr(registry, "USER_DATA_LOCATIONS", locations)
+    firestore = tuple(x for x in locations if x.store is StoreKind.FIRESTORE)
+    monkeypatch.setattr(registry, "FIRESTORE_LOCATIONS", firestore)
+    monkeypatch.setitem(STORED_MODELS, notes.key, ConsentEvent)
+    return notes.key, attachments.key
+
+
 def forget_pending_tasks(uid: str) -> None:
     """Delete the footprint's pending tasks left by a test (they would wait a day)."""
     for name in task_queue.tasks_with("uid", uid):
