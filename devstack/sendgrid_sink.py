@@ -9,9 +9,16 @@ SendGrid would refuse) and lets tests read what was sent:
 * ``GET /_sink/messages``: JSON list of received mails, oldest first;
 * ``DELETE /_sink/messages``: forget them (and any outage scheduled below);
 * ``POST /_sink/outages`` with ``{"status": 503, "count": 1}``: answer the next
-  ``count`` mail sends with that status, as SendGrid does when it is down or
-  rate-limiting, so retries of a worker can be tested;
+  ``count`` calls (sends, and the contact calls below) with that status, as
+  SendGrid does when it is down or rate-limiting, so retries can be tested;
 * ``GET /healthz``: 200 once listening.
+
+It also keeps the two kinds of records SendGrid holds about a person, with the
+calls that read and erase them (R21): Marketing contacts
+(``PUT /v3/marketing/contacts``, ``POST /v3/marketing/contacts/search/emails``,
+``DELETE /v3/marketing/contacts?ids=…``) and global unsubscribes
+(``POST /v3/asm/suppressions/global``, ``GET`` and ``DELETE
+/v3/asm/suppressions/global/{email}``); ``GET /_sink/calls`` lists every such call.
 
 Standard library only, memory only: it is a test fixture, not a mail server.
 """
@@ -22,14 +29,20 @@ import argparse
 import itertools
 import json
 import threading
+import uuid
 from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 MAIL_SEND_PATH = "/v3/mail/send"
 MESSAGES_PATH = "/_sink/messages"
 OUTAGES_PATH = "/_sink/outages"
+CALLS_PATH = "/_sink/calls"
+CONTACTS_PATH = "/v3/marketing/contacts"
+CONTACT_SEARCH_PATH = "/v3/marketing/contacts/search/emails"
+SUPPRESSIONS_PATH = "/v3/asm/suppressions/global"
 MAX_BODY_BYTES = 30 * 1024 * 1024  # SendGrid's own limit for a whole message
 
 
@@ -41,6 +54,17 @@ class Mailbox:
         self._messages: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
         self._outages: list[int] = []
+        self.contacts: dict[str, dict[str, Any]] = {}  # by e-mail
+        self.suppressions: dict[str, int] = {}  # e-mail -> created (epoch seconds)
+        self._calls: list[dict[str, str]] = []
+
+    def record_call(self, method: str, path: str) -> None:
+        with self._lock:
+            self._calls.append({"method": method, "path": path})
+
+    def calls(self) -> list[dict[str, str]]:
+        with self._lock:
+            return list(self._calls)
 
     def add(self, record: dict[str, Any]) -> str:
         with self._lock:
@@ -56,6 +80,7 @@ class Mailbox:
         with self._lock:
             self._messages.clear()
             self._outages.clear()
+            self._calls.clear()
 
     def schedule_outage(self, status: int, count: int) -> None:
         with self._lock:
@@ -155,6 +180,15 @@ class SinkHandler(BaseHTTPRequestHandler):
             self._send_json(HTTPStatus.OK, {"status": "ok"})
         elif self.path == MESSAGES_PATH:
             self._send_json(HTTPStatus.OK, self.mailbox.all())
+        elif self.path == CALLS_PATH:
+            self._send_json(HTTPStatus.OK, self.mailbox.calls())
+        elif self.path.startswith(SUPPRESSIONS_PATH + "/"):
+            if self._provider_call():
+                return
+            email = unquote(self.path[len(SUPPRESSIONS_PATH) + 1 :])
+            created = self.mailbox.suppressions.get(email)
+            found = {} if created is None else {"recipient_email": email, "created": created}
+            self._send_json(HTTPStatus.OK, found)
         else:
             self._not_found()
 
@@ -162,8 +196,80 @@ class SinkHandler(BaseHTTPRequestHandler):
         if self.path == MESSAGES_PATH:
             self.mailbox.clear()
             self._send_empty(HTTPStatus.NO_CONTENT)
+        elif self.path.startswith(CONTACTS_PATH + "?"):
+            if self._provider_call():
+                return
+            ids = set(parse_qs(urlsplit(self.path).query).get("ids", [""])[0].split(","))
+            for email, contact in list(self.mailbox.contacts.items()):
+                if contact["id"] in ids:
+                    del self.mailbox.contacts[email]
+            self._send_json(HTTPStatus.ACCEPTED, {"job_id": f"delete-{len(ids)}"})
+        elif self.path.startswith(SUPPRESSIONS_PATH + "/"):
+            if self._provider_call():
+                return
+            self.mailbox.suppressions.pop(unquote(self.path[len(SUPPRESSIONS_PATH) + 1 :]), None)
+            self._send_empty(HTTPStatus.NO_CONTENT)
         else:
             self._not_found()
+
+    def _provider_call(self) -> bool:
+        """Record the call; True when a scheduled outage answered it instead."""
+        self.mailbox.record_call(self.command, urlsplit(self.path).path)
+        outage = self.mailbox.next_outage()
+        if outage is not None:
+            self._send_json(outage, {"errors": [{"message": "Service unavailable"}]})
+            return True
+        return False
+
+    def _json_body(self) -> Any:
+        try:
+            return json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        except ValueError:
+            return None
+
+    def do_PUT(self) -> None:
+        if self.path != CONTACTS_PATH:
+            self._not_found()
+            return
+        if self._provider_call():
+            return
+        body = self._json_body()
+        contacts = body.get("contacts") if isinstance(body, dict) else None
+        if not isinstance(contacts, list) or not all(
+            isinstance(c, dict) and c.get("email") for c in contacts
+        ):
+            self._send_json(HTTPStatus.BAD_REQUEST, {"errors": [{"message": "contacts"}]})
+            return
+        for contact in contacts:
+            known = self.mailbox.contacts.get(contact["email"], {"id": uuid.uuid4().hex})
+            self.mailbox.contacts[contact["email"]] = {**known, **contact}
+        self._send_json(HTTPStatus.ACCEPTED, {"job_id": uuid.uuid4().hex})
+
+    def _provider_post(self) -> bool:
+        """Marketing contacts search and suppression additions; False if not one of them."""
+        if self.path == CONTACT_SEARCH_PATH:
+            if self._provider_call():
+                return True
+            body = self._json_body()
+            emails = body.get("emails", []) if isinstance(body, dict) else []
+            result = {
+                e: {"contact": self.mailbox.contacts[e]}
+                for e in emails
+                if e in self.mailbox.contacts
+            }
+            # SendGrid answers 404 when none of the addresses is a contact.
+            self._send_json(HTTPStatus.OK if result else HTTPStatus.NOT_FOUND, {"result": result})
+            return True
+        if self.path == SUPPRESSIONS_PATH:
+            if self._provider_call():
+                return True
+            body = self._json_body()
+            emails = body.get("recipient_emails", []) if isinstance(body, dict) else []
+            for email in emails:
+                self.mailbox.suppressions.setdefault(email, int(datetime.now(UTC).timestamp()))
+            self._send_json(HTTPStatus.CREATED, {"recipient_emails": emails})
+            return True
+        return False
 
     def _schedule_outage(self) -> None:
         try:
@@ -181,6 +287,8 @@ class SinkHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         if self.path == OUTAGES_PATH:
             self._schedule_outage()
+            return
+        if self._provider_post():
             return
         if self.path != MAIL_SEND_PATH:
             self._not_found()

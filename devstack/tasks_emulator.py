@@ -20,10 +20,30 @@ import sys
 import time
 from concurrent import futures
 from types import FrameType
+from typing import Any
 
 import grpc
 from gcloud_tasks_emulator import server as emulator
 from google.cloud.tasks_v2 import Queue
+
+
+class TasksServicer(emulator.Greeter):
+    """The emulator's servicer plus ``DeleteTask``, which 0.6.2 leaves unimplemented.
+
+    Erasure deletes the pending tasks about a person (R21): the real API has
+    ``tasks.delete``, so the local one must have it too.
+    """
+
+    def DeleteTask(self, request: Any, context: Any) -> Any:
+        from google.protobuf import empty_pb2
+
+        queue = request.name.rsplit("/tasks/", 1)[0]
+        tasks = self._state._queue_tasks.get(queue, [])
+        for index, task in enumerate(tasks):
+            if task.name == request.name:
+                del tasks[index]
+                return empty_pb2.Empty()
+        context.abort(grpc.StatusCode.NOT_FOUND, f"Task not found: {request.name}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         state.create_queue(name.rsplit("/queues/", 1)[0], Queue(name=name))
 
     grpc_server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
-    emulator.add_CloudTasksServicer_to_server(emulator.Greeter(state), grpc_server)
+    emulator.add_CloudTasksServicer_to_server(TasksServicer(state), grpc_server)
     address = f"{args.host}:{args.port}"
     try:
         if grpc_server.add_insecure_port(address) == 0:

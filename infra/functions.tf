@@ -134,7 +134,7 @@ locals {
       project_roles = ["roles/datastore.user"]
       bucket_roles  = [{ bucket = "exports", role = "roles/storage.objectUser" }]
       secrets       = ["sendgrid-api-key", "audit-pepper"]
-      enqueues      = ["erasure"]
+      enqueues      = ["erasure", "exports"]
       signs_blobs   = true
     }
     # R2 partner hand-off: verifies the signed, single-use request and mints a Firebase
@@ -244,6 +244,28 @@ locals {
       secrets       = ["audit-pepper"]
       enqueues      = []
       signs_blobs   = false
+    }
+    # R26, R27: builds one person's ZIP (JSON per category + vault files) by streaming it
+    # into the exports bucket; reads every store the registry lists; signs the download
+    # link and mails a confirmed third party.
+    export_worker = {
+      description   = "Builds one portability export into the exports bucket (R27)."
+      invoker       = "tasks"
+      schedule      = null
+      event         = null
+      min_instances = 0
+      max_instances = 5
+      memory        = "512Mi"
+      cpu           = null
+      timeout       = 540
+      project_roles = ["roles/datastore.user", "roles/firebaseauth.admin"]
+      bucket_roles = [
+        { bucket = "vault", role = "roles/storage.objectViewer" },
+        { bucket = "exports", role = "roles/storage.objectUser" },
+      ]
+      secrets     = ["sendgrid-api-key", "audit-pepper"]
+      enqueues    = []
+      signs_blobs = true
     }
     # R19, R23: daily, finds accounts inactive for 3 years and queues their erasure.
     # (Exports expire by bucket lifecycle, storage.tf.)

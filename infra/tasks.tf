@@ -24,6 +24,19 @@ locals {
       max_backoff               = "3600s"
       max_doublings             = 5
     }
+    # R27: one portability export per task; a failed build is retried for a day.
+    exports = {
+      target                    = "export_worker"
+      queue_env                 = "SESAME_EXPORTS_QUEUE"
+      worker_url_env            = "SESAME_EXPORTS_WORKER_URL"
+      max_dispatches_per_second = 2
+      max_concurrent_dispatches = 5
+      max_attempts              = 20
+      max_retry_duration        = "86400s"
+      min_backoff               = "10s"
+      max_backoff               = "600s"
+      max_doublings             = 4
+    }
     # R5: one email per task; the rate stays under the SendGrid plan's limit.
     notices = {
       target                    = "notices_worker"

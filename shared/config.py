@@ -9,6 +9,7 @@ otherwise send the Google clients silently to production.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -66,12 +67,22 @@ class Settings:
     engine_cache_dir: Path
     log_level: str
     clamd_address: str
+    # Where each Cloud Tasks queue delivers (SESAME_<QUEUE>_WORKER_URL, set by infra/tasks.tf);
+    # locally the gateway at tasks_target_base serves every worker.
+    worker_urls: dict[str, str] = field(default_factory=dict)
+    # The deployed queues' ids (SESAME_<QUEUE>_QUEUE, infra/tasks.tf), e.g. for erasure to
+    # look for pending tasks about a person in each.
+    queue_ids: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def emulated(self) -> bool:
         """True when every Google service is an emulator on this machine."""
         return self.env in {"local", "test"}
+
+    def worker_url(self, queue: str, function: str) -> str:
+        """The URL a task of ``queue`` is posted to: its worker's, or the local gateway's."""
+        return self.worker_urls.get(queue) or f"{self.tasks_target_base}/{function}"
 
 
 def _check_production_origins(raw: str) -> None:
@@ -171,6 +182,16 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         log_level=env.get("SESAME_LOG_LEVEL", "INFO"),
         # host:port of the clamd that scans vault uploads (devstack starts one locally).
         clamd_address=env.get("SESAME_CLAMD_ADDRESS", "127.0.0.1:3310"),
+        worker_urls={
+            match.group(1).lower(): value
+            for name, value in env.items()
+            if (match := re.fullmatch(r"SESAME_([A-Z]+)_WORKER_URL", name)) and value
+        },
+        queue_ids={
+            match.group(1).lower(): value
+            for name, value in env.items()
+            if (match := re.fullmatch(r"SESAME_([A-Z]+)_QUEUE", name)) and value
+        },
     )
 
 

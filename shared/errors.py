@@ -123,6 +123,18 @@ ERROR_CODES: dict[str, tuple[int, BilingualText]] = {
             "Too many simultaneous changes to this data; retry in a moment",
         ),
     ),
+    # Privacy rights (R27, R28, R30).
+    "erasure_not_confirmed": (
+        422,
+        text(
+            "Tapez le mot de confirmation indiqué dans l'avis d'effacement",
+            "Type the confirmation word given in the erasure notice",
+        ),
+    ),
+    "export_not_ready": (
+        409,
+        text("L'export n'est pas encore prêt", "The export is not ready yet"),
+    ),
     "internal": (500, text("Erreur inattendue", "Unexpected error")),
     "unavailable": (
         503,

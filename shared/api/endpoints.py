@@ -7,7 +7,7 @@ deployed functions never import it, each imports its own route module.
 from __future__ import annotations
 
 from shared.api.route import Route
-from shared.api.routes import forms, profile, signup, simulate, vault
+from shared.api.routes import forms, privacy, profile, signup, simulate, vault
 
 ROUTES: tuple[Route, ...] = (
     *signup.ROUTES,
@@ -15,6 +15,7 @@ ROUTES: tuple[Route, ...] = (
     *simulate.ROUTES,
     *vault.ROUTES,
     *forms.ROUTES,
+    *privacy.ROUTES,
 )
 
 

@@ -50,6 +50,9 @@ class Scope(StrEnum):
     VAULT_READ = "vault:read"
     VAULT_WRITE = "vault:write"
     FORMS = "forms"
+    # Privacy rights (R27, R28): a person's own export and erasure, and the jobs doing them.
+    PRIVACY_EXPORT = "privacy:export"
+    PRIVACY_ERASE = "privacy:erase"
 
 
 class Check(StrEnum):

@@ -381,6 +381,71 @@ TASK_PAYLOADS = DataLocation(
     description="Payloads of tasks waiting in a Cloud Tasks queue (they carry the subject's uid).",
 )
 
+# ------------------------------------------------------------------ privacy rights (R21-R30)
+
+# Proof that a right was answered (GDPR art. 5.2 accountability, art. 12): kept
+# for the civil limitation period, 5 years (code civil art. 2224), with no
+# personal data in clear once the job ends.
+FIVE_YEARS = 5 * 365
+
+ERASURE_JOBS = DataLocation(
+    key="erasure_jobs",
+    store=StoreKind.FIRESTORE,
+    pattern="erasure_jobs/{job_id}",
+    locator=Locator(LocatorKind.FIELD, "subject_ref", pseudonymised=True),
+    export=ExportRule(ExportKind.FIELDS, fields=("status", "requested_at", "confirmed_at")),
+    retention=Retention(
+        FIVE_YEARS,
+        CountedFrom.CREATED,
+        LegalBasis.LEGAL_OBLIGATION,
+        "RGPD art. 5.2, 12; code civil art. 2224; R21, R28, R30",
+    ),
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description=(
+        "One erasure: status per store, final scan and receipt; the uid and e-mail it"
+        " needs while running are cleared when it ends (R21, R22, R28)."
+    ),
+)
+EXPORTS = DataLocation(
+    key="exports",
+    store=StoreKind.FIRESTORE,
+    pattern="beneficiaries/{uid}/exports/{export_id}",
+    locator=UID,
+    export=ExportRule(ExportKind.NOTHING, reason="describes an export, itself a copy of the data"),
+    # R27: the archive it describes expires after 7 days (bucket lifecycle).
+    retention=Retention(7, CountedFrom.CREATED, LegalBasis.LEGAL_OBLIGATION, "policy §8; R27"),
+    on_erasure=OnErasure.DELETE,
+    description="One portability export: progress per location, archive name, recipient (R27).",
+)
+INACTIVITY_WARNINGS = DataLocation(
+    key="inactivity_warnings",
+    store=StoreKind.FIRESTORE,
+    pattern="beneficiaries/{uid}/inactivity_warnings/{warning_id}",
+    locator=UID,
+    export=ExportRule(ExportKind.ALL),
+    retention=ACCOUNT_LIFETIME,
+    on_erasure=OnErasure.DELETE,
+    description="The e-mail warning sent 30 days before erasure for inactivity (R19).",
+)
+RETENTION_RUNS = DataLocation(
+    key="retention_runs",
+    store=StoreKind.FIRESTORE,
+    pattern="retention_runs/{run_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="names no person: counts per location only"),
+    retention=Retention(
+        FIVE_YEARS, CountedFrom.CREATED, LegalBasis.LEGAL_OBLIGATION, "RGPD art. 5.2; R23"
+    ),
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="What each daily retention sweep did, as counts per location (R19, R23).",
+)
+PRIVACY_LOCATIONS: tuple[DataLocation, ...] = (
+    ERASURE_JOBS,
+    EXPORTS,
+    INACTIVITY_WARNINGS,
+    RETENTION_RUNS,
+)
+
 USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
     BENEFICIARY,
     CONSENT_EVENTS,
@@ -396,6 +461,7 @@ USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
     MAIL_SUPPRESSIONS,
     TASK_PAYLOADS,
     VAULT_DOCUMENTS,
+    *PRIVACY_LOCATIONS,
 )
 
 FIRESTORE_LOCATIONS = tuple(x for x in USER_DATA_LOCATIONS if x.store is StoreKind.FIRESTORE)

@@ -15,6 +15,7 @@ from shared.domain.data_categories import DataCategory, category_of
 from shared.models.access import Mandate, WorkerReceipt
 from shared.models.account import BeneficiaryProfile, ConsentEvent
 from shared.models.audit import AuditEntry
+from shared.models.privacy import ErasureJob, ExportRecord, InactivityWarning, RetentionRun
 from shared.models.simulation_history import AidOutcome, StoredSimulation
 from shared.models.vault import VaultDocument
 
@@ -27,6 +28,11 @@ STORED_MODELS: dict[str, type[BaseModel]] = {
     registry.AUDIT_JOURNAL.key: AuditEntry,
     registry.WORKER_RECEIPTS.key: WorkerReceipt,
     registry.VAULT_DOCUMENTS.key: VaultDocument,
+    # Privacy rights (R21, R22, R27, R28).
+    registry.ERASURE_JOBS.key: ErasureJob,
+    registry.EXPORTS.key: ExportRecord,
+    registry.INACTIVITY_WARNINGS.key: InactivityWarning,
+    registry.RETENTION_RUNS.key: RetentionRun,
 }
 
 

@@ -619,6 +619,7 @@ def test_workers_are_announced_only_once_deployed(terraform: Terraform) -> None:
         ("SESAME_ERASURE_QUEUE", "SESAME_ERASURE_WORKER_URL"),
         ("SESAME_ALERTS_QUEUE", "SESAME_ALERTS_WORKER_URL"),
         ("SESAME_NOTICES_QUEUE", "SESAME_NOTICES_WORKER_URL"),
+        ("SESAME_EXPORTS_QUEUE", "SESAME_EXPORTS_WORKER_URL"),
     }
     fn = terraform.resource("google_cloudfunctions2_function", "fn").body
     service = single(fn["service_config"], "service_config")

@@ -151,6 +151,95 @@ def form_generated(urls: Mapping[str, str]) -> requests.Response:
     )
 
 
+def read_erasure_notice(urls: Mapping[str, str]) -> requests.Response:
+    """A new beneficiary reads what erasure would stop (R30)."""
+    return requests.get(
+        f"{urls['privacy']}/erasure/notice", headers=_signed_up(urls), timeout=TIMEOUT
+    )
+
+
+def _task_headers(queue: str) -> dict[str, str]:
+    return {"X-CloudTasks-TaskName": f"pkg-{uuid.uuid4().hex}", "X-CloudTasks-QueueName": queue}
+
+
+def erase_a_beneficiary(urls: Mapping[str, str]) -> requests.Response:
+    """The erasure queue delivers the confirmed erasure of a beneficiary with an account."""
+    from datetime import UTC, datetime
+
+    from shared.adapters import document_store
+    from shared.domain.privacy_rights import backups_expire_on
+    from shared.models.privacy import ErasureJob
+    from shared.services.audit import pseudonym
+    from shared.services.erasure import job_path
+
+    user = emulators.create_user()
+    seed_profile(user.uid, email=user.email)
+    now = datetime.now(UTC)
+    job = ErasureJob(
+        subject_ref=pseudonym(user.uid),
+        receipt_id=uuid.uuid4().hex,
+        status="confirmed",
+        requested_at=now,
+        confirmed_at=now,
+        backups_expire_on=backups_expire_on(now),
+        working_uid=user.uid,
+        working_email=user.email,
+    )
+    document_store.run_in_transaction(lambda w: w.create(job_path(user.uid), job))
+    response = requests.post(
+        f"{urls['erasure_worker']}/erase",
+        json={"job_id": job.subject_ref},
+        headers=_task_headers("erasure"),
+        timeout=TIMEOUT,
+    )
+    return _worker_outcome(response, "erased")
+
+
+def export_a_beneficiary(urls: Mapping[str, str]) -> requests.Response:
+    """The exports queue delivers a beneficiary's export request (a ZIP into the bucket)."""
+    from datetime import UTC, datetime
+
+    from shared.adapters import document_store
+    from shared.domain.data_registry import EXPORTS
+    from shared.models.privacy import ExportRecord
+
+    person = seed_profile(f"pkg-{uuid.uuid4().hex[:10]}")
+    export_id = uuid.uuid4().hex[:24]
+    record = ExportRecord(status="queued", requested_at=datetime.now(UTC))
+    path = EXPORTS.path(uid=person.uid, export_id=export_id)
+    document_store.run_in_transaction(lambda w: w.create(path, record))
+    response = requests.post(
+        f"{urls['export_worker']}/build_export",
+        json={"uid": person.uid, "export_id": export_id},
+        headers=_task_headers("exports"),
+        timeout=TIMEOUT,
+    )
+    return _worker_outcome(response, "ready")
+
+
+def sweep_retention(urls: Mapping[str, str]) -> requests.Response:
+    """Cloud Scheduler's daily call of the retention sweep (at the function's root)."""
+    response = requests.post(
+        urls["retention_sweep"],
+        json={},
+        headers={
+            "X-CloudScheduler-JobName": "retention-sweep",
+            "X-CloudScheduler-ScheduleTime": datetime_now_iso(),
+        },
+        timeout=TIMEOUT,
+    )
+    outcome = response.json().get("outcome", "") if response.ok else ""
+    if response.ok and not str(outcome).startswith("warned="):
+        raise AssertionError(f"sweep outcome {response.text[:500]!r}")
+    return response
+
+
+def datetime_now_iso() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat()
+
+
 @dataclass(frozen=True)
 class FirstRequest:
     """How to send a function its first request, given the served functions' base URLs."""
@@ -167,4 +256,8 @@ FIRST_REQUESTS: dict[str, FirstRequest] = {
     "vault_events": FirstRequest(vault_file_finalized),
     "vault": FirstRequest(vault_upload_slot, also_serves=("signup",)),
     "forms": FirstRequest(form_generated, also_serves=("signup",)),
+    "privacy": FirstRequest(read_erasure_notice, also_serves=("signup",)),
+    "erasure_worker": FirstRequest(erase_a_beneficiary),
+    "export_worker": FirstRequest(export_a_beneficiary),
+    "retention_sweep": FirstRequest(sweep_retention),
 }

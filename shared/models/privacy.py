@@ -1,0 +1,160 @@
+"""Stored records and API bodies of the privacy rights: erasure (R21, R22, R28) and export (R27).
+
+An erasure job names its person only by a keyed hash (``subject_ref``); the
+uid and e-mail it needs to reach every store are working fields, cleared when
+the job ends, so what stays as proof holds no personal data. Store statuses
+are keyed by registry location, so a location registered later gets its own
+line without any change here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, PlainSerializer, StringConstraints
+
+from shared.domain.data_categories import DataCategory, categorised
+from shared.domain.strict import StrictModel
+
+C = DataCategory
+
+# Calendar days stored as ISO 8601 text (Firestore stores datetimes, not dates).
+Day = Annotated[date, PlainSerializer(lambda day: day.isoformat(), return_type=str)]
+
+# A plain address check (one @, a dotted domain, no spaces): the provider validates the rest.
+MailAddress = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
+
+StoreState = Literal["pending", "done", "kept", "failed"]
+JobState = Literal["confirmed", "running", "failed", "done"]
+
+
+class StoreStatus(StrictModel):
+    """How one registry location fared: items removed (or kept), and the last error code."""
+
+    state: StoreState = "pending"
+    removed: int = 0
+    kept: int = 0
+    error_code: str | None = None
+    updated_at: datetime | None = None
+
+
+class KeptByLaw(StrictModel):
+    """Data an erasure leaves in place, with why and until when (named on the receipt)."""
+
+    location: str
+    description: str
+    legal_basis: str
+    source: str
+    until: Day
+
+
+class ErasureJob(StrictModel):
+    """``erasure_jobs/{job_id}``: one erasure, resumable store by store."""
+
+    subject_ref: str = categorised(C.INTERACTION)
+    receipt_id: str = categorised(C.INTERACTION)
+    status: JobState = categorised(C.INTERACTION)
+    requested_at: datetime = categorised(C.INTERACTION)
+    confirmed_at: datetime = categorised(C.INTERACTION)
+    completed_at: datetime | None = categorised(C.INTERACTION, None)
+    attempts: int = categorised(C.INTERACTION, 0)
+    stores: dict[str, StoreStatus] = categorised(C.INTERACTION, default_factory=dict)
+    remaining_after_scan: dict[str, int] = categorised(C.INTERACTION, default_factory=dict)
+    kept_by_law: list[KeptByLaw] = categorised(C.INTERACTION, default_factory=list)
+    backups_expire_on: Day = categorised(C.INTERACTION)
+    # Working data, needed to reach every store while the job runs; cleared when it ends.
+    working_uid: str | None = categorised(C.IDENTIFICATION, None)
+    working_email: str | None = categorised(C.CONTACT, None)
+
+
+class ErasureNotice(StrictModel):
+    """What erasure stops, read before confirming (R30), and what it will keep by law."""
+
+    notice: str
+    stops: list[str]
+    kept_by_law: list[KeptByLaw]
+    backups_expire_after_days: int
+    confirm_with: str
+
+
+class ErasureConfirmation(StrictModel):
+    """Body of the confirmation: the person typed the confirmation word shown in the notice."""
+
+    confirm: str = Field(min_length=1, max_length=40)
+
+
+class ErasureReceipt(StrictModel):
+    """The proof handed to the person: no personal data, only a pseudonymous id."""
+
+    pseudonymous_id: str
+    status: JobState
+    requested_at: datetime
+    completed_at: datetime | None
+    stores: dict[str, StoreStatus]
+    remaining_after_scan: dict[str, int]
+    kept_by_law: list[KeptByLaw]
+    backups_expire_on: Day
+    receipt_url: str
+
+
+ExportState = Literal["queued", "running", "ready", "failed"]
+
+
+class ExportRecord(StrictModel):
+    """``beneficiaries/{uid}/exports/{export_id}``: one portability export (R27)."""
+
+    status: ExportState = categorised(C.REQUESTS)
+    requested_at: datetime = categorised(C.REQUESTS)
+    completed_at: datetime | None = categorised(C.REQUESTS, None)
+    progress: dict[str, int] = categorised(C.REQUESTS, default_factory=dict)
+    object_name: str | None = categorised(C.REQUESTS, None)
+    size_bytes: int | None = categorised(C.REQUESTS, None)
+    expires_at: datetime | None = categorised(C.REQUESTS, None)
+    # R27: a third party the person designated, after the confirmation step.
+    recipient: str | None = categorised(C.CONTACT, None)
+    recipient_confirmed: bool = categorised(C.REQUESTS, False)
+    sent_at: datetime | None = categorised(C.REQUESTS, None)
+    error_code: str | None = categorised(C.REQUESTS, None)
+
+
+class ExportRequest(StrictModel):
+    """Body of an export request: optionally a third party's address to send it to."""
+
+    recipient: MailAddress | None = None
+
+
+class ExportStatus(StrictModel):
+    """What the person sees of an export: progress, then a short-lived download link."""
+
+    export_id: str
+    status: ExportState
+    requested_at: datetime
+    completed_at: datetime | None
+    progress: dict[str, int]
+    size_bytes: int | None
+    expires_at: datetime | None
+    download_url: str | None
+    recipient: str | None
+    recipient_confirmed: bool
+    sent_at: datetime | None
+
+
+class InactivityWarning(StrictModel):
+    """``beneficiaries/{uid}/inactivity_warnings/{id}``: the warning mail before R19 erasure."""
+
+    sent_at: datetime = categorised(C.INTERACTION)
+    last_active_at: datetime = categorised(C.INTERACTION)
+    erasure_due_on: Day = categorised(C.INTERACTION)
+
+
+class RetentionRun(StrictModel):
+    """``retention_runs/{id}``: one sweep, without personal data (R23)."""
+
+    ran_at: datetime = categorised(C.INTERACTION)
+    warned: int = categorised(C.INTERACTION, 0)
+    erasures_started: int = categorised(C.INTERACTION, 0)
+    purged: dict[str, int] = categorised(C.INTERACTION, default_factory=dict)

@@ -1,0 +1,161 @@
+"""The daily retention sweep (R19, R23): the registry's periods, applied.
+
+* **Inactivity (R19).** A beneficiary inactive for 3 years (the period of the
+  ``beneficiary`` location, counted from ``last_active_at``) is warned by
+  e-mail 30 days before, then erased by the same job as a self-service
+  erasure. Using the service again (a newer ``last_active_at``) voids the
+  warning.
+* **Periods counted from creation (R23).** Every Firestore location whose
+  retention counts from its records' creation — a location registered later
+  included — loses the records older than its period, found by the stored
+  model's creation date field.
+* **A record of each run**, as counts per location: no personal data.
+
+Exports in the bucket expire by the bucket's own lifecycle (infra/storage.tf).
+Every date comes from the injected clock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.adapters import document_store, mail
+from shared.adapters.clients import firestore_client
+from shared.domain import data_registry as registry
+from shared.domain.access import Access
+from shared.domain.data_registry import (
+    BENEFICIARY,
+    INACTIVITY_WARNINGS,
+    RETENTION_RUNS,
+    CountedFrom,
+)
+from shared.domain.strict import StrictModel
+from shared.errors import TransientFailure, text
+from shared.models.account import BeneficiaryProfile
+from shared.models.privacy import InactivityWarning, RetentionRun
+from shared.models.stored import STORED_MODELS
+from shared.services.erasure import Clock, start_erasure, utc_now
+
+WARNING_AHEAD = timedelta(days=30)  # R19 as promised: warned 30 days before
+# Cloud Scheduler posts to the function's root URL (infra/scheduler.tf): the job has no path.
+JOB = ""
+SUBJECT = "retention_sweep"  # the sweep acts on no one person; its journal entry says so
+
+# The field holding a record's creation date, by the names stored models use.
+CREATION_FIELDS = ("created_at", "requested_at", "ran_at", "at")
+
+WARNING_SUBJECT = text(
+    "Sésame : votre compte sera supprimé dans 30 jours",
+    "Sésame: your account will be deleted in 30 days",
+)
+
+
+class SweepOrder(StrictModel):
+    """Payload of the scheduled ``sweep`` (Cloud Scheduler sends an empty object)."""
+
+
+def inactivity_period() -> timedelta:
+    return timedelta(days=BENEFICIARY.retention.days)
+
+
+def _warning_body(profile: BeneficiaryProfile, due: datetime) -> str:
+    if profile.language == "en":
+        return (
+            "You have not used Sésame for almost 3 years. As our privacy policy says, "
+            f"your account and all your data will be deleted on {due.date().isoformat()}.\n\n"
+            "To keep them, simply sign in before that date."
+        )
+    return (
+        "Vous n'avez pas utilisé Sésame depuis bientôt 3 ans. Comme le prévoit notre "
+        "politique de confidentialité, votre compte et toutes vos données seront supprimés le "
+        f"{due.strftime('%d/%m/%Y')}.\n\nPour les conserver, il suffit de vous connecter "
+        "avant cette date."
+    )
+
+
+def _older_than(collection_pattern: str, field: str, before: datetime) -> list[Any]:
+    """Snapshots of a location's documents whose ``field`` is before ``before``."""
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    client = firestore_client()
+    name = collection_pattern.rsplit("/", 1)[-1]
+    query: Any = (
+        client.collection_group(name) if "{" in collection_pattern else client.collection(name)
+    )
+    return list(query.where(filter=FieldFilter(field, "<=", before)).stream())
+
+
+def _current_warning(uid: str, profile: BeneficiaryProfile) -> InactivityWarning | None:
+    warnings = document_store.list_collection(
+        INACTIVITY_WARNINGS.collection(uid=uid), InactivityWarning
+    )
+    return next((w for _, w in warnings if w.last_active_at == profile.last_active_at), None)
+
+
+def _inactive_accounts(at: datetime) -> tuple[int, int]:
+    """Warn, then erase, the accounts inactive for the R19 period; returns (warned, erased)."""
+    warned = erased = 0
+    threshold = at - inactivity_period() + WARNING_AHEAD
+    for snapshot in _older_than(BENEFICIARY.collection_pattern, "last_active_at", threshold):
+        if not BENEFICIARY.matches(snapshot.reference.path):
+            continue
+        uid = snapshot.id
+        profile = BeneficiaryProfile.model_validate(snapshot.to_dict())
+        deadline = profile.last_active_at + inactivity_period()
+        warning = _current_warning(uid, profile)
+        if warning is None:
+            due = max(deadline, at + WARNING_AHEAD)
+            try:
+                mail.send(
+                    profile.email,
+                    WARNING_SUBJECT.in_language(profile.language),
+                    _warning_body(profile, due),
+                )
+            except mail.MailUnavailable:
+                raise TransientFailure("mail_unavailable") from None
+            except mail.MailRefused:
+                pass  # an address that refuses mail is still erased after the period
+            record = InactivityWarning(
+                sent_at=at, last_active_at=profile.last_active_at, erasure_due_on=due.date()
+            )
+            document_store.add(INACTIVITY_WARNINGS.collection(uid=uid), record)
+            warned += 1
+        elif at >= deadline and at.date() >= warning.erasure_due_on:
+            start_erasure(uid, now=lambda: at)
+            erased += 1
+    return warned, erased
+
+
+def _purge_by_creation(at: datetime) -> dict[str, int]:
+    """Delete the records of every creation-counted Firestore location past its period."""
+    purged: dict[str, int] = {}
+    for location in registry.USER_DATA_LOCATIONS:
+        if location.store is not registry.StoreKind.FIRESTORE:
+            continue
+        if location.retention.counted_from is not CountedFrom.CREATED:
+            continue
+        fields = STORED_MODELS[location.key].model_fields
+        field = next((name for name in CREATION_FIELDS if name in fields), None)
+        if field is None:
+            continue
+        before = at - timedelta(days=location.retention.days)
+        old = [
+            s
+            for s in _older_than(location.collection_pattern, field, before)
+            if location.matches(s.reference.path)
+        ]
+        for snapshot in old:
+            firestore_client().recursive_delete(snapshot.reference)
+        purged[location.key] = len(old)
+    return purged
+
+
+def sweep(access: Access, order: SweepOrder, *, now: Clock = utc_now) -> str:
+    """One retention run (the scheduled job); records what it did without personal data."""
+    at = now()
+    warned, erased = _inactive_accounts(at)
+    purged = _purge_by_creation(at)
+    run = RetentionRun(ran_at=at, warned=warned, erasures_started=erased, purged=purged)
+    document_store.add(RETENTION_RUNS.collection(), run)
+    return f"warned={warned} erasures={erased} purged={sum(purged.values())}"

@@ -1,0 +1,210 @@
+"""Portability export on the real emulators (R26, R27): every registered location, nobody else's.
+
+The footprint is made from the registry (tests/support/footprint.py); the
+archive is read back from the exports bucket and each JSON file is validated
+against the schema it ships with.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import jsonschema
+import pytest
+import requests
+
+from shared.adapters.clients import storage_client
+from shared.api.jobs.export_worker import JOBS
+from shared.api.worker import Delivery, run_delivery
+from shared.config import settings
+from shared.domain import data_registry as registry
+from shared.domain import privacy_rights as rules
+from shared.domain.access import Access, Actor, ActorKind, Scope
+from shared.domain.data_registry import ExportKind, StoreKind
+from shared.models.privacy import ExportRequest
+from shared.services import export
+from tests.support import emulators
+from tests.support.footprint import (
+    forget_pending_tasks,
+    give_footprint,
+    register_later_locations,
+)
+
+CLOCK = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)
+
+
+def clock() -> datetime:
+    return CLOCK
+
+
+def own(user: emulators.EmulatorUser) -> Access:
+    actor = Actor(uid=user.uid, kind=ActorKind.BENEFICIARY, email=user.email)
+    return Access(actor, user.uid, Scope.PRIVACY_EXPORT, "export")
+
+
+@pytest.fixture(autouse=True)
+def made() -> Iterator[list[str]]:
+    uids: list[str] = []
+    yield uids
+    for uid in uids:
+        forget_pending_tasks(uid)
+
+
+@pytest.fixture
+def sink() -> Iterator[str]:
+    base = settings().sendgrid_api_host or ""
+    requests.delete(f"{base}/_sink/messages", timeout=5).raise_for_status()
+    yield base
+
+
+def person(made: list[str], **kwargs: Any) -> tuple[emulators.EmulatorUser, dict[str, int]]:
+    user = emulators.create_user()
+    made.append(user.uid)
+    return user, give_footprint(user.uid, user.email, **kwargs)
+
+
+def ask(user: emulators.EmulatorUser, recipient: str | None = None) -> str:
+    """Request an export (its task is queued) and build it through the worker entry point."""
+    status, code = export.request_export(own(user), ExportRequest(recipient=recipient), now=clock)
+    assert code == 202 and status.status == "queued"
+    forget_pending_tasks(user.uid)  # the queued task: the test delivers the job itself
+    payload = {"uid": user.uid, "export_id": status.export_id}
+    response = run_delivery(
+        "export_worker",
+        JOBS,
+        export.JOB,
+        payload,
+        Delivery("task", f"task:exports:{status.export_id}", "local"),
+    )
+    assert response.status_code == 200, response.get_data()
+    return status.export_id
+
+
+def archive_of(user: emulators.EmulatorUser, export_id: str) -> zipfile.ZipFile:
+    name = f"{registry.EXPORT_OBJECTS.path(uid=user.uid)}{export_id}.zip"
+    data = storage_client().bucket(settings().exports_bucket).blob(name).download_as_bytes()
+    return zipfile.ZipFile(io.BytesIO(data))
+
+
+def category_files(archive: zipfile.ZipFile) -> dict[str, dict[str, Any]]:
+    return {
+        name: json.loads(archive.read(name))
+        for name in archive.namelist()
+        if name.startswith("data/") and name.endswith(".json")
+    }
+
+
+def test_the_export_holds_every_registered_location_and_nothing_of_anyone_else(made):
+    user, footprint = person(made, files=3, items=2)
+    other, _ = person(made, files=2, items=2)
+    export_id = ask(user)
+
+    archive = archive_of(user, export_id)
+    files = category_files(archive)
+    records = [record for body in files.values() for record in body["records"]]
+    found = {record["location"] for record in records}
+    expected = {
+        key
+        for key in footprint
+        if (location := next(x for x in registry.USER_DATA_LOCATIONS if x.key == key)).export.kind
+        is not ExportKind.NOTHING
+    }
+    assert expected <= found, expected - found
+    # Locations left out say why, in the manifest.
+    manifest = json.loads(archive.read("manifest.json"))
+    for entry in manifest["locations"]:
+        location = next(x for x in registry.USER_DATA_LOCATIONS if x.key == entry["location"])
+        if location.export.kind is ExportKind.NOTHING:
+            assert entry["exported"] == 0 and entry["reason"] == location.export.reason
+    # The vault's files themselves, byte for byte, for each Storage location exported.
+    for location in registry.USER_DATA_LOCATIONS:
+        if location.store is StoreKind.STORAGE and location.export.kind is ExportKind.ALL:
+            inside = [n for n in archive.namelist() if n.startswith(f"files/{location.key}/")]
+            assert len(inside) == footprint[location.key]
+            assert all(archive.read(n) == b"%PDF-1.4 x" for n in inside)
+    # Nothing about the other person.
+    text = " ".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    assert other.uid not in text and other.email not in text
+    assert user.uid in text and user.email in text
+
+
+def test_every_category_file_validates_against_the_documented_schema(made):
+    user, _ = person(made, files=1, items=1)
+    archive = archive_of(user, ask(user))
+
+    shipped = json.loads(archive.read("schema/category.schema.json"))
+    assert shipped == rules.CATEGORY_FILE_SCHEMA
+    files = category_files(archive)
+    assert files
+    for name, body in files.items():
+        jsonschema.validate(body, shipped)
+        assert name == f"data/{body['category']}.json"
+    broken = {**next(iter(files.values())), "surprise": 1}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, shipped)
+
+
+def test_listed_fields_only_for_locations_exporting_some_fields(made):
+    user, _ = person(made, files=1, items=1)
+    archive = archive_of(user, ask(user))
+    records = [r for body in category_files(archive).values() for r in body["records"]]
+    for location in registry.USER_DATA_LOCATIONS:
+        if location.export.kind is ExportKind.FIELDS:
+            fields = {f for r in records if r["location"] == location.key for f in r["fields"]}
+            assert fields and fields <= set(location.export.fields), location.key
+
+
+def test_progress_expiry_and_a_short_lived_signed_link(made):
+    user, footprint = person(made, files=2, items=1)
+    export_id = ask(user)
+
+    status = export.export_status(own(user), export_id)
+    assert status.status == "ready"
+    # Counted from when the archive was written, as the bucket's 7-day lifecycle is.
+    assert status.expires_at and status.completed_at
+    assert timedelta(0) <= timedelta(days=7) - (status.expires_at - status.completed_at)
+    assert timedelta(days=7) - (status.expires_at - status.completed_at) < timedelta(minutes=1)
+    assert status.progress["vault_objects"] == footprint["vault_objects"]
+    assert status.download_url and "X-Goog-Signature" in status.download_url
+    lifetime = parse_qs(urlsplit(status.download_url).query)["X-Goog-Expires"][0]
+    assert int(lifetime) <= 15 * 60  # short-lived: minutes, not the archive's 7 days
+    assert status.size_bytes and status.size_bytes > 0
+
+
+def test_a_third_party_gets_the_link_only_after_the_person_confirms(made, sink):
+    user, _ = person(made, files=1, items=1)
+    export_id = ask(user, recipient="conseiller@asso.example.org")
+
+    def mails() -> list[dict[str, Any]]:
+        sent = requests.get(f"{sink}/_sink/messages", timeout=5).json()
+        return [
+            m
+            for m in sent
+            if m["body"]["personalizations"][0]["to"][0]["email"] == "conseiller@asso.example.org"
+        ]
+
+    assert export.export_status(own(user), export_id).status == "ready"
+    assert mails() == []  # no confirmation yet: nothing sent
+
+    confirmed = export.confirm_recipient(own(user), export_id, now=clock)
+    assert confirmed.recipient_confirmed and confirmed.sent_at == CLOCK
+    export.confirm_recipient(own(user), export_id, now=clock)  # twice: still one mail
+    sent = mails()
+    assert len(sent) == 1
+    assert "X-Goog-Signature" in sent[0]["body"]["content"][0]["value"]
+
+
+def test_a_location_registered_later_is_exported_with_no_change_to_the_code(monkeypatch, made):
+    notes, attachments = register_later_locations(monkeypatch)
+
+    user, _ = person(made, files=2, items=3)
+    archive = archive_of(user, ask(user))
+    records = [r for body in category_files(archive).values() for r in body["records"]]
+    assert len({r["reference"] for r in records if r["location"] == notes}) == 3
+    assert len([n for n in archive.namelist() if n.startswith(f"files/{attachments}/")]) == 2
