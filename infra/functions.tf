@@ -154,6 +154,24 @@ locals {
       enqueues      = []
       signs_blobs   = true
     }
+    # R14, R16 caregivers: the beneficiary grants, lists and revokes mandates and reads the
+    # access journal; the invited caregiver accepts (which sets the aidant role claim).
+    mandates = {
+      description   = "Caregiver mandates and the access journal (R14, R16)."
+      invoker       = "public"
+      schedule      = null
+      event         = null
+      min_instances = 0
+      max_instances = 10
+      memory        = "256Mi"
+      cpu           = null
+      timeout       = 60
+      project_roles = ["roles/datastore.user", "roles/firebaseauth.admin"]
+      bucket_roles  = []
+      secrets       = ["sendgrid-api-key", "audit-pepper"]
+      enqueues      = []
+      signs_blobs   = false
+    }
     # R5 smart alerts: daily, finds beneficiaries a new aid may concern and queues
     # one task per email.
     alerts_dispatch = {

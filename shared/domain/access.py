@@ -47,6 +47,14 @@ class Scope(StrEnum):
     OUTCOMES_WRITE = "outcomes:write"
     NOTIFY = "notify"
     VAULT_INTAKE = "vault:intake"
+    # Opened to an aidant only by a mandate's grants (shared/domain/mandates.py).
+    VAULT_READ = "vault:read"
+    VAULT_UPLOAD = "vault:upload"
+    FORMS_GENERATE = "forms:generate"
+    # A beneficiary managing their own mandates, an aidant accepting or listing theirs:
+    # never opened by a mandate, so an aidant cannot act on mandates for anyone.
+    MANDATES_MANAGE = "mandates:manage"
+    MANDATES_RECEIVE = "mandates:receive"
 
 
 class Check(StrEnum):

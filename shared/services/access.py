@@ -11,6 +11,8 @@ audit journal before the use case runs.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from shared.adapters import document_store, identity
 from shared.domain.access import (
     DELEGATION_CHECKS,
@@ -21,6 +23,7 @@ from shared.domain.access import (
     mandate_grants,
 )
 from shared.domain.data_registry import MANDATES
+from shared.domain.mandates import MandateStatus
 from shared.domain.strict import DEFAULT_LANGUAGE, Language
 from shared.errors import ApiError, text
 from shared.models.access import Mandate
@@ -38,8 +41,11 @@ def _has_mandate(actor: Actor, subject_uid: str, scope: Scope) -> bool:
         Mandate,
         {MANDATES.locator.name: subject_uid, "aidant_uid": actor.uid},
     )
+    now = datetime.now(UTC)
+    # Accepted, not revoked, not expired, at the time of this very request (R16).
     return any(
-        mandate_grants(mandate.scopes, scope, mandate.revoked_at is not None)
+        mandate.status(now) is MandateStatus.ACTIVE
+        and mandate_grants(mandate.scopes, scope, mandate.revoked_at is not None)
         for _, mandate in found
     )
 

@@ -46,7 +46,13 @@ def seed_audit_entry(person: str) -> str:
 
 def seed_mandate(person: str) -> str:
     """A mandate naming the caller both ways: even then clients cannot read or write it."""
-    mandate = Mandate(beneficiary_uid=person, aidant_uid=person, scopes=["read"], granted_at=NOW)
+    mandate = Mandate(
+        beneficiary_uid=person,
+        aidant_uid=person,
+        scopes=["read"],
+        granted_at=NOW,
+        expires_at=NOW,
+    )
     return "mandates/" + document_store.add("mandates", mandate)
 
 

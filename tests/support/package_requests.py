@@ -111,6 +111,17 @@ def vault_file_finalized(urls: Mapping[str, str]) -> requests.Response:
     return _worker_outcome(response, "accepted")
 
 
+def invite_a_caregiver(urls: Mapping[str, str]) -> requests.Response:
+    """A new beneficiary invites a caregiver by e-mail (a mandate and a mail)."""
+    body = {
+        "aidant_email": f"aidant-{uuid.uuid4().hex[:10]}@example.org",
+        "aidant_name": "Marie Dupont",
+        "grants": ["read_answers_and_results"],
+        "days": 30,
+    }
+    return requests.post(urls["mandates"], json=body, headers=_signed_up(urls), timeout=TIMEOUT)
+
+
 @dataclass(frozen=True)
 class FirstRequest:
     """How to send a function its first request, given the served functions' base URLs."""
@@ -125,4 +136,5 @@ FIRST_REQUESTS: dict[str, FirstRequest] = {
     "simulate": FirstRequest(simulate_signed_in, also_serves=("signup",)),
     "notices_worker": FirstRequest(notify_a_beneficiary_of_the_policy),
     "vault_events": FirstRequest(vault_file_finalized),
+    "mandates": FirstRequest(invite_a_caregiver, also_serves=("signup",)),
 }
