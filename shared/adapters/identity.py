@@ -62,6 +62,16 @@ def set_role(uid: str, role: str) -> None:
         auth.set_custom_user_claims(uid, claims, app=firebase_app())
 
 
+def uid_of_email(email: str) -> str | None:
+    """The account signed up with ``email``, if any."""
+    from firebase_admin import auth
+
+    try:
+        return str(auth.get_user_by_email(email, app=firebase_app()).uid)
+    except auth.UserNotFoundError:
+        return None
+
+
 def current_role(uid: str) -> str | None:
     """The role on the Auth record now (``None``: no such user, or no role)."""
     from firebase_admin import auth

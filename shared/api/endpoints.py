@@ -7,13 +7,14 @@ deployed functions never import it, each imports its own route module.
 from __future__ import annotations
 
 from shared.api.route import Route
-from shared.api.routes import mandates, profile, signup, simulate
+from shared.api.routes import mandates, organisations, profile, signup, simulate
 
 ROUTES: tuple[Route, ...] = (
     *signup.ROUTES,
     *profile.ROUTES,
     *simulate.ROUTES,
     *mandates.ROUTES,
+    *organisations.ROUTES,
 )
 
 

@@ -55,6 +55,10 @@ class Scope(StrEnum):
     # never opened by a mandate, so an aidant cannot act on mandates for anyone.
     MANDATES_MANAGE = "mandates:manage"
     MANDATES_RECEIVE = "mandates:receive"
+    # Staff managing client organisations; a client admin inviting and following
+    # registrations (R3, R11). Never opened by a mandate.
+    CLIENT_ADMINISTRATION = "client:administration"
+    CLIENT_INVITATIONS = "client:invitations"
 
 
 class Check(StrEnum):

@@ -90,6 +90,7 @@ class CountedFrom(StrEnum):
     CONSENT_WITHDRAWN = "consent_withdrawn"  # R9: withdrawal empties the vault
     OBJECTION = "objection"
     DELIVERY = "delivery"  # a task payload lives until it is delivered
+    CONTRACT_END = "contract_end"  # R20: client data counts from the end of the contract
 
 
 class OnErasure(StrEnum):
@@ -284,6 +285,60 @@ WORKER_RECEIPTS = DataLocation(
     description="Idempotency receipts of task and event deliveries (at-least-once queues).",
 )
 
+# ------------------------------------------------------------------ client organisations
+
+# R20 (policy §5): client data kept 5 years after the contract ends, client
+# payment data 10 years (accounting records: Code de commerce, art. L123-22).
+CLIENT_DATA = Retention(
+    5 * 365, CountedFrom.CONTRACT_END, LegalBasis.LEGAL_OBLIGATION, "policy §5; R11, R20"
+)
+CLIENT_PAYMENT_DATA = Retention(
+    10 * 365,
+    CountedFrom.CONTRACT_END,
+    LegalBasis.LEGAL_OBLIGATION,
+    "policy §5; R20; Code de commerce L123-22",
+)
+ORGANISATIONS = DataLocation(
+    key="organisations",
+    store=StoreKind.FIRESTORE,
+    pattern="organisations/{org_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="client data of an organisation (R11)"),
+    retention=CLIENT_DATA,
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="A client organisation: contract dates and billing contact (R11, R20).",
+)
+CLIENT_ADMINS = DataLocation(
+    key="client_admins",
+    store=StoreKind.FIRESTORE,
+    pattern="client_admins/{member_id}",
+    locator=Locator(LocatorKind.FIELD, "uid"),
+    export=ExportRule(ExportKind.FIELDS, fields=("org_id", "added_at")),
+    retention=CLIENT_DATA,
+    on_erasure=OnErasure.DELETE,
+    description="Who administers which organisation (client_admin role, R3).",
+)
+CLIENT_INVITATIONS = DataLocation(
+    key="client_invitations",
+    store=StoreKind.FIRESTORE,
+    pattern="client_invitations/{invitation_id}",
+    locator=Locator(LocatorKind.FIELD, "email"),
+    export=ExportRule(ExportKind.FIELDS, fields=("org_id", "email", "invited_at")),
+    retention=CLIENT_DATA,
+    on_erasure=OnErasure.DELETE,
+    description="Professional addresses an organisation invited; all it learns back (R3).",
+)
+CLIENT_PAYMENTS = DataLocation(
+    key="client_payments",
+    store=StoreKind.FIRESTORE,
+    pattern="client_payments/{payment_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="payments of an organisation, not of a person"),
+    retention=CLIENT_PAYMENT_DATA,
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="Payments by client organisations (R11, R20).",
+)
+
 # ------------------------------------------------------------------ other stores
 
 VAULT_OBJECTS = DataLocation(
@@ -372,6 +427,10 @@ USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
     MANDATES,
     AUDIT_JOURNAL,
     WORKER_RECEIPTS,
+    ORGANISATIONS,
+    CLIENT_ADMINS,
+    CLIENT_INVITATIONS,
+    CLIENT_PAYMENTS,
     VAULT_OBJECTS,
     EXPORT_OBJECTS,
     AUTH_RECORD,

@@ -15,6 +15,7 @@ from shared.domain.data_categories import DataCategory, category_of
 from shared.models.access import Mandate, WorkerReceipt
 from shared.models.account import BeneficiaryProfile, ConsentEvent
 from shared.models.audit import AuditEntry
+from shared.models.organisations import ClientAdmin, ClientInvitation, ClientPayment, Organisation
 from shared.models.simulation_history import AidOutcome, StoredSimulation
 
 STORED_MODELS: dict[str, type[BaseModel]] = {
@@ -25,6 +26,10 @@ STORED_MODELS: dict[str, type[BaseModel]] = {
     registry.MANDATES.key: Mandate,
     registry.AUDIT_JOURNAL.key: AuditEntry,
     registry.WORKER_RECEIPTS.key: WorkerReceipt,
+    registry.ORGANISATIONS.key: Organisation,
+    registry.CLIENT_ADMINS.key: ClientAdmin,
+    registry.CLIENT_INVITATIONS.key: ClientInvitation,
+    registry.CLIENT_PAYMENTS.key: ClientPayment,
 }
 
 

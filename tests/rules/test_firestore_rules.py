@@ -210,6 +210,11 @@ COVERED_PATTERNS = {
     "audit_journal/{entry_id}",
     "mandates/{mandate_id}",
     "worker_receipts/{receipt_id}",
+    # tests/rules/test_organisations_rules.py
+    "organisations/{org_id}",
+    "client_admins/{member_id}",
+    "client_invitations/{invitation_id}",
+    "client_payments/{payment_id}",
 }
 
 

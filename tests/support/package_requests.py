@@ -122,6 +122,19 @@ def invite_a_caregiver(urls: Mapping[str, str]) -> requests.Response:
     return requests.post(urls["mandates"], json=body, headers=_signed_up(urls), timeout=TIMEOUT)
 
 
+def record_a_client(urls: Mapping[str, str]) -> requests.Response:
+    """Staff record a client organisation and its contract."""
+    staff = emulators.create_user(role="staff")
+    body = {
+        "name": "Mutuelle Exemple",
+        "contract_start": "2026-01-01",
+        "contract_end": "2028-12-31",
+        "billing_name": "Paul Martin",
+        "billing_email": "factures@mutuelle.example",
+    }
+    return requests.post(urls["organisations"], json=body, headers=staff.headers, timeout=TIMEOUT)
+
+
 @dataclass(frozen=True)
 class FirstRequest:
     """How to send a function its first request, given the served functions' base URLs."""
@@ -137,4 +150,5 @@ FIRST_REQUESTS: dict[str, FirstRequest] = {
     "notices_worker": FirstRequest(notify_a_beneficiary_of_the_policy),
     "vault_events": FirstRequest(vault_file_finalized),
     "mandates": FirstRequest(invite_a_caregiver, also_serves=("signup",)),
+    "organisations": FirstRequest(record_a_client),
 }
