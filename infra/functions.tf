@@ -148,7 +148,7 @@ locals {
       memory        = "256Mi"
       cpu           = null
       timeout       = 30
-      project_roles = ["roles/datastore.user"]
+      project_roles = ["roles/datastore.user", "roles/firebaseauth.admin"]
       bucket_roles  = []
       secrets       = ["sso-partner-keys"]
       enqueues      = []

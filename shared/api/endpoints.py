@@ -7,7 +7,7 @@ deployed functions never import it, each imports its own route module.
 from __future__ import annotations
 
 from shared.api.route import Route
-from shared.api.routes import mandates, organisations, profile, signup, simulate
+from shared.api.routes import mandates, organisations, profile, signup, simulate, sso
 
 ROUTES: tuple[Route, ...] = (
     *signup.ROUTES,
@@ -15,6 +15,7 @@ ROUTES: tuple[Route, ...] = (
     *simulate.ROUTES,
     *mandates.ROUTES,
     *organisations.ROUTES,
+    *sso.ROUTES,
 )
 
 

@@ -59,6 +59,8 @@ class Scope(StrEnum):
     # registrations (R3, R11). Never opened by a mandate.
     CLIENT_ADMINISTRATION = "client:administration"
     CLIENT_INVITATIONS = "client:invitations"
+    # A partner's signed hand-off (R2): the assertion, not a token, proves who arrives.
+    SSO_HANDOFF = "sso:handoff"
 
 
 class Check(StrEnum):

@@ -339,6 +339,28 @@ CLIENT_PAYMENTS = DataLocation(
     description="Payments by client organisations (R11, R20).",
 )
 
+SSO_PARTNERS = DataLocation(
+    key="sso_partners",
+    store=StoreKind.FIRESTORE,
+    pattern="sso_partners/{org_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="an organisation's sign-on settings (R2)"),
+    retention=CLIENT_DATA,
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="How an organisation's intranet signs its hand-offs: issuer, JWKS, algorithm.",
+)
+SSO_USED_ASSERTIONS = DataLocation(
+    key="sso_used_assertions",
+    store=StoreKind.FIRESTORE,
+    pattern="sso_used_assertions/{assertion_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="keyed hashes of assertion ids, no person"),
+    # Needed only until the assertion expires (5 minutes at most); a day covers clock skew.
+    retention=Retention(1, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "R2, R23"),
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="Assertion ids already used, so that a hand-off works once (R2).",
+)
+
 # ------------------------------------------------------------------ other stores
 
 VAULT_OBJECTS = DataLocation(
@@ -431,6 +453,8 @@ USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
     CLIENT_ADMINS,
     CLIENT_INVITATIONS,
     CLIENT_PAYMENTS,
+    SSO_PARTNERS,
+    SSO_USED_ASSERTIONS,
     VAULT_OBJECTS,
     EXPORT_OBJECTS,
     AUTH_RECORD,

@@ -17,6 +17,7 @@ from shared.models.account import BeneficiaryProfile, ConsentEvent
 from shared.models.audit import AuditEntry
 from shared.models.organisations import ClientAdmin, ClientInvitation, ClientPayment, Organisation
 from shared.models.simulation_history import AidOutcome, StoredSimulation
+from shared.models.sso import SsoPartner, UsedAssertion
 
 STORED_MODELS: dict[str, type[BaseModel]] = {
     registry.BENEFICIARY.key: BeneficiaryProfile,
@@ -30,6 +31,8 @@ STORED_MODELS: dict[str, type[BaseModel]] = {
     registry.CLIENT_ADMINS.key: ClientAdmin,
     registry.CLIENT_INVITATIONS.key: ClientInvitation,
     registry.CLIENT_PAYMENTS.key: ClientPayment,
+    registry.SSO_PARTNERS.key: SsoPartner,
+    registry.SSO_USED_ASSERTIONS.key: UsedAssertion,
 }
 
 

@@ -49,7 +49,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _organisation(org_id: str) -> Organisation:
+def organisation_of(org_id: str) -> Organisation:
     found = document_store.get(ORGANISATIONS.path(org_id=org_id), Organisation)
     if found is None:
         raise ApiError("not_found", NO_ORGANISATION)
@@ -60,7 +60,7 @@ def _admin_id(org_id: str, uid: str) -> str:
     return f"{org_id}_{uid}"
 
 
-def _invitation_id(org_id: str, email: str) -> str:
+def invitation_id(org_id: str, email: str) -> str:
     """One invitation per organisation and address: a retried invitation finds it."""
     return f"{org_id}_{hashlib.sha256(email.encode()).hexdigest()[:32]}"
 
@@ -72,10 +72,10 @@ def _require_admin(access: Access, org_id: str) -> Organisation:
     )
     if member is None:
         raise ApiError("forbidden", NOT_AN_ADMIN)
-    return _organisation(org_id)
+    return organisation_of(org_id)
 
 
-def _require_staff_now(access: Access) -> None:
+def require_staff_now(access: Access) -> None:
     """The staff role must still be on the Auth record: a revoked role stops at once (R18)."""
     if identity.current_role(access.subject_uid) != ActorKind.STAFF.value:
         raise ApiError("forbidden", text("Réservé au personnel.", "Staff only."))
@@ -85,7 +85,7 @@ def create_organisation(
     access: Access, request: OrganisationRequest
 ) -> tuple[OrganisationOut, int]:
     """Staff record a new client with its contract and billing contact (R11)."""
-    _require_staff_now(access)
+    require_staff_now(access)
     organisation = Organisation(**request.model_dump(), created_at=_now())
     org_id = document_store.add(ORGANISATIONS.collection(), organisation)
     return OrganisationOut(id=org_id, **request.model_dump()), 201
@@ -93,8 +93,8 @@ def create_organisation(
 
 def add_admin(access: Access, org_id: str, uid: str) -> AdminOut:
     """Staff make ``uid`` an admin of ``org_id`` (its role becomes ``client_admin``)."""
-    _require_staff_now(access)
-    _organisation(org_id)
+    require_staff_now(access)
+    organisation_of(org_id)
     if identity.current_role(uid) not in (None, ActorKind.CLIENT_ADMIN.value):
         raise ApiError(
             "conflict",
@@ -114,8 +114,8 @@ def add_admin(access: Access, org_id: str, uid: str) -> AdminOut:
 
 def record_payment(access: Access, request: PaymentRequest, org_id: str) -> tuple[PaymentOut, int]:
     """Staff record one payment of ``org_id`` (payment data, kept 10 years, R20)."""
-    _require_staff_now(access)
-    _organisation(org_id)
+    require_staff_now(access)
+    organisation_of(org_id)
     payment = ClientPayment(org_id=org_id, **request.model_dump(), recorded_at=_now())
     payment_id = document_store.add(CLIENT_PAYMENTS.collection(), payment)
     return PaymentOut(id=payment_id, **request.model_dump()), 201
@@ -155,8 +155,8 @@ def invite(access: Access, request: InvitationsRequest, org_id: str) -> Invitati
     organisation = _require_admin(access, org_id)
     results = []
     for email in dict.fromkeys(request.emails):
-        invitation_id = _invitation_id(org_id, email)
-        path = CLIENT_INVITATIONS.path(invitation_id=invitation_id)
+        found_at = invitation_id(org_id, email)
+        path = CLIENT_INVITATIONS.path(invitation_id=found_at)
         fresh = ClientInvitation(org_id=org_id, email=email, invited_at=_now())
 
         def create_once(
@@ -170,7 +170,7 @@ def invite(access: Access, request: InvitationsRequest, org_id: str) -> Invitati
 
         invitation = document_store.run_in_transaction(create_once)
         if invitation.sent_at is None and not invitation.bounced:
-            _send(invitation_id, organisation, invitation)
+            _send(found_at, organisation, invitation)
             invitation = document_store.get(path, ClientInvitation) or invitation
         results.append(_out(invitation))
     return InvitationList(invitations=results)

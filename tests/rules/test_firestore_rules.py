@@ -215,6 +215,8 @@ COVERED_PATTERNS = {
     "client_admins/{member_id}",
     "client_invitations/{invitation_id}",
     "client_payments/{payment_id}",
+    "sso_partners/{org_id}",
+    "sso_used_assertions/{assertion_id}",
 }
 
 

@@ -1,4 +1,4 @@
-"""Client organisations' collections are server-only, even for their own admins (R3, R11).
+"""Client organisations' and sign-on collections are server-only, even for admins (R2, R3, R11).
 
 A client admin follows invitations through the API, which answers only
 invited or registered; a readable document would show more (the payment
@@ -17,8 +17,11 @@ from shared.domain.data_registry import (
     CLIENT_INVITATIONS,
     CLIENT_PAYMENTS,
     ORGANISATIONS,
+    SSO_PARTNERS,
+    SSO_USED_ASSERTIONS,
 )
 from shared.models.organisations import ClientAdmin, ClientInvitation, ClientPayment, Organisation
+from shared.models.sso import SsoPartner, UsedAssertion
 from tests.rules.test_firestore_rules import patch
 from tests.support import emulators
 
@@ -57,6 +60,13 @@ def _seed(uid: str) -> list[str]:
             reference="F-1",
             recorded_at=NOW,
         ),
+        SSO_PARTNERS.path(org_id=org_id): SsoPartner(
+            issuer="https://intranet.example",
+            jwks_url="https://intranet.example/jwks.json",
+            algorithm="RS256",
+            registered_at=NOW,
+        ),
+        SSO_USED_ASSERTIONS.path(assertion_id="a1"): UsedAssertion(org_id=org_id, expires_at=NOW),
     }
     for path, document in documents.items():
         document_store.run_in_transaction(lambda w, p=path, d=document: w.set(p, d))

@@ -135,6 +135,24 @@ def record_a_client(urls: Mapping[str, str]) -> requests.Response:
     return requests.post(urls["organisations"], json=body, headers=staff.headers, timeout=TIMEOUT)
 
 
+def register_a_partner(urls: Mapping[str, str]) -> requests.Response:
+    """Staff pin a client's sign-on settings (issuer, key set, algorithm)."""
+    staff = emulators.create_user(role="staff")
+    created = record_a_client(urls)
+    created.raise_for_status()
+    body = {
+        "issuer": "https://intranet.mutuelle.example",
+        "jwks_url": "https://intranet.mutuelle.example/jwks.json",
+        "algorithm": "RS256",
+    }
+    return requests.put(
+        f"{urls['sso']}/partners/{created.json()['id']}",
+        json=body,
+        headers=staff.headers,
+        timeout=TIMEOUT,
+    )
+
+
 @dataclass(frozen=True)
 class FirstRequest:
     """How to send a function its first request, given the served functions' base URLs."""
@@ -151,4 +169,5 @@ FIRST_REQUESTS: dict[str, FirstRequest] = {
     "vault_events": FirstRequest(vault_file_finalized),
     "mandates": FirstRequest(invite_a_caregiver, also_serves=("signup",)),
     "organisations": FirstRequest(record_a_client),
+    "sso": FirstRequest(register_a_partner, also_serves=("organisations",)),
 }
