@@ -70,7 +70,8 @@ class Check(StrEnum):
     MANDATE = "mandate"
     # The Auth record still carries the role now: a revoked role stops at once.
     CURRENT_ROLE = "current_role"
-    # Membership of the subject's client organisation (not stored yet: nobody passes).
+    # A client admin: R3 lets a client see invitation statuses only (through its own
+    # endpoints), never a beneficiary's data, so this check lets nobody through.
     ORGANISATION = "organisation"
     # The OIDC token (or, locally, the Cloud Tasks emulator's headers) was verified.
     SERVICE_IDENTITY = "service_identity"

@@ -5,7 +5,7 @@ more; acting for someone else is checked here on every request, against
 what is stored now — an aidant needs an active mandate from that subject
 granting the scope, staff and privacy officers need the role still on their
 Auth record, a client admin needs membership of the subject's organisation
-(no organisation is stored yet, so nobody passes) — and is written to the
+(R3: a client sees only invitation statuses, so nobody passes) — and is written to the
 audit journal before the use case runs.
 """
 
@@ -56,8 +56,8 @@ def _passes(check: Check, actor: Actor, subject_uid: str, scope: Scope) -> bool:
     if check is Check.CURRENT_ROLE:
         return identity.current_role(actor.uid) == actor.kind.value
     # A service identity is verified by the worker entry point before any job
-    # runs (shared/api/worker.py). No organisation membership is stored yet, so
-    # Check.ORGANISATION lets nobody through.
+    # runs (shared/api/worker.py). A client admin never reaches a beneficiary's
+    # data (R3: invitation statuses only), so Check.ORGANISATION lets nobody through.
     return check is Check.SERVICE_IDENTITY
 
 
