@@ -149,11 +149,47 @@ locals {
       memory        = "256Mi"
       cpu           = null
       timeout       = 30
-      project_roles = ["roles/datastore.user"]
+      project_roles = ["roles/datastore.user", "roles/firebaseauth.admin"]
       bucket_roles  = []
       secrets       = ["sso-partner-keys"]
       enqueues      = []
       signs_blobs   = true
+    }
+    # R3, R11, R20 clients: staff record organisations, contracts, admins and payments; a
+    # client admin invites by professional e-mail and sees only invited/registered.
+    organisations = {
+      description   = "Client organisations, admins, payments and invitations (R3, R11, R20)."
+      invoker       = "public"
+      schedule      = null
+      event         = null
+      min_instances = 0
+      max_instances = 5
+      memory        = "256Mi"
+      cpu           = null
+      timeout       = 60
+      project_roles = ["roles/datastore.user", "roles/firebaseauth.admin"]
+      bucket_roles  = []
+      secrets       = ["sendgrid-api-key"]
+      enqueues      = []
+      signs_blobs   = false
+    }
+    # R14, R16 caregivers: the beneficiary grants, lists and revokes mandates and reads the
+    # access journal; the invited caregiver accepts (which sets the aidant role claim).
+    mandates = {
+      description   = "Caregiver mandates and the access journal (R14, R16)."
+      invoker       = "public"
+      schedule      = null
+      event         = null
+      min_instances = 0
+      max_instances = 10
+      memory        = "256Mi"
+      cpu           = null
+      timeout       = 60
+      project_roles = ["roles/datastore.user", "roles/firebaseauth.admin"]
+      bucket_roles  = []
+      secrets       = ["sendgrid-api-key", "audit-pepper"]
+      enqueues      = []
+      signs_blobs   = false
     }
     # R5 smart alerts: daily, finds beneficiaries a new aid may concern and queues
     # one task per email.

@@ -135,6 +135,14 @@ ERROR_CODES: dict[str, tuple[int, BilingualText]] = {
         409,
         text("L'export n'est pas encore prêt", "The export is not ready yet"),
     ),
+    # Partner single sign-on (R2): the assertion was refused; ``reason`` says which check.
+    "sso_refused": (
+        401,
+        text(
+            "La connexion par votre organisation a été refusée",
+            "Sign-on through your organisation was refused",
+        ),
+    ),
     "internal": (500, text("Erreur inattendue", "Unexpected error")),
     "unavailable": (
         503,

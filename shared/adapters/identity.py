@@ -88,6 +88,37 @@ def set_role(uid: str, role: str) -> None:
         raise UnknownIdentity(uid) from None
 
 
+def uid_of_email(email: str) -> str | None:
+    """The account signed up with ``email``, if any."""
+    from firebase_admin import auth
+
+    try:
+        return str(auth.get_user_by_email(email, app=firebase_app()).uid)
+    except auth.UserNotFoundError:
+        return None
+
+
+def account_for_email(email: str) -> str:
+    """The uid of the account signed up with ``email``, created (verified) if there is none."""
+    from firebase_admin import auth
+
+    existing = uid_of_email(email)
+    if existing is not None:
+        return existing
+    try:
+        return str(auth.create_user(email=email, email_verified=True, app=firebase_app()).uid)
+    except auth.EmailAlreadyExistsError:  # created meanwhile by a concurrent hand-off
+        return str(uid_of_email(email))
+
+
+def custom_token(uid: str) -> str:
+    """A Firebase custom token for ``uid`` (signed by the function's service account; by the
+    Auth emulator's built-in unsigned signer locally)."""
+    from firebase_admin import auth
+
+    return auth.create_custom_token(uid, app=firebase_app()).decode()
+
+
 def current_role(uid: str) -> str | None:
     """The role on the Auth record now (``None``: no such user, or no role)."""
     from firebase_admin import auth

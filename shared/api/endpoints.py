@@ -7,7 +7,17 @@ deployed functions never import it, each imports its own route module.
 from __future__ import annotations
 
 from shared.api.route import Route
-from shared.api.routes import forms, privacy, profile, signup, simulate, vault
+from shared.api.routes import (
+    forms,
+    mandates,
+    organisations,
+    privacy,
+    profile,
+    signup,
+    simulate,
+    sso,
+    vault,
+)
 
 ROUTES: tuple[Route, ...] = (
     *signup.ROUTES,
@@ -16,6 +26,9 @@ ROUTES: tuple[Route, ...] = (
     *vault.ROUTES,
     *forms.ROUTES,
     *privacy.ROUTES,
+    *mandates.ROUTES,
+    *organisations.ROUTES,
+    *sso.ROUTES,
 )
 
 

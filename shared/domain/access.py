@@ -47,12 +47,23 @@ class Scope(StrEnum):
     OUTCOMES_WRITE = "outcomes:write"
     NOTIFY = "notify"
     VAULT_INTAKE = "vault:intake"
+    # Vault and forms: opened to an aidant only by a mandate's grants (shared/domain/mandates.py).
     VAULT_READ = "vault:read"
     VAULT_WRITE = "vault:write"
     FORMS = "forms"
     # Privacy rights (R27, R28): a person's own export and erasure, and the jobs doing them.
     PRIVACY_EXPORT = "privacy:export"
     PRIVACY_ERASE = "privacy:erase"
+    # A beneficiary managing their own mandates, an aidant accepting or listing theirs:
+    # never opened by a mandate, so an aidant cannot act on mandates for anyone.
+    MANDATES_MANAGE = "mandates:manage"
+    MANDATES_RECEIVE = "mandates:receive"
+    # Staff managing client organisations; a client admin inviting and following
+    # registrations (R3, R11). Never opened by a mandate.
+    CLIENT_ADMINISTRATION = "client:administration"
+    CLIENT_INVITATIONS = "client:invitations"
+    # A partner's signed hand-off (R2): the assertion, not a token, proves who arrives.
+    SSO_HANDOFF = "sso:handoff"
 
 
 class Check(StrEnum):
@@ -62,7 +73,8 @@ class Check(StrEnum):
     MANDATE = "mandate"
     # The Auth record still carries the role now: a revoked role stops at once.
     CURRENT_ROLE = "current_role"
-    # Membership of the subject's client organisation (not stored yet: nobody passes).
+    # A client admin: R3 lets a client see invitation statuses only (through its own
+    # endpoints), never a beneficiary's data, so this check lets nobody through.
     ORGANISATION = "organisation"
     # The OIDC token (or, locally, the Cloud Tasks emulator's headers) was verified.
     SERVICE_IDENTITY = "service_identity"

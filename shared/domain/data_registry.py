@@ -90,6 +90,7 @@ class CountedFrom(StrEnum):
     CONSENT_WITHDRAWN = "consent_withdrawn"  # R9: withdrawal empties the vault
     OBJECTION = "objection"
     DELIVERY = "delivery"  # a task payload lives until it is delivered
+    CONTRACT_END = "contract_end"  # R20: client data counts from the end of the contract
 
 
 class OnErasure(StrEnum):
@@ -301,6 +302,82 @@ VAULT_DOCUMENTS = DataLocation(
     "sanitised name, checks (R7, R9).",
 )
 
+# ------------------------------------------------------------------ client organisations
+
+# R20 (policy §5): client data kept 5 years after the contract ends, client
+# payment data 10 years (accounting records: Code de commerce, art. L123-22).
+CLIENT_DATA = Retention(
+    5 * 365, CountedFrom.CONTRACT_END, LegalBasis.LEGAL_OBLIGATION, "policy §5; R11, R20"
+)
+CLIENT_PAYMENT_DATA = Retention(
+    10 * 365,
+    CountedFrom.CONTRACT_END,
+    LegalBasis.LEGAL_OBLIGATION,
+    "policy §5; R20; Code de commerce L123-22",
+)
+ORGANISATIONS = DataLocation(
+    key="organisations",
+    store=StoreKind.FIRESTORE,
+    pattern="organisations/{org_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="client data of an organisation (R11)"),
+    retention=CLIENT_DATA,
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="A client organisation: contract dates and billing contact (R11, R20).",
+)
+CLIENT_ADMINS = DataLocation(
+    key="client_admins",
+    store=StoreKind.FIRESTORE,
+    pattern="client_admins/{member_id}",
+    locator=Locator(LocatorKind.FIELD, "uid"),
+    export=ExportRule(ExportKind.FIELDS, fields=("org_id", "added_at")),
+    retention=CLIENT_DATA,
+    on_erasure=OnErasure.DELETE,
+    description="Who administers which organisation (client_admin role, R3).",
+)
+CLIENT_INVITATIONS = DataLocation(
+    key="client_invitations",
+    store=StoreKind.FIRESTORE,
+    pattern="client_invitations/{invitation_id}",
+    locator=Locator(LocatorKind.FIELD, "email"),
+    export=ExportRule(ExportKind.FIELDS, fields=("org_id", "email", "invited_at")),
+    retention=CLIENT_DATA,
+    on_erasure=OnErasure.DELETE,
+    description="Professional addresses an organisation invited; all it learns back (R3).",
+)
+CLIENT_PAYMENTS = DataLocation(
+    key="client_payments",
+    store=StoreKind.FIRESTORE,
+    pattern="client_payments/{payment_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="payments of an organisation, not of a person"),
+    retention=CLIENT_PAYMENT_DATA,
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="Payments by client organisations (R11, R20).",
+)
+
+SSO_PARTNERS = DataLocation(
+    key="sso_partners",
+    store=StoreKind.FIRESTORE,
+    pattern="sso_partners/{org_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="an organisation's sign-on settings (R2)"),
+    retention=CLIENT_DATA,
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="How an organisation's intranet signs its hand-offs: issuer, JWKS, algorithm.",
+)
+SSO_USED_ASSERTIONS = DataLocation(
+    key="sso_used_assertions",
+    store=StoreKind.FIRESTORE,
+    pattern="sso_used_assertions/{assertion_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="keyed hashes of assertion ids, no person"),
+    # Needed only until the assertion expires (5 minutes at most); a day covers clock skew.
+    retention=Retention(1, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "R2, R23"),
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="Assertion ids already used, so that a hand-off works once (R2).",
+)
+
 # ------------------------------------------------------------------ other stores
 
 VAULT_OBJECTS = DataLocation(
@@ -454,6 +531,12 @@ USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
     MANDATES,
     AUDIT_JOURNAL,
     WORKER_RECEIPTS,
+    ORGANISATIONS,
+    CLIENT_ADMINS,
+    CLIENT_INVITATIONS,
+    CLIENT_PAYMENTS,
+    SSO_PARTNERS,
+    SSO_USED_ASSERTIONS,
     VAULT_OBJECTS,
     EXPORT_OBJECTS,
     AUTH_RECORD,

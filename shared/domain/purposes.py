@@ -27,6 +27,7 @@ class Purpose(StrEnum):
     SUPPORT = "support"  # §2.2.6, R8
     VAULT = "vault"  # §2.2.7, R9
     PROMOTION = "promotion"  # §2.2.8, R10
+    CLIENT_ADMINISTRATION = "client_administration"  # §2.2.9, R11
 
 
 LEGAL_BASIS: dict[Purpose, LegalBasis] = {
@@ -37,6 +38,7 @@ LEGAL_BASIS: dict[Purpose, LegalBasis] = {
     Purpose.SUPPORT: LegalBasis.CONTRACT,
     Purpose.VAULT: LegalBasis.CONSENT,
     Purpose.PROMOTION: LegalBasis.CONSENT,
+    Purpose.CLIENT_ADMINISTRATION: LegalBasis.LEGAL_OBLIGATION,
 }
 
 # Purposes that rest on consent: only these can be granted or withdrawn (R9, R10).

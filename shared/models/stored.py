@@ -15,8 +15,10 @@ from shared.domain.data_categories import DataCategory, category_of
 from shared.models.access import Mandate, WorkerReceipt
 from shared.models.account import BeneficiaryProfile, ConsentEvent
 from shared.models.audit import AuditEntry
+from shared.models.organisations import ClientAdmin, ClientInvitation, ClientPayment, Organisation
 from shared.models.privacy import ErasureJob, ExportRecord, InactivityWarning, RetentionRun
 from shared.models.simulation_history import AidOutcome, StoredSimulation
+from shared.models.sso import SsoPartner, UsedAssertion
 from shared.models.vault import VaultDocument
 
 STORED_MODELS: dict[str, type[BaseModel]] = {
@@ -33,6 +35,12 @@ STORED_MODELS: dict[str, type[BaseModel]] = {
     registry.EXPORTS.key: ExportRecord,
     registry.INACTIVITY_WARNINGS.key: InactivityWarning,
     registry.RETENTION_RUNS.key: RetentionRun,
+    registry.ORGANISATIONS.key: Organisation,
+    registry.CLIENT_ADMINS.key: ClientAdmin,
+    registry.CLIENT_INVITATIONS.key: ClientInvitation,
+    registry.CLIENT_PAYMENTS.key: ClientPayment,
+    registry.SSO_PARTNERS.key: SsoPartner,
+    registry.SSO_USED_ASSERTIONS.key: UsedAssertion,
 }
 
 

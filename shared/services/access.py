@@ -5,11 +5,13 @@ more; acting for someone else is checked here on every request, against
 what is stored now — an aidant needs an active mandate from that subject
 granting the scope, staff and privacy officers need the role still on their
 Auth record, a client admin needs membership of the subject's organisation
-(no organisation is stored yet, so nobody passes) — and is written to the
+(R3: a client sees only invitation statuses, so nobody passes) — and is written to the
 audit journal before the use case runs.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from shared.adapters import document_store, identity
 from shared.domain.access import (
@@ -21,6 +23,7 @@ from shared.domain.access import (
     mandate_grants,
 )
 from shared.domain.data_registry import MANDATES
+from shared.domain.mandates import MandateStatus
 from shared.domain.strict import DEFAULT_LANGUAGE, Language
 from shared.errors import ApiError, text
 from shared.models.access import Mandate
@@ -38,8 +41,11 @@ def _has_mandate(actor: Actor, subject_uid: str, scope: Scope) -> bool:
         Mandate,
         {MANDATES.locator.name: subject_uid, "aidant_uid": actor.uid},
     )
+    now = datetime.now(UTC)
+    # Accepted, not revoked, not expired, at the time of this very request (R16).
     return any(
-        mandate_grants(mandate.scopes, scope, mandate.revoked_at is not None)
+        mandate.status(now) is MandateStatus.ACTIVE
+        and mandate_grants(mandate.scopes, scope, mandate.revoked_at is not None)
         for _, mandate in found
     )
 
@@ -50,8 +56,8 @@ def _passes(check: Check, actor: Actor, subject_uid: str, scope: Scope) -> bool:
     if check is Check.CURRENT_ROLE:
         return identity.current_role(actor.uid) == actor.kind.value
     # A service identity is verified by the worker entry point before any job
-    # runs (shared/api/worker.py). No organisation membership is stored yet, so
-    # Check.ORGANISATION lets nobody through.
+    # runs (shared/api/worker.py). A client admin never reaches a beneficiary's
+    # data (R3: invitation statuses only), so Check.ORGANISATION lets nobody through.
     return check is Check.SERVICE_IDENTITY
 
 

@@ -91,6 +91,8 @@ NOT_LOCATED = {
 
 # Functions that browsers call directly; each authenticates its caller itself.
 PUBLIC_BY_DESIGN = {"signup", "profile", "simulate", "forms", "vault", "privacy", "sso"}
+# Caregivers (R16) and client organisations (R3): browsers call them with ID tokens.
+PUBLIC_BY_DESIGN |= {"mandates", "organisations"}
 # Functions only Cloud Tasks, Cloud Scheduler or Eventarc may call.
 INTERNAL_BY_DESIGN = {
     "alerts_dispatch",

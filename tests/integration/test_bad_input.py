@@ -15,6 +15,7 @@ import pytest
 from shared.api.endpoints import ROUTES
 from shared.api.route import AUTH_REQUIRED, Route
 from shared.config import settings
+from shared.domain.access import ActorKind
 from shared.domain.policy import CURRENT_POLICY
 from tests.support import emulators
 
@@ -48,6 +49,13 @@ def registered(function_client: Any) -> emulators.EmulatorUser:
     )
     assert response.status_code == 201
     return person
+
+
+def _headers_for(route: Route, registered: emulators.EmulatorUser) -> dict[str, str]:
+    """A caller the route's roles admit (staff and client admins have endpoints of their own)."""
+    if ActorKind.BENEFICIARY in route.roles:
+        return registered.headers
+    return emulators.create_user(role=min(route.roles).value).headers
 
 
 def _snapshot() -> list[tuple[str, Any]]:
@@ -123,7 +131,7 @@ def test_malformed_json_is_400(function_client, registered, route):
         route,
         data='{"granted": tru',
         content_type="application/json",
-        headers=registered.headers,
+        headers=_headers_for(route, registered),
     )
     _assert_problem(response, 400, "invalid_json")
     assert _snapshot() == before
@@ -132,7 +140,9 @@ def test_malformed_json_is_400(function_client, registered, route):
 @pytest.mark.parametrize("route", BODY_ROUTES, ids=lambda r: r.operation_id)
 def test_unknown_field_is_422_naming_it(function_client, registered, route):
     before = _snapshot()
-    response = _call(function_client, route, json={"is_admin": True}, headers=registered.headers)
+    response = _call(
+        function_client, route, json={"is_admin": True}, headers=_headers_for(route, registered)
+    )
     body = _assert_problem(response, 422, "validation_failed")
     assert any(e["field"] == "is_admin" and e["code"] == "extra_forbidden" for e in body["errors"])
     assert _snapshot() == before
@@ -143,7 +153,7 @@ def test_wrong_types_are_422(function_client, registered, route):
     assert route.request_model is not None
     wrong = {name: {"nested": ["x"]} for name in route.request_model.model_fields}
     before = _snapshot()
-    response = _call(function_client, route, json=wrong, headers=registered.headers)
+    response = _call(function_client, route, json=wrong, headers=_headers_for(route, registered))
     body = _assert_problem(response, 422, "validation_failed")
     assert {e["field"].split(".")[0] for e in body["errors"]} <= set(
         route.request_model.model_fields
@@ -153,7 +163,7 @@ def test_wrong_types_are_422(function_client, registered, route):
 
 @pytest.mark.parametrize("route", BODY_ROUTES, ids=lambda r: r.operation_id)
 def test_json_array_body_is_422(function_client, registered, route):
-    response = _call(function_client, route, json=[1, 2], headers=registered.headers)
+    response = _call(function_client, route, json=[1, 2], headers=_headers_for(route, registered))
     _assert_problem(response, 422, "validation_failed")
 
 
@@ -164,7 +174,7 @@ def test_non_json_media_type_is_415(function_client, registered, route):
         route,
         data="granted=true",
         content_type="application/x-www-form-urlencoded",
-        headers=registered.headers,
+        headers=_headers_for(route, registered),
     )
     _assert_problem(response, 415, "unsupported_media_type")
 
@@ -178,7 +188,7 @@ def test_oversized_body_is_413(function_client, registered, route):
         route,
         data=json.dumps({"given_name": padding}),
         content_type="application/json",
-        headers=registered.headers,
+        headers=_headers_for(route, registered),
     )
     _assert_problem(response, 413, "payload_too_large")
     assert _snapshot() == before
@@ -205,6 +215,12 @@ VALID_BODIES: dict[str, dict[str, Any] | None] = {
     "withdrawVaultConsent": {"confirm_empty_vault": True, "policy_version": CURRENT_POLICY.version},
     "proposeForm": None,
     "generateForm": {"edits": {}},
+    "grantMandate": {
+        "aidant_email": "aidant@example.org",
+        "aidant_name": "Marie Dupont",
+        "grants": ["read_vault"],
+        "days": 30,
+    },
 }
 
 

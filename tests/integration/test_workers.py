@@ -30,6 +30,7 @@ from shared.api.worker import Delivery
 from shared.config import settings
 from shared.domain.policy import CURRENT_POLICY
 from shared.models.access import WorkerReceipt
+from tests.support.mail_sink import clear_sink, mails_to
 from tests.support.seed import journal_about, seed_profile
 
 OLD_POLICY = "2025-01"  # a version accepted before the current one was published
@@ -82,19 +83,8 @@ def worker() -> Iterator[Worker]:
 
 @pytest.fixture
 def sink() -> Iterator[str]:
-    base = settings().sendgrid_api_host or ""
-    requests.delete(f"{base}/_sink/messages", timeout=5).raise_for_status()
-    yield base
-    requests.delete(f"{base}/_sink/messages", timeout=5).raise_for_status()
-
-
-def mails_to(sink: str, address: str) -> list[dict[str, Any]]:
-    messages = requests.get(f"{sink}/_sink/messages", timeout=5).json()
-    return [
-        m
-        for m in messages
-        if any(to["email"] == address for p in m["body"]["personalizations"] for to in p["to"])
-    ]
+    yield clear_sink()
+    clear_sink()
 
 
 def enqueue(worker: Worker, task_id: str, payload: str, times: int = 1) -> None:

@@ -46,7 +46,13 @@ def seed_audit_entry(person: str) -> str:
 
 def seed_mandate(person: str) -> str:
     """A mandate naming the caller both ways: even then clients cannot read or write it."""
-    mandate = Mandate(beneficiary_uid=person, aidant_uid=person, scopes=["read"], granted_at=NOW)
+    mandate = Mandate(
+        beneficiary_uid=person,
+        aidant_uid=person,
+        scopes=["read"],
+        granted_at=NOW,
+        expires_at=NOW,
+    )
     return "mandates/" + document_store.add("mandates", mandate)
 
 
@@ -206,6 +212,13 @@ COVERED_PATTERNS = {
     "worker_receipts/{receipt_id}",
     # tests/rules/test_vault_rules.py (R9)
     "beneficiaries/{uid}/vault_documents/{document_id}",
+    # tests/rules/test_organisations_rules.py
+    "organisations/{org_id}",
+    "client_admins/{member_id}",
+    "client_invitations/{invitation_id}",
+    "client_payments/{payment_id}",
+    "sso_partners/{org_id}",
+    "sso_used_assertions/{assertion_id}",
 }
 
 

@@ -240,6 +240,48 @@ def datetime_now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
+def invite_a_caregiver(urls: Mapping[str, str]) -> requests.Response:
+    """A new beneficiary invites a caregiver by e-mail (a mandate and a mail)."""
+    body = {
+        "aidant_email": f"aidant-{uuid.uuid4().hex[:10]}@example.org",
+        "aidant_name": "Marie Dupont",
+        "grants": ["read_answers_and_results"],
+        "days": 30,
+    }
+    return requests.post(urls["mandates"], json=body, headers=_signed_up(urls), timeout=TIMEOUT)
+
+
+def record_a_client(urls: Mapping[str, str]) -> requests.Response:
+    """Staff record a client organisation and its contract."""
+    staff = emulators.create_user(role="staff")
+    body = {
+        "name": "Mutuelle Exemple",
+        "contract_start": "2026-01-01",
+        "contract_end": "2028-12-31",
+        "billing_name": "Paul Martin",
+        "billing_email": "factures@mutuelle.example",
+    }
+    return requests.post(urls["organisations"], json=body, headers=staff.headers, timeout=TIMEOUT)
+
+
+def register_a_partner(urls: Mapping[str, str]) -> requests.Response:
+    """Staff pin a client's sign-on settings (issuer, key set, algorithm)."""
+    staff = emulators.create_user(role="staff")
+    created = record_a_client(urls)
+    created.raise_for_status()
+    body = {
+        "issuer": "https://intranet.mutuelle.example",
+        "jwks_url": "https://intranet.mutuelle.example/jwks.json",
+        "algorithm": "RS256",
+    }
+    return requests.put(
+        f"{urls['sso']}/partners/{created.json()['id']}",
+        json=body,
+        headers=staff.headers,
+        timeout=TIMEOUT,
+    )
+
+
 @dataclass(frozen=True)
 class FirstRequest:
     """How to send a function its first request, given the served functions' base URLs."""
@@ -260,4 +302,7 @@ FIRST_REQUESTS: dict[str, FirstRequest] = {
     "erasure_worker": FirstRequest(erase_a_beneficiary),
     "export_worker": FirstRequest(export_a_beneficiary),
     "retention_sweep": FirstRequest(sweep_retention),
+    "mandates": FirstRequest(invite_a_caregiver, also_serves=("signup",)),
+    "organisations": FirstRequest(record_a_client),
+    "sso": FirstRequest(register_a_partner, also_serves=("organisations",)),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from shared.adapters import document_store
 from shared.domain.data_registry import AUDIT_JOURNAL, BENEFICIARY, MANDATES
@@ -45,13 +45,22 @@ def seed_profile(
     return profile
 
 
-def seed_mandate(beneficiary: str, aidant: str, scopes: list[str], *, revoked: bool = False) -> str:
-    """A mandate from ``beneficiary`` to ``aidant``; returns its id."""
+def seed_mandate(
+    beneficiary: str,
+    aidant: str,
+    scopes: list[str],
+    *,
+    revoked: bool = False,
+    expires_at: datetime | None = None,
+) -> str:
+    """An accepted mandate from ``beneficiary`` to ``aidant`` (30 days from now); returns its id."""
     mandate = Mandate(
         beneficiary_uid=beneficiary,
         aidant_uid=aidant,
         scopes=scopes,
         granted_at=NOW,
+        accepted_at=NOW,
+        expires_at=expires_at or datetime.now(UTC) + timedelta(days=30),
         revoked_at=NOW if revoked else None,
     )
     return document_store.add(MANDATES.collection(), mandate)

@@ -1,0 +1,12 @@
+"""Cloud Function ``sso``: partner single sign-on, signed and single-use (R2, R3)."""
+
+import functions_framework
+from flask import Request, Response
+
+from shared.api.dispatch import dispatch
+from shared.api.routes.sso import ROUTES
+
+
+@functions_framework.http
+def sso(request: Request) -> Response:
+    return dispatch(ROUTES, request)

@@ -1,0 +1,53 @@
+"""Endpoints of the ``sso`` function: partner single sign-on (R2, R3).
+
+The hand-off is public: the partner's signed assertion, not a Firebase
+token, proves who arrives. Registering a partner's issuer, key set and
+algorithm is for staff.
+"""
+
+from __future__ import annotations
+
+from shared.api.route import AUTH_OPTIONAL, Route
+from shared.domain.access import ActorKind, Scope
+from shared.domain.purposes import Purpose
+from shared.models import sso as models
+from shared.services import sso
+
+ORG_ID = {"org_id": "the organisation's id"}
+
+ROUTES: tuple[Route, ...] = (
+    Route(
+        function="sso",
+        method="POST",
+        path="/{org_id}",
+        operation_id="partnerHandOff",
+        summary="Exchange a partner's signed, single-use assertion for a Firebase custom token.",
+        handler=sso.hand_off,
+        request_model=models.HandOffRequest,
+        response_model=models.HandOffResponse,
+        scope=Scope.SSO_HANDOFF,
+        purpose=Purpose.ACCOUNT,
+        auth=AUTH_OPTIONAL,
+        errors=("sso_refused", "unavailable"),
+        requirements=("R2", "R3"),
+        path_params=ORG_ID,
+        example_params={"org_id": "o1"},
+    ),
+    Route(
+        function="sso",
+        method="PUT",
+        path="/partners/{org_id}",
+        operation_id="registerSsoPartner",
+        summary="Staff: pin a client's issuer, key set (JWKS URL) and signing algorithm.",
+        handler=sso.register_partner,
+        request_model=models.PartnerRequest,
+        response_model=models.PartnerOut,
+        scope=Scope.CLIENT_ADMINISTRATION,
+        purpose=Purpose.CLIENT_ADMINISTRATION,
+        roles=frozenset({ActorKind.STAFF}),
+        errors=("not_found",),
+        requirements=("R2", "R11"),
+        path_params=ORG_ID,
+        example_params={"org_id": "o1"},
+    ),
+)

@@ -1,0 +1,143 @@
+"""Client organisations: stored documents and API bodies (R3, R11, R20).
+
+An organisation pays for the service for its people. Its records are client
+data (policy §2.1): the contract, the billing contact, payments, its admins.
+The invitations it sends hold one thing about a beneficiary, the
+professional address it was given, and all the client ever learns back is
+whether that address registered (R3).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, PlainSerializer, model_validator
+
+from shared.domain.data_categories import DataCategory, categorised
+from shared.domain.strict import StrictModel
+from shared.errors import bilingual_error
+from shared.models.account import PersonName
+from shared.models.mandates import EmailAddress
+
+C = DataCategory
+
+# Firestore stores timestamps, not calendar dates: a date is kept as its ISO text.
+StoredDate = Annotated[date, PlainSerializer(lambda day: day.isoformat(), return_type=str)]
+
+# ---------------------------------------------------------------- stored
+
+
+class Organisation(StrictModel):
+    """``organisations/{org_id}``: a client, its contract and billing contact (R11)."""
+
+    name: str = categorised(C.CLIENT)
+    contract_start: StoredDate = categorised(C.CLIENT)
+    contract_end: StoredDate = categorised(C.CLIENT)
+    billing_name: str = categorised(C.CLIENT)
+    billing_email: str = categorised(C.CLIENT)
+    created_at: datetime = categorised(C.CLIENT)
+
+
+class ClientAdmin(StrictModel):
+    """``client_admins/{org_id}_{uid}``: ``uid`` administers ``org_id``."""
+
+    org_id: str = categorised(C.CLIENT)
+    uid: str = categorised(C.CLIENT)
+    added_at: datetime = categorised(C.CLIENT)
+
+
+class ClientInvitation(StrictModel):
+    """``client_invitations/{id}``: one professional address a client invited (R3)."""
+
+    org_id: str = categorised(C.CLIENT)
+    email: str = categorised(C.CONTACT)
+    invited_at: datetime = categorised(C.CLIENT)
+    sent_at: datetime | None = categorised(C.INTERACTION, None)
+    # The mail provider refused the address: the client is told to check it.
+    bounced: bool = categorised(C.INTERACTION, False)
+
+
+class ClientPayment(StrictModel):
+    """``client_payments/{id}``: one payment by an organisation (kept 10 years, R20)."""
+
+    org_id: str = categorised(C.CLIENT)
+    amount_cents: int = categorised(C.CLIENT)
+    currency: Literal["EUR"] = categorised(C.CLIENT)
+    paid_on: StoredDate = categorised(C.CLIENT)
+    reference: str = categorised(C.CLIENT)
+    recorded_at: datetime = categorised(C.CLIENT)
+
+
+# ---------------------------------------------------------------- API
+
+
+class OrganisationRequest(StrictModel):
+    """Body of ``POST /organisations`` (staff): a new client and its contract."""
+
+    name: str = Field(min_length=1, max_length=200)
+    contract_start: date
+    contract_end: date
+    billing_name: PersonName
+    billing_email: EmailAddress
+
+    @model_validator(mode="after")
+    def _contract_order(self) -> OrganisationRequest:
+        if self.contract_end <= self.contract_start:
+            raise bilingual_error(
+                "la fin du contrat doit suivre son début",
+                "the contract must end after it starts",
+            )
+        return self
+
+
+class OrganisationOut(StrictModel):
+    id: str
+    name: str
+    contract_start: date
+    contract_end: date
+    billing_name: str
+    billing_email: str
+
+
+class AdminOut(StrictModel):
+    org_id: str
+    uid: str
+
+
+class PaymentRequest(StrictModel):
+    """Body of ``POST /organisations/{org_id}/payments`` (staff)."""
+
+    amount_cents: int = Field(gt=0, le=100_000_000)
+    currency: Literal["EUR"] = "EUR"
+    paid_on: date
+    reference: str = Field(min_length=1, max_length=80)
+
+
+class PaymentOut(StrictModel):
+    id: str
+    amount_cents: int
+    currency: str
+    paid_on: date
+    reference: str
+
+
+class InvitationsRequest(StrictModel):
+    """Body of ``POST /organisations/{org_id}/invitations``: professional addresses."""
+
+    emails: list[EmailAddress] = Field(min_length=1, max_length=100)
+
+
+InvitationStatus = Literal["invited", "registered"]
+
+
+class InvitationOut(StrictModel):
+    """All a client admin sees of a beneficiary: the address, invited or registered (R3)."""
+
+    email: str
+    status: InvitationStatus
+    bounced: bool
+
+
+class InvitationList(StrictModel):
+    invitations: list[InvitationOut]
