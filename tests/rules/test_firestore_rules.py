@@ -204,6 +204,11 @@ COVERED_PATTERNS = {
     "audit_journal/{entry_id}",
     "mandates/{mandate_id}",
     "worker_receipts/{receipt_id}",
+    # Privacy rights: server-only, closed by default (tests/rules/test_privacy_rules.py).
+    "erasure_jobs/{job_id}",
+    "beneficiaries/{uid}/exports/{export_id}",
+    "beneficiaries/{uid}/inactivity_warnings/{warning_id}",
+    "retention_runs/{run_id}",
 }
 
 
