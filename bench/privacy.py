@@ -23,6 +23,7 @@ Medians over the rounds.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 import tracemalloc
@@ -31,6 +32,8 @@ from datetime import UTC, datetime
 VAULT_FILES = 50
 ITEMS = 20
 FILE_BYTES = 200 * 1024
+# Incompressible, like a scanned document: the archive is as large as the vault.
+SCAN = b"%PDF-1.4\n" + os.urandom(FILE_BYTES)
 
 
 def _person() -> tuple[str, str]:

@@ -818,9 +818,10 @@ def test_the_vault_and_exports_are_reachable_only_by_the_functions_that_need_the
         }
         for bucket in ("vault", "exports")
     }
-    # forms keeps each generated form in the person's vault (R7, R9).
-    assert holders["vault"] == {"vault", "forms", "erasure_worker", "vault_events"}
-    assert holders["exports"] == {"privacy", "erasure_worker"}
+    # forms keeps each generated form in the person's vault (R7, R9); export_worker reads
+    # the vault (objectViewer) to copy its files into the export (R27).
+    assert holders["vault"] == {"vault", "forms", "erasure_worker", "vault_events", "export_worker"}
+    assert holders["exports"] == {"privacy", "erasure_worker", "export_worker"}
 
 
 # --- tasks and scheduler ---------------------------------------------------------------

@@ -219,6 +219,11 @@ COVERED_PATTERNS = {
     "client_payments/{payment_id}",
     "sso_partners/{org_id}",
     "sso_used_assertions/{assertion_id}",
+    # Privacy rights: server-only, closed by default (tests/rules/test_privacy_rules.py).
+    "erasure_jobs/{job_id}",
+    "beneficiaries/{uid}/exports/{export_id}",
+    "beneficiaries/{uid}/inactivity_warnings/{warning_id}",
+    "retention_runs/{run_id}",
 }
 
 

@@ -151,10 +151,41 @@ def form_generated(urls: Mapping[str, str]) -> requests.Response:
     )
 
 
-def read_erasure_notice(urls: Mapping[str, str]) -> requests.Response:
-    """A new beneficiary reads what erasure would stop (R30)."""
-    return requests.get(
-        f"{urls['privacy']}/erasure/notice", headers=_signed_up(urls), timeout=TIMEOUT
+def export_and_send_to_a_third_party(urls: Mapping[str, str]) -> requests.Response:
+    """A new beneficiary asks for an export for a third party, reads its link, confirms.
+
+    Three requests, so that the package proves every library its routes use: the
+    task queue (the request), Storage (the signed link) and the mail provider (the
+    confirmed send). The archive is built in between by the export job, run here.
+    """
+    from shared.domain.access import Access, Actor, ActorKind, Scope
+    from shared.services import export
+    from tests.support.footprint import forget_pending_tasks
+
+    user, created = sign_up(urls["signup"])
+    created.raise_for_status()
+    headers = user.refresh().headers
+    asked = requests.post(
+        f"{urls['privacy']}/exports",
+        json={"recipient": "conseil@asso.example.org"},
+        headers=headers,
+        timeout=TIMEOUT,
+    )
+    asked.raise_for_status()
+    uid = user.uid
+    forget_pending_tasks(uid)  # the queued task: its job is run right here
+    export_id = asked.json()["export_id"]
+    service = Actor(uid="service:package-test", kind=ActorKind.SERVICE_ACCOUNT)
+    export.build_export(
+        Access(service, uid, Scope.PRIVACY_EXPORT, "package test"),
+        export.ExportTask(uid=uid, export_id=export_id),
+    )
+    status = requests.get(
+        f"{urls['privacy']}/exports/{export_id}", headers=headers, timeout=TIMEOUT
+    )
+    status.raise_for_status()
+    return requests.post(
+        f"{urls['privacy']}/exports/{export_id}/recipient", headers=headers, timeout=TIMEOUT
     )
 
 
@@ -218,7 +249,23 @@ def export_a_beneficiary(urls: Mapping[str, str]) -> requests.Response:
 
 
 def sweep_retention(urls: Mapping[str, str]) -> requests.Response:
-    """Cloud Scheduler's daily call of the retention sweep (at the function's root)."""
+    """Cloud Scheduler's daily call: one idle account is warned, one warned long ago erased."""
+    from datetime import UTC, datetime, timedelta
+
+    from shared.adapters import document_store
+    from shared.domain.data_registry import BENEFICIARY, INACTIVITY_WARNINGS
+    from shared.models.privacy import InactivityWarning
+
+    long_ago = datetime.now(UTC) - timedelta(days=3 * 365 + 40)
+    idle = [seed_profile(f"pkg-{uuid.uuid4().hex[:10]}") for _ in range(2)]
+    for profile in idle:
+        path = BENEFICIARY.path(uid=profile.uid)
+        old = profile.model_copy(update={"last_active_at": long_ago})
+        document_store.run_in_transaction(lambda w, p=path, o=old: w.set(p, o))
+    warned = InactivityWarning(
+        sent_at=long_ago, last_active_at=long_ago, erasure_due_on=long_ago.date()
+    )
+    document_store.add(INACTIVITY_WARNINGS.collection(uid=idle[1].uid), warned)
     response = requests.post(
         urls["retention_sweep"],
         json={},
@@ -228,6 +275,12 @@ def sweep_retention(urls: Mapping[str, str]) -> requests.Response:
         },
         timeout=TIMEOUT,
     )
+    from shared.adapters import task_queue
+    from shared.services.audit import pseudonym
+
+    # The erasure it queued is not delivered here (no erasure_worker is served).
+    for name in task_queue.tasks_with("job_id", pseudonym(idle[1].uid)):
+        task_queue.delete(name)
     outcome = response.json().get("outcome", "") if response.ok else ""
     if response.ok and not str(outcome).startswith("warned="):
         raise AssertionError(f"sweep outcome {response.text[:500]!r}")
@@ -298,7 +351,7 @@ FIRST_REQUESTS: dict[str, FirstRequest] = {
     "vault_events": FirstRequest(vault_file_finalized),
     "vault": FirstRequest(vault_upload_slot, also_serves=("signup",)),
     "forms": FirstRequest(form_generated, also_serves=("signup",)),
-    "privacy": FirstRequest(read_erasure_notice, also_serves=("signup",)),
+    "privacy": FirstRequest(export_and_send_to_a_third_party, also_serves=("signup",)),
     "erasure_worker": FirstRequest(erase_a_beneficiary),
     "export_worker": FirstRequest(export_a_beneficiary),
     "retention_sweep": FirstRequest(sweep_retention),
