@@ -304,35 +304,90 @@ def invite_a_caregiver(urls: Mapping[str, str]) -> requests.Response:
     return requests.post(urls["mandates"], json=body, headers=_signed_up(urls), timeout=TIMEOUT)
 
 
-def record_a_client(urls: Mapping[str, str]) -> requests.Response:
-    """Staff record a client organisation and its contract."""
-    staff = emulators.create_user(role="staff")
-    body = {
-        "name": "Mutuelle Exemple",
-        "contract_start": "2026-01-01",
-        "contract_end": "2028-12-31",
-        "billing_name": "Paul Martin",
-        "billing_email": "factures@mutuelle.example",
-    }
-    return requests.post(urls["organisations"], json=body, headers=staff.headers, timeout=TIMEOUT)
+CLIENT = {
+    "name": "Mutuelle Exemple",
+    "contract_start": "2026-01-01",
+    "contract_end": "2028-12-31",
+    "billing_name": "Paul Martin",
+    "billing_email": "factures@mutuelle.example",
+}
 
 
-def register_a_partner(urls: Mapping[str, str]) -> requests.Response:
-    """Staff pin a client's sign-on settings (issuer, key set, algorithm)."""
+def invite_through_a_client(urls: Mapping[str, str]) -> requests.Response:
+    """Staff record a client and name its admin, who invites an address (a mail)."""
     staff = emulators.create_user(role="staff")
-    created = record_a_client(urls)
-    created.raise_for_status()
-    body = {
-        "issuer": "https://intranet.mutuelle.example",
-        "jwks_url": "https://intranet.mutuelle.example/jwks.json",
-        "algorithm": "RS256",
-    }
-    return requests.put(
-        f"{urls['sso']}/partners/{created.json()['id']}",
-        json=body,
-        headers=staff.headers,
-        timeout=TIMEOUT,
+    org = requests.post(urls["organisations"], json=CLIENT, headers=staff.headers, timeout=TIMEOUT)
+    org.raise_for_status()
+    base = f"{urls['organisations']}/{org.json()['id']}"
+    admin = emulators.create_user()
+    requests.put(
+        f"{base}/admins/{admin.uid}", headers=staff.headers, timeout=TIMEOUT
+    ).raise_for_status()
+    body = {"emails": [f"pkg-{uuid.uuid4().hex[:10]}@corp.example"]}
+    return requests.post(
+        f"{base}/invitations", json=body, headers=admin.refresh().headers, timeout=TIMEOUT
     )
+
+
+def hand_off_from_a_partner(urls: Mapping[str, str]) -> requests.Response:
+    """A partner signs a hand-off with a key of its JWKS (served on loopback) for a new person."""
+    import json
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    jwk = {**json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key.public_key())), "kid": "k1"}
+    payload = json.dumps({"keys": [jwk]}).encode()
+
+    class KeySet(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), KeySet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        staff = emulators.create_user(role="staff")
+        org = requests.post(
+            urls["organisations"], json=CLIENT, headers=staff.headers, timeout=TIMEOUT
+        )
+        org.raise_for_status()
+        org_id = org.json()["id"]
+        partner = {
+            "issuer": "https://intranet.mutuelle.example",
+            "jwks_url": f"http://127.0.0.1:{server.server_port}/jwks.json",
+            "algorithm": "ES256",
+            "allow_self_registration": True,
+        }
+        registered = requests.put(
+            f"{urls['sso']}/partners/{org_id}", json=partner, headers=staff.headers, timeout=TIMEOUT
+        )
+        registered.raise_for_status()
+        now = int(time.time())
+        claims = {
+            "iss": partner["issuer"],
+            "aud": registered.json()["audience"],
+            "iat": now,
+            "nbf": now,
+            "exp": now + 120,
+            "jti": uuid.uuid4().hex,
+            "email": f"pkg-{uuid.uuid4().hex[:10]}@corp.example",
+        }
+        assertion = jwt.encode(claims, key, algorithm="ES256", headers={"kid": "k1"})
+        return requests.post(
+            f"{urls['sso']}/{org_id}", json={"assertion": assertion}, timeout=TIMEOUT
+        )
+    finally:
+        server.shutdown()
 
 
 @dataclass(frozen=True)
@@ -356,6 +411,6 @@ FIRST_REQUESTS: dict[str, FirstRequest] = {
     "export_worker": FirstRequest(export_a_beneficiary),
     "retention_sweep": FirstRequest(sweep_retention),
     "mandates": FirstRequest(invite_a_caregiver, also_serves=("signup",)),
-    "organisations": FirstRequest(record_a_client),
-    "sso": FirstRequest(register_a_partner, also_serves=("organisations",)),
+    "organisations": FirstRequest(invite_through_a_client),
+    "sso": FirstRequest(hand_off_from_a_partner, also_serves=("organisations",)),
 }
