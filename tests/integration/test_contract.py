@@ -37,13 +37,15 @@ def registered(function_client: Any) -> emulators.EmulatorUser:
 def _profile_and_last_event(function_client: Any, person: emulators.EmulatorUser) -> Any:
     profile = function_client("profile").get("/", headers=person.headers).get_json()
     events = function_client("profile").get("/consents", headers=person.headers).get_json()
-    vault = [e for e in events["events"] if e["purpose"] == "vault"]
-    return profile["consents"]["vault"]["granted"], vault[-1]["granted"], vault
+    # Promotion: a consent both ways through this endpoint (withdrawing the vault consent
+    # needs the vault's confirmed withdrawal, which also empties it).
+    history = [e for e in events["events"] if e["purpose"] == "promotion"]
+    return profile["consents"]["promotion"]["granted"], history[-1]["granted"], history
 
 
 def _consent(function_client: Any, person: emulators.EmulatorUser, granted: bool) -> Any:
     return function_client("profile").put(
-        "/consents/vault",
+        "/consents/promotion",
         json={"granted": granted, "policy_version": CURRENT_POLICY.version},
         headers=person.headers,
     )
@@ -83,11 +85,11 @@ def test_fifty_concurrent_writes_for_one_person_end_consistent_never_500(
         if response.status_code == 503:
             assert response.headers["Retry-After"].isdigit()
             assert response.get_json()["code"] == "contention"
-    state, last_event, vault = _profile_and_last_event(function_client, registered)
+    state, last_event, history = _profile_and_last_event(function_client, registered)
     assert state == last_event
     # One event per successful write (plus the sign-up's), none per failed one.
-    assert len(vault) == statuses.count(200) + 1
-    times = [event["at"] for event in vault]
+    assert len(history) == statuses.count(200) + 1
+    times = [event["at"] for event in history]
     assert times == sorted(times)
 
 
