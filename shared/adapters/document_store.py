@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -29,7 +30,22 @@ def checked_data(path: str, document: BaseModel) -> dict[str, Any]:
     model = model_of(location_of(path))
     if not isinstance(document, model):
         raise TypeError(f"{path} stores {model.__name__}, not {type(document).__name__}")
-    return document.model_dump(mode="python")
+    return _storable(document.model_dump(mode="python"))
+
+
+def _storable(value: Any) -> Any:
+    """``value`` with every calendar date as an ISO string.
+
+    Firestore stores timestamps but has no date-only type (the client refuses a
+    ``datetime.date``); models read the ISO string back into a ``date``.
+    """
+    if isinstance(value, dict):
+        return {key: _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 class Writes:

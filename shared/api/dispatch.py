@@ -88,10 +88,21 @@ def _not_found(path: str) -> ApiError:
     )
 
 
+def _resource(routes: Sequence[Route], path: str) -> list[tuple[Route, dict[str, str]]]:
+    """The routes of the resource at ``path``, with the parameters each reads from it.
+
+    A literal path names its own resource: ``/documents/search`` is not the
+    document whose id is "search", so templated routes that would also match
+    it are left out when a route with fewer parameters matches.
+    """
+    matching = [(r, params) for r in routes if (params := r.match(path)) is not None]
+    fewest = min((len(params) for _, params in matching), default=0)
+    return [(r, params) for r, params in matching if len(params) == fewest]
+
+
 def _find_route(routes: Sequence[Route], request: Request) -> tuple[Route, dict[str, str]]:
     path = request.path
-    candidates = [(r, r.match(path)) for r in routes]
-    matching = [(r, params) for r, params in candidates if params is not None]
+    matching = _resource(routes, path)
     if not matching:
         raise _not_found(path)
     for route, params in matching:
@@ -261,7 +272,7 @@ def dispatch(routes: Sequence[Route], request: Request) -> Response:
                 ),
             )
         if request.method == "OPTIONS":
-            methods = sorted({r.method for r in routes if r.match(request.path) is not None})
+            methods = sorted({r.method for r, _ in _resource(routes, request.path)})
             if not methods:
                 raise _not_found(request.path)
             headers = _cors_headers(origin, methods) if origin else {"Allow": ", ".join(methods)}

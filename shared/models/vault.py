@@ -14,17 +14,33 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from shared.domain.data_categories import DataCategory, categorised
 from shared.domain.strict import StrictModel
 from shared.domain.vault.content import ALLOWED_CONTENT_TYPES, MAX_FILE_BYTES
 from shared.domain.vault.kinds import DocumentKind
 from shared.domain.vault.refusals import RefusalCode
+from shared.models.account import POLICY_VERSION_MAX
 
 C = DataCategory
 
 AidId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
+
+
+def _in_catalogue(aid_id: str) -> str:
+    """Refuse an aid the catalogue does not list (checked on requests, not on stored records)."""
+    from shared.domain.aids.catalogue import load_catalogue
+
+    if aid_id not in {aid.id for aid in load_catalogue().aids}:
+        raise ValueError("unknown aid: not in the catalogue (GET /simulate/catalogue)")
+    return aid_id
+
+
+# An aid id a request may name: one of the catalogue's.
+KnownAidId = Annotated[AidId, AfterValidator(_in_catalogue)]
+# A page cursor as the list hands it out (URL-safe base64 of a document id).
+Cursor = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,200}$")]
 IncomeYear = Annotated[int, Field(ge=2000, le=2100)]
 
 
@@ -95,7 +111,7 @@ class UploadSlotRequest(StrictModel):
     )
     size: int = Field(gt=0, le=MAX_FILE_BYTES, description="Exact size in bytes.")
     kind: DocumentKind
-    aid_ids: list[AidId] = Field(default_factory=list, max_length=40)
+    aid_ids: list[KnownAidId] = Field(default_factory=list, max_length=40)
     file_name: str = Field(
         default="", max_length=1000, description="Kept only as sanitised metadata."
     )
@@ -108,7 +124,7 @@ class DocumentChanges(StrictModel):
 
     display_name: str | None = Field(default=None, max_length=1000)
     kind: DocumentKind | None = None
-    aid_ids: list[AidId] | None = Field(default=None, max_length=40)
+    aid_ids: list[KnownAidId] | None = Field(default=None, max_length=40)
     income_year: IncomeYear | None = None
     issued_on: date | None = None
 
@@ -178,8 +194,8 @@ class DocumentQuery(StrictModel):
     """Which documents to list: filters (kind, aid) and the page."""
 
     kind: DocumentKind | None = None
-    aid_id: AidId | None = None
-    cursor: str | None = Field(default=None, max_length=200)
+    aid_id: KnownAidId | None = None
+    cursor: Cursor | None = None
     limit: int = Field(default=20, ge=1, le=100)
 
 
@@ -211,7 +227,7 @@ class VaultConsentWithdrawal(StrictModel):
     confirm_empty_vault: Literal[True] = Field(
         description="Must be true: every document of the vault is deleted."
     )
-    policy_version: str = Field(max_length=20)
+    policy_version: str = Field(min_length=1, max_length=POLICY_VERSION_MAX)
 
 
 class VaultConsentWithdrawn(StrictModel):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -360,6 +361,10 @@ def finalise_upload(
     return settled
 
 
+# Document ids are ``secrets.token_urlsafe`` strings.
+DOCUMENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def encode_cursor(document_id: str) -> str:
     return base64.urlsafe_b64encode(document_id.encode()).decode().rstrip("=")
 
@@ -367,9 +372,13 @@ def encode_cursor(document_id: str) -> str:
 def decode_cursor(cursor: str) -> str:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        return base64.urlsafe_b64decode(padded.encode()).decode()
+        document_id = base64.urlsafe_b64decode(padded.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise VaultRefusal(RefusalCode.INVALID_CURSOR) from None
+    # Only an id of ours can be looked up: anything else is not one of our cursors.
+    if not DOCUMENT_ID.fullmatch(document_id):
+        raise VaultRefusal(RefusalCode.INVALID_CURSOR)
+    return document_id
 
 
 def list_documents(

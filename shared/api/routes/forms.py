@@ -56,6 +56,7 @@ ROUTES: tuple[Route, ...] = (
         "wins) and keep it in the vault.",
         handler=form_requests.generate,
         request_model=FormEdits,
+        example_body={"edits": {"phone": "06 12 34 56 78", "address": ""}},
         response_model=models.GeneratedForm,
         success_status=201,
         errors=(

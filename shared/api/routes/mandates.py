@@ -29,6 +29,12 @@ ROUTES: tuple[Route, ...] = (
         summary="Invite a caregiver by e-mail with chosen grants, for 1 day to 1 year.",
         handler=mandates.grant_mandate,
         request_model=models.MandateRequest,
+        example_body={
+            "aidant_email": "marie.dupont@example.fr",
+            "aidant_name": "Marie Dupont",
+            "grants": ["read_answers_and_results", "read_vault"],
+            "days": 90,
+        },
         response_model=models.MandateOut,
         scope=Scope.MANDATES_MANAGE,
         purpose=Purpose.ACCOUNT,

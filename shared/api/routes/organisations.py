@@ -27,6 +27,13 @@ ROUTES: tuple[Route, ...] = (
         summary="Staff: record a client organisation, its contract and billing contact.",
         handler=organisations.create_organisation,
         request_model=models.OrganisationRequest,
+        example_body={
+            "name": "Mutuelle Exemple",
+            "contract_start": "2026-01-01",
+            "contract_end": "2028-12-31",
+            "billing_name": "Claire Martin",
+            "billing_email": "facturation@mutuelle-exemple.fr",
+        },
         response_model=models.OrganisationOut,
         scope=Scope.CLIENT_ADMINISTRATION,
         purpose=Purpose.CLIENT_ADMINISTRATION,
@@ -58,6 +65,11 @@ ROUTES: tuple[Route, ...] = (
         summary="Staff: record a payment of the organisation (kept 10 years after the contract).",
         handler=organisations.record_payment,
         request_model=models.PaymentRequest,
+        example_body={
+            "amount_cents": 1_200_000,
+            "paid_on": "2026-02-15",
+            "reference": "FAC-2026-0042",
+        },
         response_model=models.PaymentOut,
         scope=Scope.CLIENT_ADMINISTRATION,
         purpose=Purpose.CLIENT_ADMINISTRATION,
@@ -76,6 +88,9 @@ ROUTES: tuple[Route, ...] = (
         summary="Client admin: invite people by professional e-mail (each address once).",
         handler=organisations.invite,
         request_model=models.InvitationsRequest,
+        example_body={
+            "emails": ["salarie.un@entreprise-exemple.fr", "salarie.deux@entreprise-exemple.fr"]
+        },
         response_model=models.InvitationList,
         scope=Scope.CLIENT_INVITATIONS,
         purpose=Purpose.CLIENT_ADMINISTRATION,

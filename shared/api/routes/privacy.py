@@ -12,6 +12,7 @@ from typing import Any
 
 from shared.api.route import AUTH_OPTIONAL, Route
 from shared.domain.access import Scope
+from shared.domain.privacy_rights import CONFIRMATION_WORD
 from shared.domain.purposes import Purpose
 from shared.models import privacy
 from shared.services import erasure, export
@@ -30,6 +31,7 @@ ROUTES: tuple[Route, ...] = (
         summary="Ask for a ZIP of all your data; optionally name a third party to send it to.",
         handler=export.request_export,
         request_model=privacy.ExportRequest,
+        example_body={"recipient": "conseillere@cias-exemple.fr"},
         response_model=privacy.ExportStatus,
         success_status=202,
         scope=Scope.PRIVACY_EXPORT,
@@ -86,6 +88,7 @@ ROUTES: tuple[Route, ...] = (
         summary="Confirm erasure of your account and all your data (the notice's word).",
         handler=erasure.request_erasure,
         request_model=privacy.ErasureConfirmation,
+        example_body={"confirm": CONFIRMATION_WORD.fr},
         response_model=privacy.ErasureReceipt,
         success_status=202,
         scope=Scope.PRIVACY_ERASE,

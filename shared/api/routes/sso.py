@@ -13,6 +13,14 @@ from shared.domain.purposes import Purpose
 from shared.models import sso as models
 from shared.services import sso
 
+# The shape of a hand-off (a compact JWS: header.claims.signature), for the
+# documentation; a real one is signed by the partner's registered key.
+EXAMPLE_ASSERTION = (
+    "eyJhbGciOiJSUzI1NiIsImtpZCI6ImNsZS0yMDI2In0"
+    ".eyJpc3MiOiJodHRwczovL2ludHJhbmV0LmVudHJlcHJpc2UtZXhlbXBsZS5mciJ9"
+    ".c2lnbmF0dXJlLWR1LXBhcnRlbmFpcmU"
+)
+
 ORG_ID = {"org_id": "the organisation's id"}
 
 ROUTES: tuple[Route, ...] = (
@@ -24,6 +32,7 @@ ROUTES: tuple[Route, ...] = (
         summary="Exchange a partner's signed, single-use assertion for a Firebase custom token.",
         handler=sso.hand_off,
         request_model=models.HandOffRequest,
+        example_body={"assertion": EXAMPLE_ASSERTION},
         response_model=models.HandOffResponse,
         scope=Scope.SSO_HANDOFF,
         purpose=Purpose.ACCOUNT,
@@ -41,6 +50,12 @@ ROUTES: tuple[Route, ...] = (
         summary="Staff: pin a client's issuer, key set (JWKS URL) and signing algorithm.",
         handler=sso.register_partner,
         request_model=models.PartnerRequest,
+        example_body={
+            "issuer": "https://intranet.entreprise-exemple.fr",
+            "jwks_url": "https://intranet.entreprise-exemple.fr/.well-known/jwks.json",
+            "algorithm": "RS256",
+            "allow_self_registration": False,
+        },
         response_model=models.PartnerOut,
         scope=Scope.CLIENT_ADMINISTRATION,
         purpose=Purpose.CLIENT_ADMINISTRATION,

@@ -13,6 +13,7 @@ from functools import partial
 
 from shared.api.route import Route
 from shared.domain.access import Scope
+from shared.domain.policy import CURRENT_POLICY
 from shared.domain.purposes import Purpose
 from shared.domain.vault.refusals import RefusalCode
 from shared.models import vault as models
@@ -35,6 +36,14 @@ ROUTES: tuple[Route, ...] = (
         "new object name.",
         handler=vault_requests.request_slot,
         request_model=models.UploadSlotRequest,
+        example_body={
+            "content_type": "application/pdf",
+            "size": 182_400,
+            "kind": "tax_notice",
+            "aid_ids": ["rsa"],
+            "file_name": "avis-imposition-2025.pdf",
+            "income_year": 2024,
+        },
         response_model=models.SignedUpload,
         success_status=201,
         scope=Scope.VAULT_WRITE,
@@ -68,6 +77,7 @@ ROUTES: tuple[Route, ...] = (
         "one page at a time (filters in the body).",
         handler=vault_requests.search,
         request_model=models.DocumentQuery,
+        example_body={"kind": "tax_notice", "aid_id": "rsa", "limit": 20},
         response_model=models.DocumentPage,
         scope=Scope.VAULT_READ,
         errors=(*BASIS, RefusalCode.INVALID_CURSOR.value),
@@ -93,6 +103,7 @@ ROUTES: tuple[Route, ...] = (
         summary="Rename or re-tag a document (kind, aids, income year, issue date).",
         handler=vault_requests.change,
         request_model=models.DocumentChanges,
+        example_body={"display_name": "Avis d'imposition 2025", "issued_on": "2025-08-29"},
         response_model=models.DocumentView,
         scope=Scope.VAULT_WRITE,
         errors=(*BASIS, *NOT_FOUND),
@@ -133,6 +144,7 @@ ROUTES: tuple[Route, ...] = (
         "emptied and the answer lists what was deleted.",
         handler=vault_requests.withdraw_consent,
         request_model=models.VaultConsentWithdrawal,
+        example_body={"confirm_empty_vault": True, "policy_version": CURRENT_POLICY.version},
         response_model=models.VaultConsentWithdrawn,
         scope=Scope.VAULT_WRITE,
         errors=("not_registered", "policy_not_accepted"),
