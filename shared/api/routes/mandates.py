@@ -39,6 +39,10 @@ ROUTES: tuple[Route, ...] = (
         scope=Scope.MANDATES_MANAGE,
         purpose=Purpose.ACCOUNT,
         success_status=201,
+        other_successes={
+            200: "A retry: the same caregiver already holds a pending invitation with these "
+            "grants; it is returned (and its e-mail sent if it was not yet)."
+        },
         roles=BENEFICIARY_ONLY,
         errors=("not_registered",),
         requirements=("R16",),
