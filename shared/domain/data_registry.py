@@ -516,6 +516,60 @@ RETENTION_RUNS = DataLocation(
     on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
     description="What each daily retention sweep did, as counts per location (R19, R23).",
 )
+# ------------------------------------------------------------------ smart alerts (R5)
+
+ALERT_RUNS = DataLocation(
+    key="alert_runs",
+    store=StoreKind.FIRESTORE,
+    pattern="alert_runs/{run_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="names no person: aid ids, versions, counts"),
+    # Kept a year: what changed and what each run sent is how operators answer
+    # "why did (not) I get an alert" within the yearly review of processing.
+    retention=Retention(
+        365, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "operational; R5, R23"
+    ),
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="One smart-alert run: what changed since the last, counts of who was told (R5).",
+)
+ALERT_BATCHES = DataLocation(
+    key="alert_batches",
+    store=StoreKind.FIRESTORE,
+    pattern="alert_runs/{run_id}/batches/{batch_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="names no person: counts of one batch"),
+    retention=Retention(
+        365, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "operational; R5, R23"
+    ),
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="What one batch of a smart-alert run did, as counts (R5).",
+)
+ALERT_DELIVERIES = account_data(
+    "alert_deliveries",
+    "beneficiaries/{uid}/alert_deliveries/{run_id}",
+    "The alert mail of one run to the beneficiary: aids and amounts told, status (R5).",
+)
+SUPPRESSED_ADDRESSES = DataLocation(
+    key="suppressed_addresses",
+    store=StoreKind.FIRESTORE,
+    pattern="suppressed_addresses/{address_key}",
+    locator=Locator(LocatorKind.FIELD, "email"),
+    export=ExportRule(ExportKind.FIELDS, fields=("email", "reason", "created_at")),
+    # Same period as the provider's suppression list: long enough that an
+    # address reported as spam is never mailed again while contact data is kept.
+    retention=Retention(
+        THREE_YEARS, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "policy §5, §8; R26"
+    ),
+    on_erasure=OnErasure.DELETE,
+    description="Addresses that bounced or reported a mail as spam: no mail reaches them again.",
+)
+ALERT_LOCATIONS: tuple[DataLocation, ...] = (
+    ALERT_RUNS,
+    ALERT_BATCHES,
+    ALERT_DELIVERIES,
+    SUPPRESSED_ADDRESSES,
+)
+
 PRIVACY_LOCATIONS: tuple[DataLocation, ...] = (
     ERASURE_JOBS,
     EXPORTS,
@@ -545,6 +599,7 @@ USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
     TASK_PAYLOADS,
     VAULT_DOCUMENTS,
     *PRIVACY_LOCATIONS,
+    *ALERT_LOCATIONS,
 )
 
 FIRESTORE_LOCATIONS = tuple(x for x in USER_DATA_LOCATIONS if x.store is StoreKind.FIRESTORE)
