@@ -82,6 +82,9 @@ class Settings:
     mail_token_key: bytes | None = None
     # SendGrid's event-webhook verification key (base64 DER, from SendGrid's mail settings).
     sendgrid_webhook_key: str = ""
+    # The engine the alerts worker evaluates with (its requirements' OpenFisca pins, set by
+    # infra/functions.tf): functions without OpenFisca record it on alert runs.
+    engine_version: str = ""
 
     @property
     def emulated(self) -> bool:
@@ -203,6 +206,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ).encode()
         or None,
         sendgrid_webhook_key=env.get("SESAME_SENDGRID_WEBHOOK_KEY", ""),
+        engine_version=env.get("SESAME_ENGINE_VERSION", ""),
         queue_ids={
             match.group(1).lower(): value
             for name, value in env.items()

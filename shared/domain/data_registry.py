@@ -563,11 +563,53 @@ SUPPRESSED_ADDRESSES = DataLocation(
     on_erasure=OnErasure.DELETE,
     description="Addresses that bounced or reported a mail as spam: no mail reaches them again.",
 )
+# Promotion (R10): the campaigns' texts and counts name no person; what each
+# person was sent lives with their account.
+CAMPAIGNS = DataLocation(
+    key="campaigns",
+    store=StoreKind.FIRESTORE,
+    pattern="campaigns/{campaign_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="names no person: a newsletter's text, counts"),
+    retention=Retention(
+        365, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "operational; R10, R23"
+    ),
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="One newsletter or survey sent to holders of the promotion consent (R10).",
+)
+CAMPAIGN_BATCHES = DataLocation(
+    key="campaign_batches",
+    store=StoreKind.FIRESTORE,
+    pattern="campaigns/{campaign_id}/batches/{batch_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="names no person: counts of one batch"),
+    retention=Retention(
+        365, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "operational; R10, R23"
+    ),
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="What one batch of a campaign sent, as counts (R10).",
+)
+CAMPAIGN_DELIVERIES = DataLocation(
+    key="campaign_deliveries",
+    store=StoreKind.FIRESTORE,
+    pattern="beneficiaries/{uid}/campaign_deliveries/{campaign_id}",
+    locator=UID,
+    export=ExportRule(ExportKind.ALL),
+    # Proof that a promotion mail went only under a consent held at send time (R10).
+    retention=Retention(
+        THREE_YEARS, CountedFrom.CREATED, LegalBasis.CONSENT, "policy §2.2.8, §5; R10, R19"
+    ),
+    on_erasure=OnErasure.DELETE,
+    description="The mail of one campaign to the beneficiary: status, provider id (R10).",
+)
 ALERT_LOCATIONS: tuple[DataLocation, ...] = (
     ALERT_RUNS,
     ALERT_BATCHES,
     ALERT_DELIVERIES,
     SUPPRESSED_ADDRESSES,
+    CAMPAIGNS,
+    CAMPAIGN_BATCHES,
+    CAMPAIGN_DELIVERIES,
 )
 
 PRIVACY_LOCATIONS: tuple[DataLocation, ...] = (

@@ -140,3 +140,71 @@ class UnsubscribeOut(StrictModel):
     """Answer of the one-click unsubscribe: which list the address left."""
 
     unsubscribed_from: Literal["alerts", "promotion"]
+
+
+# ------------------------------------------------------------------ promotion campaigns (R10)
+
+CampaignKind = Literal["newsletter", "survey"]
+Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
+MailText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+
+
+class CampaignText(StrictModel):
+    """What the campaign says, in French (sent by default) and English."""
+
+    subject_fr: Subject
+    subject_en: Subject
+    body_fr: MailText
+    body_en: MailText
+
+
+class Campaign(StrictModel):
+    """``campaigns/{campaign_id}``: one newsletter or survey, its text and fan-out counts."""
+
+    kind: CampaignKind = categorised(C.INTERACTION)
+    text: CampaignText = categorised(C.INTERACTION)
+    selected: int = categorised(C.INTERACTION, 0)
+    batches: int = categorised(C.INTERACTION, 0)
+    skipped: dict[str, int] = categorised(C.INTERACTION, default_factory=dict)
+    created_at: datetime = categorised(C.INTERACTION)
+
+
+class CampaignDelivery(StrictModel):
+    """``beneficiaries/{uid}/campaign_deliveries/{campaign_id}``: the campaign's one mail to
+    the person, recorded before it is sent (never twice)."""
+
+    campaign_id: str = categorised(C.INTERACTION)
+    status: DeliveryStatus = categorised(C.INTERACTION)
+    message_id: str | None = categorised(C.INTERACTION, None)
+    error_code: str | None = categorised(C.INTERACTION, None)
+    created_at: datetime = categorised(C.INTERACTION)
+    updated_at: datetime = categorised(C.INTERACTION)
+
+
+class CampaignBatch(StrictModel):
+    """Payload of one ``send_campaign`` task."""
+
+    campaign_id: RunId
+    batch: int = Field(ge=0, le=99_999)
+    uids: list[Uid] = Field(min_length=1, max_length=500)
+
+
+class CampaignRequest(StrictModel):
+    """Body of ``POST /alerts/campaigns``: staff send a newsletter or a survey (R10)."""
+
+    kind: CampaignKind
+    text: CampaignText
+
+
+class CampaignOut(StrictModel):
+    """A campaign as staff read it: counts only, never who."""
+
+    id: str
+    kind: CampaignKind
+    selected: int
+    batches: int
+    batches_done: int
+    sent: int
+    failed: int
+    skipped: dict[str, int]
+    created_at: datetime

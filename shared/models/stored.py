@@ -14,7 +14,14 @@ from shared.domain import data_registry as registry
 from shared.domain.data_categories import DataCategory, category_of
 from shared.models.access import Mandate, WorkerReceipt
 from shared.models.account import BeneficiaryProfile, ConsentEvent
-from shared.models.alerts import AlertBatchResult, AlertDelivery, AlertRun, MailSuppression
+from shared.models.alerts import (
+    AlertBatchResult,
+    AlertDelivery,
+    AlertRun,
+    Campaign,
+    CampaignDelivery,
+    MailSuppression,
+)
 from shared.models.audit import AuditEntry
 from shared.models.organisations import ClientAdmin, ClientInvitation, ClientPayment, Organisation
 from shared.models.privacy import ErasureJob, ExportRecord, InactivityWarning, RetentionRun
@@ -47,6 +54,9 @@ STORED_MODELS: dict[str, type[BaseModel]] = {
     registry.ALERT_BATCHES.key: AlertBatchResult,
     registry.ALERT_DELIVERIES.key: AlertDelivery,
     registry.SUPPRESSED_ADDRESSES.key: MailSuppression,
+    registry.CAMPAIGNS.key: Campaign,
+    registry.CAMPAIGN_BATCHES.key: AlertBatchResult,
+    registry.CAMPAIGN_DELIVERIES.key: CampaignDelivery,
 }
 
 

@@ -40,11 +40,12 @@ from shared.domain.data_registry import (
     ALERT_DELIVERIES,
     ALERT_RUNS,
     BENEFICIARY,
+    CONSENT_EVENTS,
 )
 from shared.domain.months import current_month
 from shared.domain.purposes import Purpose
 from shared.errors import ApiError, PermanentFailure, TransientFailure, text
-from shared.models.account import BeneficiaryProfile
+from shared.models.account import BeneficiaryProfile, ConsentEvent, ConsentState
 from shared.models.alerts import (
     AlertBatch,
     AlertBatchResult,
@@ -77,8 +78,14 @@ SUBJECT_LINE = text(
 
 
 def engine_version() -> str:
-    """The installed engine, as the alerts worker evaluates with it (read from the
-    distributions' metadata: the dispatcher never imports OpenFisca)."""
+    """The engine the alerts worker evaluates with, as ``name==version`` pairs.
+
+    Deployed, the configuration says it (the worker's pins, infra/functions.tf):
+    the dispatcher never installs OpenFisca. Locally, the installed distributions.
+    """
+    configured = settings().engine_version
+    if configured:
+        return configured.lower()
     found = []
     for name in ENGINE_DISTRIBUTIONS:
         try:
@@ -160,14 +167,14 @@ def open_run(run_id: str, trigger: str, now: datetime) -> AlertRun:
 # ------------------------------------------------------------------ selection and fan-out
 
 
-def _alerts_on() -> Iterator[tuple[str, BeneficiaryProfile]]:
-    """Profiles whose alert e-mails are on, page by page in uid order (no offset scans)."""
+def profiles_where(field: str) -> Iterator[tuple[str, BeneficiaryProfile]]:
+    """Profiles whose boolean ``field`` is true, page by page in uid order (no offset scans)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     collection = firestore_client().collection(BENEFICIARY.collection())
     last = None
     while True:
-        query: Any = collection.where(filter=FieldFilter("alerts_by_email", "==", True))
+        query: Any = collection.where(filter=FieldFilter(field, "==", True))
         query = query.order_by("__name__").limit(rules.BATCH_SIZE)
         if last is not None:
             query = query.start_after(last)
@@ -207,7 +214,7 @@ def dispatch(run_id: str, trigger: str, *, now: datetime | None = None) -> Alert
     selected, batch, skipped = 0, 0, dict[str, int]()
     if run.aids:
         pending: list[str] = []
-        for uid, profile in _alerts_on():
+        for uid, profile in profiles_where("alerts_by_email"):
             reason = skip_reason(profile)
             if reason is not None:
                 skipped[reason] = skipped.get(reason, 0) + 1
@@ -294,11 +301,12 @@ def _amount_line(aid: Aid, amount: float, language: str) -> str:
     return f"- {label} : {about} {shown.in_language(language)}"  # type: ignore[arg-type]
 
 
-def _unsubscribe_url(uid: str) -> str:
+def unsubscribe_url(mail_list: rules.MailList, uid: str) -> str:
+    """The one-click unsubscribe link of ``mail_list`` for ``uid`` (signed, no sign-in)."""
     key = settings().mail_token_key
     if not key:
         raise PermanentFailure("mail_token_key_missing")
-    token = rules.unsubscribe_token(key, "alerts", uid)
+    token = rules.unsubscribe_token(key, mail_list, uid)
     return f"{settings().public_api_base}/alerts/unsubscribe/{token}"
 
 
@@ -332,17 +340,16 @@ def alert_mail(
     return SUBJECT_LINE.in_language(language), body, headers  # type: ignore[arg-type]
 
 
-def _claim_delivery(uid: str, run_id: str, told: dict[str, float]) -> bool:
-    """Create the delivery record before sending; ``False`` when this run already has one
-    that is sent, failed, or possibly sent (a crash after sending must not send twice)."""
-    path = ALERT_DELIVERIES.path(uid=uid, run_id=run_id)
-    now = datetime.now(UTC)
-    fresh = AlertDelivery(
-        run_id=run_id, aids=told, status="sending", created_at=now, updated_at=now
-    )
+def claim_delivery(path: str, fresh: Any) -> bool:
+    """Create the delivery record at ``path`` before sending; ``False`` when one exists that
+    is sent, failed, or possibly sent (a crash after sending must not send twice).
+
+    A record left as ``retry`` (the provider was unavailable) is claimed again.
+    """
+    model = type(fresh)
 
     def work(writes: Any) -> bool:
-        existing = writes.get(path, AlertDelivery)
+        existing = writes.get(path, model)
         if existing is None:
             writes.create(path, fresh)
             return True
@@ -354,31 +361,48 @@ def _claim_delivery(uid: str, run_id: str, told: dict[str, float]) -> bool:
     return bool(document_store.run_in_transaction(work))
 
 
-def _settle_delivery(uid: str, run_id: str, **change: Any) -> None:
-    path = ALERT_DELIVERIES.path(uid=uid, run_id=run_id)
-    current = document_store.get(path, AlertDelivery)
-    if current is not None:
-        updated = current.model_copy(update={**change, "updated_at": datetime.now(UTC)})
-        document_store.put(path, updated)
+def send_recorded(
+    path: str, fresh: Any, to: str, mail_parts: tuple[str, str, dict[str, str]]
+) -> str:
+    """Send one mail under its delivery record: ``sent``, ``failed`` or ``already_handled``.
+
+    SendGrid unavailable (429, 5xx): the record is left to ``retry`` and the
+    task retried (:class:`TransientFailure`); refused: recorded ``failed``.
+    """
+    if not claim_delivery(path, fresh):
+        return "already_handled"
+    model = type(fresh)
+
+    def settle(**change: Any) -> None:
+        current = document_store.get(path, model)
+        if current is not None:
+            document_store.put(
+                path, current.model_copy(update={**change, "updated_at": datetime.now(UTC)})
+            )
+
+    subject, body, headers = mail_parts
+    try:
+        message_id = mail.send(to, subject, body, headers)
+    except mail.MailUnavailable:
+        settle(status="retry")
+        raise TransientFailure("mail_unavailable") from None
+    except mail.MailRefused:
+        settle(status="failed", error_code="mail_refused")
+        return "failed"
+    settle(status="sent", message_id=message_id)
+    return "sent"
 
 
 def _send_one(
     catalogue: Catalogue, uid: str, profile: BeneficiaryProfile, run_id: str, told: dict[str, float]
 ) -> str:
     """Send the one alert of this run to this person; returns sent, failed or a skip reason."""
-    if not _claim_delivery(uid, run_id, told):
-        return "already_handled"
-    subject, body, headers = alert_mail(catalogue, told, profile.language, _unsubscribe_url(uid))
-    try:
-        message_id = mail.send(profile.email, subject, body, headers)
-    except mail.MailUnavailable:
-        _settle_delivery(uid, run_id, status="retry")
-        raise TransientFailure("mail_unavailable") from None
-    except mail.MailRefused:
-        _settle_delivery(uid, run_id, status="failed", error_code="mail_refused")
-        return "failed"
-    _settle_delivery(uid, run_id, status="sent", message_id=message_id)
-    return "sent"
+    now = datetime.now(UTC)
+    fresh = AlertDelivery(
+        run_id=run_id, aids=told, status="sending", created_at=now, updated_at=now
+    )
+    parts = alert_mail(catalogue, told, profile.language, unsubscribe_url("alerts", uid))
+    return send_recorded(ALERT_DELIVERIES.path(uid=uid, run_id=run_id), fresh, profile.email, parts)
 
 
 def _households(
@@ -447,7 +471,8 @@ def evaluate_batch(access: Access, batch: AlertBatch) -> str:
             failed += 1
         else:
             skipped[outcome] = skipped.get(outcome, 0) + 1
-    _record_batch(batch, len(rows), concerned, sent, failed, skipped)
+    path = ALERT_BATCHES.path(run_id=batch.run_id, batch_id=f"{batch.batch:05d}")
+    record_batch(path, len(rows), concerned, sent, failed, skipped)
     log_event(
         "alert batch",
         run=batch.run_id,
@@ -461,8 +486,8 @@ def evaluate_batch(access: Access, batch: AlertBatch) -> str:
     return f"sent {sent}"
 
 
-def _record_batch(
-    batch: AlertBatch,
+def record_batch(
+    path: str,
     evaluated: int,
     concerned: int,
     sent: int,
@@ -475,7 +500,6 @@ def _record_batch(
     mails are never sent twice (delivery records), so sends and failures add
     up exactly, while who was evaluated and skipped is the first execution's.
     """
-    path = ALERT_BATCHES.path(run_id=batch.run_id, batch_id=f"{batch.batch:05d}")
     skipped = {k: v for k, v in skipped.items() if k != "already_handled"}
 
     def work(writes: Any) -> None:
@@ -539,7 +563,7 @@ def run_out(run_id: str) -> RunOut:
 STAFF_ONLY = text("Réservé au personnel.", "Staff only.")
 
 
-def _require_staff(access: Access) -> None:
+def require_staff(access: Access) -> None:
     """The staff role must still be on the Auth record: a revoked role stops at once (R18)."""
     from shared.adapters import identity
 
@@ -549,12 +573,11 @@ def _require_staff(access: Access) -> None:
 
 def start_run(access: Access, request: RunRequest) -> tuple[RunOut, int]:
     """Staff: start a run now (after publishing a catalogue change or upgrading OpenFisca)."""
-    _require_staff(access)
+    require_staff(access)
     now = datetime.now(UTC)
-    # Dates split by dashes: the logs mask long digit runs as identifier-like.
-    run_id = (
-        f"op-{now:%Y-%m-%d-%H-%M-%S}-{hashlib.sha256(access.actor.uid.encode()).hexdigest()[:6]}"
-    )
+    # Dates split by dashes: the logs mask long digit runs as identifier-like. Two
+    # staff starting a run in the same second share it (the run is the same).
+    run_id = f"op-{now:%Y-%m-%d-%H-%M-%S}"
     dispatch(run_id, "operator", now=now)
     log_event("alert run started by operator", run=run_id)
     return run_out(run_id), 201
@@ -562,7 +585,7 @@ def start_run(access: Access, request: RunRequest) -> tuple[RunOut, int]:
 
 def read_run(access: Access, run_id: str) -> RunOut:
     """Staff: what a run changed and did, as counts."""
-    _require_staff(access)
+    require_staff(access)
     return run_out(run_id)
 
 
@@ -592,6 +615,25 @@ def unsubscribe(access: Access | None, token: str) -> Any:
             writes.set(
                 path, profile.model_copy(update={"alerts_by_email": False, "updated_at": now})
             )
+            return
+        # Promotion rests on consent (R10): leaving the list withdraws it, with its proof.
+        state = profile.consents.get("promotion")
+        if state is None or not state.granted:
+            return
+        withdrawn = ConsentState(granted=False, policy_version=state.policy_version, changed_at=now)
+        consents = {**profile.consents, "promotion": withdrawn}
+        writes.set(path, profile.model_copy(update={"consents": consents, "updated_at": now}))
+        event_id = f"unsubscribe-promotion-{now:%Y-%m-%d-%H-%M-%S-%f}"
+        writes.create(
+            CONSENT_EVENTS.path(uid=uid, event_id=event_id),
+            ConsentEvent(
+                purpose="promotion",
+                granted=False,
+                policy_version=state.policy_version,
+                at=now,
+                source="unsubscribe_link",
+            ),
+        )
 
     document_store.run_in_transaction(work)
     log_event("unsubscribed", mail_list=mail_list)

@@ -38,13 +38,14 @@ from shared.domain.data_registry import (
     ALERT_DELIVERIES,
     ALERT_RUNS,
     BENEFICIARY,
+    CONSENT_EVENTS,
     SIMULATIONS,
 )
 from shared.domain.months import current_month
-from shared.models.account import BeneficiaryProfile
+from shared.models.account import BeneficiaryProfile, ConsentEvent, ConsentState
 from shared.models.alerts import AlertBatch, AlertDelivery, AlertRun
 from shared.models.simulation_history import StoredSimulation
-from shared.services import alerts, mail_suppressions
+from shared.services import alerts, campaigns, mail_suppressions
 from tests.integration.test_simulate import SINGLE_NO_INCOME
 from tests.support import emulators
 from tests.support.mail_sink import clear_sink, fail_next_sends, mails_to
@@ -113,6 +114,7 @@ def signing_key(monkeypatch: pytest.MonkeyPatch, worker: Worker) -> ec.EllipticC
     )
     monkeypatch.setattr(mail_suppressions, "settings", lambda: configured)
     monkeypatch.setattr(alerts, "settings", lambda: configured)
+    monkeypatch.setattr(campaigns, "settings", lambda: configured)
     return key
 
 
@@ -192,7 +194,9 @@ def scheduler_call(worker: Worker, at: str) -> requests.Response:
     )
 
 
-def create_task(worker: Worker, name: str, payload: dict[str, Any]) -> None:
+def create_task(
+    worker: Worker, name: str, payload: dict[str, Any], job: str = "evaluate_batch"
+) -> None:
     """Create one task in the alerts queue, as a redelivery (or a re-dispatch) would."""
     channel = grpc.insecure_channel(settings().tasks_emulator_host or "")
     client = tasks_v2.CloudTasksClient(transport=CloudTasksGrpcTransport(channel=channel))
@@ -203,7 +207,7 @@ def create_task(worker: Worker, name: str, payload: dict[str, Any]) -> None:
             name=f"{queue}/tasks/{name}",
             http_request=tasks_v2.HttpRequest(
                 http_method=tasks_v2.HttpMethod.POST,
-                url=f"{worker.url}/alerts_worker/evaluate_batch",
+                url=f"{worker.url}/alerts_worker/{job}",
                 headers={"Content-Type": "application/json"},
                 body=json.dumps(payload).encode(),
             ),
@@ -377,3 +381,116 @@ def test_a_bounced_invited_address_is_flagged_and_not_mailed(function_client, si
     assert invited.status_code == 200, invited.data
     assert invited.get_json()["invitations"][0]["bounced"] is True
     assert mails_to(sink, target) == []
+
+
+# ------------------------------------------------------------------ promotion (R10)
+
+NEWSLETTER = {
+    "kind": "newsletter",
+    "text": {
+        "subject_fr": "Les nouveautés de Sésame",
+        "subject_en": "What's new at Sésame",
+        "body_fr": "Trois nouvelles aides sont dans le simulateur.",
+        "body_en": "Three new aids are in the simulator.",
+    },
+}
+
+
+def consenting(name: str, **changes: Any) -> str:
+    granted = ConsentState(granted=True, policy_version="2026-11", changed_at=datetime.now(UTC))
+    refused = ConsentState(granted=False, policy_version="2026-11", changed_at=datetime.now(UTC))
+    return person(name, consents={"promotion": granted, "vault": refused}, **changes)
+
+
+def test_a_campaign_reaches_only_consenting_verified_people_and_a_withdrawal_stops_the_next(
+    worker, sink, signing_key, function_client
+):
+    fan = consenting("fan")
+    unverified = consenting("unverified", email_verified=False)
+    objecting = consenting("objecting", objections=["promotion"])
+    bounced = consenting("bounced")
+    silent = person("silent")  # never consented
+    bounce = [{"event": "spamreport", "email": address(bounced), "timestamp": int(time.time())}]
+    reported = function_client("alerts").post("/mail_events", **signed_events(signing_key, bounce))
+    assert reported.status_code == 200
+    staff = emulators.create_user(role="staff")
+    client = function_client("alerts")
+
+    first = client.post("/campaigns", json=NEWSLETTER, headers=staff.headers)
+
+    assert first.status_code == 201, first.data
+    body = first.get_json()
+    assert body["selected"] == 1
+    assert body["skipped"] == {
+        "email_unverified": 1,
+        "purpose_objected": 1,
+        "address_suppressed": 1,
+    }
+    worker.wait_done(f"campaign-{body['id']}-00000", 1)
+    assert {
+        u for u in (fan, unverified, objecting, bounced, silent) if mails_to(sink, address(u))
+    } == {fan}
+    (mail,) = mails_to(sink, address(fan))
+    assert mail["body"]["subject"] == "Les nouveautés de Sésame"
+    link = mail["body"]["headers"]["List-Unsubscribe"].strip("<>")
+    token = link.rsplit("/", 1)[1]
+    assert token.startswith("p")
+
+    left = client.post(f"/unsubscribe/{token}", data="List-Unsubscribe=One-Click")
+
+    assert left.status_code == 200 and left.get_json() == {"unsubscribed_from": "promotion"}
+    profile = document_store.get(BENEFICIARY.path(uid=fan), BeneficiaryProfile)
+    assert profile is not None and profile.consents["promotion"].granted is False
+    events = list(document_store.list_collection(CONSENT_EVENTS.collection(uid=fan), ConsentEvent))
+    assert [(e.purpose, e.granted, e.source) for _, e in events] == [
+        ("promotion", False, "unsubscribe_link")
+    ]
+    time.sleep(1.1)  # campaign ids are per second
+    clear_sink()
+    second = client.post("/campaigns", json=NEWSLETTER, headers=staff.headers)
+    assert second.status_code == 201 and second.get_json()["selected"] == 0
+    assert requests.get(f"{sink}/_sink/messages", timeout=5).json() == []
+
+
+def test_a_consent_withdrawn_after_dispatch_is_honoured_at_send_time(worker, sink, signing_key):
+    fan = consenting("late")
+    campaign = campaigns.Campaign(
+        kind="survey",
+        text=campaigns.CampaignRequest.model_validate(NEWSLETTER).text,
+        selected=1,
+        batches=1,
+        created_at=datetime.now(UTC),
+    )
+    document_store.put(campaigns.CAMPAIGNS.path(campaign_id="c-late"), campaign)
+    profile = document_store.get(BENEFICIARY.path(uid=fan), BeneficiaryProfile)
+    assert profile is not None
+    refused = ConsentState(granted=False, policy_version="2026-11", changed_at=datetime.now(UTC))
+    withdrawn = profile.model_copy(update={"consents": {**profile.consents, "promotion": refused}})
+    document_store.put(BENEFICIARY.path(uid=fan), withdrawn)
+
+    payload = {"campaign_id": "c-late", "batch": 0, "uids": [fan]}
+    create_task(worker, "campaign-c-late-00000", payload, job="send_campaign")
+    worker.wait_done("campaign-c-late-00000", 1)
+
+    assert mails_to(sink, address(fan)) == []
+    counts = campaigns.campaign_out("c-late")
+    assert (counts.sent, counts.skipped) == (0, {"consent_required": 1})
+
+
+def test_an_operator_starts_a_run_from_the_command_line(worker, sink, signing_key, capsys):
+    from shared.cli import main
+
+    previous_run_without(NEW_AID)
+    camille = person("camille")
+
+    assert main(["alerts-run"]) == 0
+
+    printed = json.loads(capsys.readouterr().out)
+    assert (printed["trigger"], printed["reason"], printed["new_aids"]) == (
+        "operator",
+        "new_aids",
+        [NEW_AID],
+    )
+    assert (printed["selected"], printed["batches"]) == (1, 1)
+    worker.wait_done(rules.batch_task_name(printed["id"], 0), 1)
+    assert len(mails_to(sink, address(camille))) == 1

@@ -229,6 +229,9 @@ COVERED_PATTERNS = {
     "alert_runs/{run_id}/batches/{batch_id}",
     "beneficiaries/{uid}/alert_deliveries/{run_id}",
     "suppressed_addresses/{address_key}",
+    "campaigns/{campaign_id}",
+    "campaigns/{campaign_id}/batches/{batch_id}",
+    "beneficiaries/{uid}/campaign_deliveries/{campaign_id}",
 }
 
 

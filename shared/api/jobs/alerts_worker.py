@@ -7,8 +7,8 @@ from typing import Any
 from shared.api.worker import Job
 from shared.domain.access import Scope
 from shared.domain.purposes import Purpose
-from shared.models.alerts import AlertBatch
-from shared.services import alerts
+from shared.models.alerts import AlertBatch, CampaignBatch
+from shared.services import alerts, campaigns
 
 JOBS: tuple[Job[Any], ...] = (
     Job(
@@ -20,5 +20,15 @@ JOBS: tuple[Job[Any], ...] = (
         scope=Scope.NOTIFY,
         purpose=Purpose.ALERTS,
         requirements=("R5", "R26"),
+    ),
+    Job(
+        name=campaigns.JOB,
+        summary="Send a campaign to a batch, each consent read again just before (R10).",
+        payload_model=CampaignBatch,
+        handler=campaigns.send_batch,
+        subject_of=lambda batch: alerts.SUBJECT,
+        scope=Scope.NOTIFY,
+        purpose=Purpose.PROMOTION,
+        requirements=("R10", "R26"),
     ),
 )

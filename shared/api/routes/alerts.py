@@ -16,7 +16,7 @@ from shared.domain.access import ActorKind, Scope
 from shared.domain.alerts import unsubscribe_token
 from shared.domain.purposes import Purpose
 from shared.models import alerts as models
-from shared.services import alerts
+from shared.services import alerts, campaigns
 
 STAFF = frozenset({ActorKind.STAFF})
 
@@ -59,9 +59,49 @@ ROUTES: tuple[Route, ...] = (
     Route(
         function="alerts",
         method="POST",
+        path="/campaigns",
+        operation_id="sendCampaign",
+        summary="Staff: send a newsletter or survey to who holds the promotion consent (R10).",
+        handler=campaigns.send_campaign,
+        request_model=models.CampaignRequest,
+        response_model=models.CampaignOut,
+        scope=Scope.NOTIFY,
+        purpose=Purpose.PROMOTION,
+        success_status=201,
+        roles=STAFF,
+        requirements=("R10", "R26"),
+        example_body={
+            "kind": "newsletter",
+            "text": {
+                "subject_fr": "Les nouveautés de Sésame",
+                "subject_en": "What's new at Sésame",
+                "body_fr": "Trois nouvelles aides sont dans le simulateur.",
+                "body_en": "Three new aids are in the simulator.",
+            },
+        },
+    ),
+    Route(
+        function="alerts",
+        method="GET",
+        path="/campaigns/{campaign_id}",
+        operation_id="readCampaign",
+        summary="Staff: counts of a campaign (selected, sent, failed, skipped and why).",
+        handler=campaigns.read_campaign,
+        response_model=models.CampaignOut,
+        scope=Scope.NOTIFY,
+        purpose=Purpose.PROMOTION,
+        roles=STAFF,
+        errors=("not_found",),
+        requirements=("R10",),
+        path_params={"campaign_id": "the campaign's id (c-…)"},
+        example_params={"campaign_id": "c-2026-11-30-10-00-00"},
+    ),
+    Route(
+        function="alerts",
+        method="POST",
         path="/unsubscribe/{token}",
         operation_id="unsubscribeOneClick",
-        summary="One-click unsubscribe from alert e-mails (RFC 8058), no sign-in needed.",
+        summary="One-click unsubscribe from alerts or promotion (RFC 8058), no sign-in needed.",
         handler=alerts.unsubscribe,
         response_model=models.UnsubscribeOut,
         scope=Scope.PROFILE_WRITE,
