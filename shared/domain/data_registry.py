@@ -518,31 +518,40 @@ RETENTION_RUNS = DataLocation(
 )
 # ------------------------------------------------------------------ smart alerts (R5)
 
-ALERT_RUNS = DataLocation(
-    key="alert_runs",
-    store=StoreKind.FIRESTORE,
-    pattern="alert_runs/{run_id}",
-    locator=Locator(LocatorKind.NO_PERSON),
-    export=ExportRule(ExportKind.NOTHING, reason="names no person: aid ids, versions, counts"),
-    # Kept a year: what changed and what each run sent is how operators answer
-    # "why did (not) I get an alert" within the yearly review of processing.
-    retention=Retention(
-        365, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "operational; R5, R23"
-    ),
-    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
-    description="One smart-alert run: what changed since the last, counts of who was told (R5).",
+
+def mailing_counts(
+    key: str, pattern: str, reason: str, description: str, source: str
+) -> DataLocation:
+    """Counts of a mailing (an alert run, a campaign, or one of their batches): no person.
+
+    Kept a year: what changed and what each mailing sent is how operators answer
+    "why did (not) I get this mail" within the yearly review of processing.
+    """
+    return DataLocation(
+        key=key,
+        store=StoreKind.FIRESTORE,
+        pattern=pattern,
+        locator=Locator(LocatorKind.NO_PERSON),
+        export=ExportRule(ExportKind.NOTHING, reason=reason),
+        retention=Retention(365, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, source),
+        on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+        description=description,
+    )
+
+
+ALERT_RUNS = mailing_counts(
+    "alert_runs",
+    "alert_runs/{run_id}",
+    "names no person: aid ids, versions, counts",
+    "One smart-alert run: what changed since the last, counts of who was told (R5).",
+    "operational; R5, R23",
 )
-ALERT_BATCHES = DataLocation(
-    key="alert_batches",
-    store=StoreKind.FIRESTORE,
-    pattern="alert_runs/{run_id}/batches/{batch_id}",
-    locator=Locator(LocatorKind.NO_PERSON),
-    export=ExportRule(ExportKind.NOTHING, reason="names no person: counts of one batch"),
-    retention=Retention(
-        365, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "operational; R5, R23"
-    ),
-    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
-    description="What one batch of a smart-alert run did, as counts (R5).",
+ALERT_BATCHES = mailing_counts(
+    "alert_batches",
+    "alert_runs/{run_id}/batches/{batch_id}",
+    "names no person: counts of one batch",
+    "What one batch of a smart-alert run did, as counts (R5).",
+    "operational; R5, R23",
 )
 ALERT_DELIVERIES = account_data(
     "alert_deliveries",
@@ -565,29 +574,19 @@ SUPPRESSED_ADDRESSES = DataLocation(
 )
 # Promotion (R10): the campaigns' texts and counts name no person; what each
 # person was sent lives with their account.
-CAMPAIGNS = DataLocation(
-    key="campaigns",
-    store=StoreKind.FIRESTORE,
-    pattern="campaigns/{campaign_id}",
-    locator=Locator(LocatorKind.NO_PERSON),
-    export=ExportRule(ExportKind.NOTHING, reason="names no person: a newsletter's text, counts"),
-    retention=Retention(
-        365, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "operational; R10, R23"
-    ),
-    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
-    description="One newsletter or survey sent to holders of the promotion consent (R10).",
+CAMPAIGNS = mailing_counts(
+    "campaigns",
+    "campaigns/{campaign_id}",
+    "names no person: a newsletter's text, counts",
+    "One newsletter or survey sent to holders of the promotion consent (R10).",
+    "operational; R10, R23",
 )
-CAMPAIGN_BATCHES = DataLocation(
-    key="campaign_batches",
-    store=StoreKind.FIRESTORE,
-    pattern="campaigns/{campaign_id}/batches/{batch_id}",
-    locator=Locator(LocatorKind.NO_PERSON),
-    export=ExportRule(ExportKind.NOTHING, reason="names no person: counts of one batch"),
-    retention=Retention(
-        365, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "operational; R10, R23"
-    ),
-    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
-    description="What one batch of a campaign sent, as counts (R10).",
+CAMPAIGN_BATCHES = mailing_counts(
+    "campaign_batches",
+    "campaigns/{campaign_id}/batches/{batch_id}",
+    "names no person: counts of one batch",
+    "What one batch of a campaign sent, as counts (R10).",
+    "operational; R10, R23",
 )
 CAMPAIGN_DELIVERIES = DataLocation(
     key="campaign_deliveries",

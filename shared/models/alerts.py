@@ -92,12 +92,17 @@ class DispatchOrder(StrictModel):
     """Payload of the scheduled ``dispatch`` (Cloud Scheduler sends an empty object)."""
 
 
-class AlertBatch(StrictModel):
+class PeopleBatch(StrictModel):
+    """The people of one batch task, and its number in its run or campaign."""
+
+    batch: int = Field(ge=0, le=99_999)
+    uids: list[Uid] = Field(min_length=1, max_length=1000)
+
+
+class AlertBatch(PeopleBatch):
     """Payload of one ``evaluate_batch`` task: the run and the people of the batch."""
 
     run_id: RunId
-    batch: int = Field(ge=0, le=99_999)
-    uids: list[Uid] = Field(min_length=1, max_length=500)
 
 
 # ------------------------------------------------------------------ API bodies
@@ -181,12 +186,10 @@ class CampaignDelivery(StrictModel):
     updated_at: datetime = categorised(C.INTERACTION)
 
 
-class CampaignBatch(StrictModel):
+class CampaignBatch(PeopleBatch):
     """Payload of one ``send_campaign`` task."""
 
     campaign_id: RunId
-    batch: int = Field(ge=0, le=99_999)
-    uids: list[Uid] = Field(min_length=1, max_length=500)
 
 
 class CampaignRequest(StrictModel):

@@ -186,11 +186,12 @@ def profiles_where(field: str) -> Iterator[tuple[str, BeneficiaryProfile]]:
         last = page[-1]
 
 
-def skip_reason(profile: BeneficiaryProfile) -> str | None:
-    """Why this person gets no alert now, or ``None`` (R26 restriction and objection)."""
-    if not profile.alerts_by_email:
+def skip_reason(profile: BeneficiaryProfile, purpose: Purpose = Purpose.ALERTS) -> str | None:
+    """Why this person gets no mail of ``purpose`` now, or ``None``: alerts turned off,
+    restriction or objection (R26), no consent (promotion, R10), unverified address."""
+    if purpose is Purpose.ALERTS and not profile.alerts_by_email:
         return "alerts_off"
-    decision = profile.processing_decision(Purpose.ALERTS)
+    decision = profile.processing_decision(purpose)
     if not decision.allowed:
         return decision.code
     if not profile.email_verified:
@@ -522,41 +523,49 @@ def record_batch(
 RUN_NOT_FOUND = text("Aucune campagne d'alertes de ce nom.", "No alert run of that name.")
 
 
+def batch_totals(collection: str, skipped_before: dict[str, int]) -> dict[str, Any]:
+    """The counts of every batch recorded under ``collection``, summed, with the
+    dispatch's own skips added to the batches' (staff read runs and campaigns so)."""
+    done = [result for _, result in document_store.list_collection(collection, AlertBatchResult)]
+    skipped = dict(skipped_before)
+    for result in done:
+        for reason, count in result.skipped.items():
+            skipped[reason] = skipped.get(reason, 0) + count
+    return {
+        "batches_done": len(done),
+        "evaluated": sum(b.evaluated for b in done),
+        "newly_eligible": sum(b.newly_eligible for b in done),
+        "sent": sum(b.sent for b in done),
+        "failed": sum(b.failed for b in done),
+        "skipped": skipped,
+    }
+
+
 def run_out(run_id: str) -> RunOut:
     """A run with the counts of every batch done so far."""
     run = document_store.get(ALERT_RUNS.path(run_id=run_id), AlertRun)
     if run is None:
         raise ApiError("not_found", RUN_NOT_FOUND)
-    batches = [
-        result
-        for _, result in document_store.list_collection(
-            ALERT_BATCHES.collection(run_id=run_id), AlertBatchResult
-        )
-    ]
-    skipped = dict(run.skipped)
-    for result in batches:
-        for reason, count in result.skipped.items():
-            skipped[reason] = skipped.get(reason, 0) + count
+    totals = batch_totals(ALERT_BATCHES.collection(run_id=run_id), run.skipped)
     return RunOut(
         id=run_id,
-        trigger=run.trigger,
-        status=run.status,
-        month=run.month,
-        engine_version=run.engine_version,
-        catalogue_version=run.catalogue_version,
-        reason=run.reason,
-        aids=run.aids,
-        new_aids=run.new_aids,
-        changed_aids=run.changed_aids,
-        selected=run.selected,
-        batches=run.batches,
-        batches_done=len(batches),
-        evaluated=sum(b.evaluated for b in batches),
-        newly_eligible=sum(b.newly_eligible for b in batches),
-        sent=sum(b.sent for b in batches),
-        failed=sum(b.failed for b in batches),
-        skipped=skipped,
-        created_at=run.created_at,
+        **run.model_dump(
+            include={
+                "trigger",
+                "status",
+                "month",
+                "engine_version",
+                "catalogue_version",
+                "reason",
+                "aids",
+                "new_aids",
+                "changed_aids",
+                "selected",
+                "batches",
+                "created_at",
+            }
+        ),
+        **totals,
     )
 
 

@@ -28,7 +28,6 @@ from shared.domain.purposes import Purpose
 from shared.errors import ApiError, PermanentFailure, text
 from shared.models.account import BeneficiaryProfile
 from shared.models.alerts import (
-    AlertBatchResult,
     Campaign,
     CampaignBatch,
     CampaignDelivery,
@@ -48,11 +47,9 @@ def promotion_skip_reason(profile: BeneficiaryProfile | None) -> str | None:
     """Why this person may not receive promotion now, or ``None`` (R10, R26)."""
     if profile is None:
         return "not_registered"
-    decision = profile.processing_decision(Purpose.PROMOTION)
-    if not decision.allowed:
-        return decision.code
-    if not profile.email_verified:
-        return "email_unverified"
+    reason = alerts.skip_reason(profile, Purpose.PROMOTION)
+    if reason is not None:
+        return reason
     if mail_suppressions.is_suppressed(profile.email):
         return "address_suppressed"
     return None
@@ -149,25 +146,18 @@ def campaign_out(campaign_id: str) -> CampaignOut:
     campaign = document_store.get(CAMPAIGNS.path(campaign_id=campaign_id), Campaign)
     if campaign is None:
         raise ApiError("not_found", CAMPAIGN_NOT_FOUND)
-    done = [
-        result
-        for _, result in document_store.list_collection(
-            CAMPAIGN_BATCHES.collection(campaign_id=campaign_id), AlertBatchResult
-        )
-    ]
-    skipped = dict(campaign.skipped)
-    for result in done:
-        for reason, count in result.skipped.items():
-            skipped[reason] = skipped.get(reason, 0) + count
+    totals = alerts.batch_totals(
+        CAMPAIGN_BATCHES.collection(campaign_id=campaign_id), campaign.skipped
+    )
     return CampaignOut(
         id=campaign_id,
         kind=campaign.kind,
         selected=campaign.selected,
         batches=campaign.batches,
-        batches_done=len(done),
-        sent=sum(r.sent for r in done),
-        failed=sum(r.failed for r in done),
-        skipped=skipped,
+        batches_done=totals["batches_done"],
+        sent=totals["sent"],
+        failed=totals["failed"],
+        skipped=totals["skipped"],
         created_at=campaign.created_at,
     )
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -27,10 +26,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from google.cloud import tasks_v2
 from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
-from werkzeug.serving import make_server
 
-from devstack.gateway import build_app
 from shared.adapters import document_store
+from shared.api.routes.alerts import ROUTES
 from shared.config import settings
 from shared.domain import alerts as rules
 from shared.domain.aids.catalogue import load_catalogue
@@ -51,53 +49,14 @@ from tests.support import emulators
 from tests.support.mail_sink import clear_sink, fail_next_sends, mails_to
 from tests.support.package_requests import CLIENT
 from tests.support.seed import seed_profile
+from tests.support.served_gateway import Worker, serve
 
 NEW_AID = "rsa"  # an aid the engine computes for SINGLE_NO_INCOME (no resources)
 
 
-@dataclasses.dataclass
-class Worker:
-    """The gateway served in-process, recording every task delivery it answers."""
-
-    url: str = ""
-    answered: list[tuple[str, str, int]] = dataclasses.field(default_factory=list)
-    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
-
-    def answers(self, prefix: str) -> list[tuple[str, int]]:
-        with self.lock:
-            return [(task, status) for _, task, status in self.answered if task.startswith(prefix)]
-
-    def wait_done(self, prefix: str, count: int, timeout: float = 300) -> list[tuple[str, int]]:
-        """Wait until ``count`` deliveries of tasks named ``prefix…`` were answered 200."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.answers(prefix)
-            if sum(1 for _, status in found if status == 200) >= count:
-                return found
-            time.sleep(0.1)
-        raise AssertionError(f"deliveries of {prefix}: {self.answers(prefix)}")
-
-
 @pytest.fixture(scope="module")
 def worker() -> Iterator[Worker]:
-    state = Worker()
-    app = build_app("http://127.0.0.1")
-
-    def recording(environ: dict[str, Any], start_response: Any) -> Any:
-        task = environ.get("HTTP_X_CLOUDTASKS_TASKNAME", "")
-
-        def start(status: str, headers: Any, exc_info: Any = None) -> Any:
-            with state.lock:
-                state.answered.append((environ["PATH_INFO"], task, int(status.split()[0])))
-            return start_response(status, headers, exc_info)
-
-        return app(environ, start)
-
-    server = make_server("127.0.0.1", 0, recording, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    state.url = f"http://127.0.0.1:{server.server_port}"
-    yield state
-    server.shutdown()
+    yield from serve()
 
 
 @pytest.fixture
@@ -164,7 +123,12 @@ def person(name: str, *, language: str = "fr", saw_new_aid: bool = False, **chan
 
 
 def previous_run_without(aid: str) -> None:
-    """The last run, yesterday, knew every aid of the catalogue but ``aid``: it is new now."""
+    """The last run, yesterday, knew every aid of the catalogue but ``aid``: it is new now.
+
+    Earlier runs are forgotten first (the package tests share one Firestore).
+    """
+    for run_id, _ in list(document_store.list_collection(ALERT_RUNS.collection(), AlertRun)):
+        document_store.delete(ALERT_RUNS.path(run_id=run_id))
     prints = alerts.fingerprints(load_catalogue())
     del prints[aid]
     run = AlertRun(
@@ -385,15 +349,7 @@ def test_a_bounced_invited_address_is_flagged_and_not_mailed(function_client, si
 
 # ------------------------------------------------------------------ promotion (R10)
 
-NEWSLETTER = {
-    "kind": "newsletter",
-    "text": {
-        "subject_fr": "Les nouveautés de Sésame",
-        "subject_en": "What's new at Sésame",
-        "body_fr": "Trois nouvelles aides sont dans le simulateur.",
-        "body_en": "Three new aids are in the simulator.",
-    },
-}
+NEWSLETTER = next(r for r in ROUTES if r.operation_id == "sendCampaign").example_body
 
 
 def consenting(name: str, **changes: Any) -> str:

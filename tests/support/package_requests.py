@@ -438,7 +438,14 @@ def evaluate_an_alert_batch(urls: Mapping[str, str]) -> requests.Response:
 
 
 def start_an_alert_run(urls: Mapping[str, str]) -> requests.Response:
-    """Staff start a smart-alert run after publishing a catalogue change."""
+    """An unsigned mail event is refused; staff start a smart-alert run (one batch queued)."""
+    from tests.integration.test_alerts import NEW_AID, person, previous_run_without
+
+    refused = requests.post(f"{urls['alerts']}/mail_events", json=[], timeout=TIMEOUT)
+    if refused.status_code != 401:
+        raise AssertionError(f"unsigned mail events answered {refused.status_code}")
+    previous_run_without(NEW_AID)
+    person("pkg")
     staff = emulators.create_user(role="staff")
     return requests.post(
         f"{urls['alerts']}/runs", json={"note": "catalogue"}, headers=staff.headers, timeout=TIMEOUT

@@ -20,8 +20,9 @@ from shared.services import alerts, campaigns
 
 STAFF = frozenset({ActorKind.STAFF})
 
-# A token as an alert mail carries it (the local key, for uid "u1"), for the docs.
-EXAMPLE_TOKEN = unsubscribe_token(b"local-only", "alerts", "u1")
+# Shaped like the token of an alert mail, but signed with a key the service does not
+# hold: the docs show its form, and trying it changes nobody's subscription.
+EXAMPLE_TOKEN = unsubscribe_token(b"documentation-only", "alerts", "u1")
 
 ROUTES: tuple[Route, ...] = (
     Route(
