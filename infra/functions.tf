@@ -191,8 +191,8 @@ locals {
       enqueues      = []
       signs_blobs   = false
     }
-    # R5 smart alerts: daily, finds beneficiaries a new aid may concern and queues
-    # one task per email.
+    # R5 smart alerts: daily, works out what changed since the last run and queues one
+    # task per batch of beneficiaries whose alerts are on (named: a retry adds nothing).
     alerts_dispatch = {
       description   = "Daily smart-alert fan-out (R5)."
       invoker       = "scheduler"
@@ -205,24 +205,44 @@ locals {
       timeout       = 1800
       project_roles = ["roles/datastore.user"]
       bucket_roles  = []
-      secrets       = []
+      secrets       = ["audit-pepper"]
       enqueues      = ["alerts"]
       signs_blobs   = false
     }
+    # One batch: one vectorised OpenFisca simulation (~1 GiB resident, like simulate),
+    # then one e-mail per concerned person, each recorded before it is sent.
     alerts_worker = {
-      description   = "Sends one smart-alert email (R5, R10)."
+      description   = "Re-evaluates one batch and e-mails who became eligible (R5)."
       invoker       = "tasks"
       schedule      = null
       event         = null
       min_instances = 0
       max_instances = 10
-      memory        = "256Mi"
-      cpu           = null
-      timeout       = 120
+      memory        = "2Gi"
+      cpu           = "1"
+      timeout       = 540
       project_roles = ["roles/datastore.user"]
       bucket_roles  = []
-      secrets       = ["sendgrid-api-key"]
+      secrets       = ["sendgrid-api-key", "audit-pepper", "mail-token-key"]
       enqueues      = []
+      signs_blobs   = false
+    }
+    # Staff start and read alert runs; anyone unsubscribes through a signed one-click
+    # link (R26); SendGrid posts its signed bounce and spam events (mail suppressions).
+    alerts = {
+      description   = "Alert runs for staff, one-click unsubscribe, mail events (R5, R26)."
+      invoker       = "public"
+      schedule      = null
+      event         = null
+      min_instances = 0
+      max_instances = 5
+      memory        = "512Mi"
+      cpu           = null
+      timeout       = 300
+      project_roles = ["roles/datastore.user", "roles/firebaseauth.admin"]
+      bucket_roles  = []
+      secrets       = ["audit-pepper", "mail-token-key"]
+      enqueues      = ["alerts"]
       signs_blobs   = false
     }
     # R21, R22, R28: resumable erasure of every store (Firestore, vault, exports, Auth).
@@ -398,6 +418,17 @@ locals {
     SESAME_ENGINE_CACHE   = "/tmp/sesame-engine" # the only writable path of the runtime
     SESAME_LOG_LEVEL      = "INFO"
     SESAME_TASKS_INVOKER  = google_service_account.tasks_invoker.email
+    # Links in e-mails: one-click unsubscribe (the API) and results (the web app).
+    SESAME_PUBLIC_API_BASE = "https://api.${var.domain}"
+    SESAME_WEB_BASE        = "https://${var.domain}"
+    # SendGrid's event-webhook verification key: public, so a variable, not a secret.
+    SESAME_SENDGRID_WEBHOOK_KEY = var.sendgrid_webhook_key
+    # The engine the alerts worker runs (its OpenFisca pins): alert runs record it, and a
+    # new version re-evaluates every aid, without the dispatcher installing OpenFisca.
+    SESAME_ENGINE_VERSION = lower(join(" ", flatten(regexall(
+      "(?m)^(OpenFisca-[A-Za-z]+==[^\\s#]+)",
+      file("${path.module}/../functions/alerts_worker/requirements.txt")
+    ))))
     # Workers accept OIDC tokens of these identities only (shared/api/worker.py).
     SESAME_SCHEDULER_INVOKER = google_service_account.scheduler_invoker.email
     SESAME_EVENTS_INVOKER    = google_service_account.events_invoker.email

@@ -10,6 +10,7 @@ locals {
     "audit-pepper"     = "SESAME_AUDIT_PEPPER"     # pseudonymises user ids in the access journal (R14)
     "sendgrid-api-key" = "SENDGRID_API_KEY"        # transactional email (R5 alerts, privacy requests)
     "sso-partner-keys" = "SESAME_SSO_PARTNER_KEYS" # partners' keys verifying hand-off requests (R2)
+    "mail-token-key"   = "SESAME_MAIL_TOKEN_KEY"   # signs one-click unsubscribe links (R5, R26)
   }
 }
 

@@ -47,6 +47,12 @@ variable "mail_sender" {
   default     = null
 }
 
+variable "sendgrid_webhook_key" {
+  description = "SendGrid event-webhook verification key (base64, from SendGrid's mail settings); empty refuses every event."
+  type        = string
+  default     = ""
+}
+
 variable "alert_email" {
   description = "Mailbox of the on-call team that receives error-rate alerts."
   type        = string

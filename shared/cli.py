@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--cache-dir", type=Path, help="engine cache (default ~/.cache/sesame)")
     warm = commands.add_parser("warm-cache", help="build the engine cache")
     warm.add_argument("--cache-dir", type=Path, help="engine cache (default ~/.cache/sesame)")
+    alerts = commands.add_parser(
+        "alerts-run",
+        help="start a smart-alert run now (after a catalogue change or an OpenFisca upgrade)",
+    )
+    alerts.add_argument("--cache-dir", type=Path, help="engine cache (default ~/.cache/sesame)")
     return parser
 
 
@@ -61,6 +66,8 @@ def _run(args: argparse.Namespace) -> int:
         eligibility.warm_up()
         _emit(sys.stdout, {"status": "ok"})
         return 0
+    if args.command == "alerts-run":
+        return _alerts_run()
     from shared.errors import validation_locations
     from shared.models.simulation import SimulateRequest, SimulationResponse
 
@@ -96,6 +103,19 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     # Exactly the API's answer to an anonymous caller (nothing is stored).
     _emit(sys.stdout, SimulationResponse(report=report, stored=False).model_dump(mode="json"))
+    return 0
+
+
+def _alerts_run() -> int:
+    """Open a run and enqueue its batches, as the staff endpoint does; prints the run's counts."""
+    from datetime import UTC, datetime
+
+    from shared.services import alerts
+
+    now = datetime.now(UTC)
+    run_id = f"cli-{now:%Y-%m-%d-%H-%M-%S}"
+    alerts.dispatch(run_id, "operator", now=now)
+    _emit(sys.stdout, alerts.run_out(run_id).model_dump(mode="json"))
     return 0
 
 

@@ -80,6 +80,8 @@ ERROR_CODES: dict[str, tuple[int, BilingualText]] = {
         text("Vérifiez d'abord votre adresse e-mail", "Verify your email address first"),
     ),
     "not_found": (404, text("Rien ici", "Nothing here")),
+    # A signed link (e-mail unsubscribe) that the service did not make, or altered.
+    "link_invalid": (400, text("Ce lien n'est pas valide", "This link is not valid")),
     "method_not_allowed": (
         405,
         text("Méthode non autorisée sur cette ressource", "Method not allowed on this resource"),

@@ -36,6 +36,21 @@ SAFE_FIELDS = frozenset(
         "engine_version",
         "catalogue_version",
         "reason",
+        # Smart alerts (R5): run and batch names hold dates and numbers, never a person;
+        # counts, and ``skipped`` as counts per reason.
+        "run",
+        "batch",
+        "batches",
+        "selected",
+        "evaluated",
+        "newly_eligible",
+        "sent",
+        "failed",
+        "skipped",
+        "received",
+        "suppressed",
+        "ignored",
+        "mail_list",
     }
 )
 

@@ -30,12 +30,17 @@ def _client() -> Any:
     return SendGridAPIClient(api_key=config.sendgrid_api_key, host=host)
 
 
-def send(to: str, subject: str, body: str) -> str:
-    """Send one plain-text mail from the service's sender; returns the provider's message id."""
+def send(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> str:
+    """Send one plain-text mail from the service's sender; returns the provider's message id.
+
+    ``headers`` are added to the message as is (e.g. RFC 8058 List-Unsubscribe).
+    """
     from python_http_client import exceptions
-    from sendgrid.helpers.mail import Mail
+    from sendgrid.helpers.mail import Header, Mail
 
     message = Mail(settings().mail_sender, to, subject, plain_text_content=body)
+    for name, value in (headers or {}).items():
+        message.header = Header(name, value)
     try:
         response = _client().send(message)
     except (exceptions.TooManyRequestsError, exceptions.GatewayTimeoutError) as error:

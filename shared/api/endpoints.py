@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from shared.api.route import Route
 from shared.api.routes import (
+    alerts,
     forms,
     mandates,
     organisations,
@@ -29,6 +30,7 @@ ROUTES: tuple[Route, ...] = (
     *mandates.ROUTES,
     *organisations.ROUTES,
     *sso.ROUTES,
+    *alerts.ROUTES,
 )
 
 

@@ -516,6 +516,101 @@ RETENTION_RUNS = DataLocation(
     on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
     description="What each daily retention sweep did, as counts per location (R19, R23).",
 )
+# ------------------------------------------------------------------ smart alerts (R5)
+
+
+def mailing_counts(
+    key: str, pattern: str, reason: str, description: str, source: str
+) -> DataLocation:
+    """Counts of a mailing (an alert run, a campaign, or one of their batches): no person.
+
+    Kept a year: what changed and what each mailing sent is how operators answer
+    "why did (not) I get this mail" within the yearly review of processing.
+    """
+    return DataLocation(
+        key=key,
+        store=StoreKind.FIRESTORE,
+        pattern=pattern,
+        locator=Locator(LocatorKind.NO_PERSON),
+        export=ExportRule(ExportKind.NOTHING, reason=reason),
+        retention=Retention(365, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, source),
+        on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+        description=description,
+    )
+
+
+ALERT_RUNS = mailing_counts(
+    "alert_runs",
+    "alert_runs/{run_id}",
+    "names no person: aid ids, versions, counts",
+    "One smart-alert run: what changed since the last, counts of who was told (R5).",
+    "operational; R5, R23",
+)
+ALERT_BATCHES = mailing_counts(
+    "alert_batches",
+    "alert_runs/{run_id}/batches/{batch_id}",
+    "names no person: counts of one batch",
+    "What one batch of a smart-alert run did, as counts (R5).",
+    "operational; R5, R23",
+)
+ALERT_DELIVERIES = account_data(
+    "alert_deliveries",
+    "beneficiaries/{uid}/alert_deliveries/{run_id}",
+    "The alert mail of one run to the beneficiary: aids and amounts told, status (R5).",
+)
+SUPPRESSED_ADDRESSES = DataLocation(
+    key="suppressed_addresses",
+    store=StoreKind.FIRESTORE,
+    pattern="suppressed_addresses/{address_key}",
+    locator=Locator(LocatorKind.FIELD, "email"),
+    export=ExportRule(ExportKind.FIELDS, fields=("email", "reason", "created_at")),
+    # Same period as the provider's suppression list: long enough that an
+    # address reported as spam is never mailed again while contact data is kept.
+    retention=Retention(
+        THREE_YEARS, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "policy §5, §8; R26"
+    ),
+    on_erasure=OnErasure.DELETE,
+    description="Addresses that bounced or reported a mail as spam: no mail reaches them again.",
+)
+# Promotion (R10): the campaigns' texts and counts name no person; what each
+# person was sent lives with their account.
+CAMPAIGNS = mailing_counts(
+    "campaigns",
+    "campaigns/{campaign_id}",
+    "names no person: a newsletter's text, counts",
+    "One newsletter or survey sent to holders of the promotion consent (R10).",
+    "operational; R10, R23",
+)
+CAMPAIGN_BATCHES = mailing_counts(
+    "campaign_batches",
+    "campaigns/{campaign_id}/batches/{batch_id}",
+    "names no person: counts of one batch",
+    "What one batch of a campaign sent, as counts (R10).",
+    "operational; R10, R23",
+)
+CAMPAIGN_DELIVERIES = DataLocation(
+    key="campaign_deliveries",
+    store=StoreKind.FIRESTORE,
+    pattern="beneficiaries/{uid}/campaign_deliveries/{campaign_id}",
+    locator=UID,
+    export=ExportRule(ExportKind.ALL),
+    # Proof that a promotion mail went only under a consent held at send time (R10).
+    retention=Retention(
+        THREE_YEARS, CountedFrom.CREATED, LegalBasis.CONSENT, "policy §2.2.8, §5; R10, R19"
+    ),
+    on_erasure=OnErasure.DELETE,
+    description="The mail of one campaign to the beneficiary: status, provider id (R10).",
+)
+ALERT_LOCATIONS: tuple[DataLocation, ...] = (
+    ALERT_RUNS,
+    ALERT_BATCHES,
+    ALERT_DELIVERIES,
+    SUPPRESSED_ADDRESSES,
+    CAMPAIGNS,
+    CAMPAIGN_BATCHES,
+    CAMPAIGN_DELIVERIES,
+)
+
 PRIVACY_LOCATIONS: tuple[DataLocation, ...] = (
     ERASURE_JOBS,
     EXPORTS,
@@ -545,6 +640,7 @@ USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
     TASK_PAYLOADS,
     VAULT_DOCUMENTS,
     *PRIVACY_LOCATIONS,
+    *ALERT_LOCATIONS,
 )
 
 FIRESTORE_LOCATIONS = tuple(x for x in USER_DATA_LOCATIONS if x.store is StoreKind.FIRESTORE)

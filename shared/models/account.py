@@ -117,7 +117,8 @@ class ConsentEvent(StrictModel):
     granted: bool = categorised(C.PREFERENCES)
     policy_version: str = categorised(C.PREFERENCES)
     at: datetime = categorised(C.PREFERENCES)
-    source: Literal["signup", "self_service"] = categorised(C.PREFERENCES)
+    # unsubscribe_link: the one-click link of a promotion e-mail withdrew the consent.
+    source: Literal["signup", "self_service", "unsubscribe_link"] = categorised(C.PREFERENCES)
 
 
 # ---------------------------------------------------------------- requests

@@ -14,6 +14,14 @@ from shared.domain import data_registry as registry
 from shared.domain.data_categories import DataCategory, category_of
 from shared.models.access import Mandate, WorkerReceipt
 from shared.models.account import BeneficiaryProfile, ConsentEvent
+from shared.models.alerts import (
+    AlertBatchResult,
+    AlertDelivery,
+    AlertRun,
+    Campaign,
+    CampaignDelivery,
+    MailSuppression,
+)
 from shared.models.audit import AuditEntry
 from shared.models.organisations import ClientAdmin, ClientInvitation, ClientPayment, Organisation
 from shared.models.privacy import ErasureJob, ExportRecord, InactivityWarning, RetentionRun
@@ -41,6 +49,14 @@ STORED_MODELS: dict[str, type[BaseModel]] = {
     registry.CLIENT_PAYMENTS.key: ClientPayment,
     registry.SSO_PARTNERS.key: SsoPartner,
     registry.SSO_USED_ASSERTIONS.key: UsedAssertion,
+    # Smart alerts (R5) and addresses no mail may reach.
+    registry.ALERT_RUNS.key: AlertRun,
+    registry.ALERT_BATCHES.key: AlertBatchResult,
+    registry.ALERT_DELIVERIES.key: AlertDelivery,
+    registry.SUPPRESSED_ADDRESSES.key: MailSuppression,
+    registry.CAMPAIGNS.key: Campaign,
+    registry.CAMPAIGN_BATCHES.key: AlertBatchResult,
+    registry.CAMPAIGN_DELIVERIES.key: CampaignDelivery,
 }
 
 

@@ -38,6 +38,7 @@ from shared.models.organisations import (
     PaymentOut,
     PaymentRequest,
 )
+from shared.services import mail_suppressions
 
 NO_ORGANISATION = text("Cette organisation n'existe pas.", "No such organisation.")
 NOT_AN_ADMIN = text(
@@ -128,11 +129,14 @@ def _send(invitation_id: str, organisation: Organisation, invitation: ClientInvi
         f"(English: {organisation.name} offers you Sésame; sign up with this address.)"
     )
     path = CLIENT_INVITATIONS.path(invitation_id=invitation_id)
-    try:
-        mail.send(invitation.email, f"{organisation.name} vous offre Sésame", body)
-        change: dict[str, object] = {"sent_at": _now(), "bounced": False}
-    except mail.MailRefused:
-        change = {"bounced": True}
+    change: dict[str, object] = {"bounced": True}
+    # An address that bounced or reported spam is never mailed again (SendGrid webhook).
+    if not mail_suppressions.is_suppressed(invitation.email):
+        try:
+            mail.send(invitation.email, f"{organisation.name} vous offre Sésame", body)
+            change = {"sent_at": _now(), "bounced": False}
+        except mail.MailRefused:
+            pass
     updated = invitation.model_copy(update=change)
     document_store.run_in_transaction(lambda writes: writes.set(path, updated))
 
@@ -147,7 +151,9 @@ def _is_registered(email: str) -> bool:
 
 def _out(invitation: ClientInvitation) -> InvitationOut:
     status = "registered" if _is_registered(invitation.email) else "invited"
-    return InvitationOut(email=invitation.email, status=status, bounced=invitation.bounced)
+    # A bounce reported after sending (SendGrid webhook) flags the address too.
+    bounced = invitation.bounced or mail_suppressions.is_suppressed(invitation.email)
+    return InvitationOut(email=invitation.email, status=status, bounced=bounced)
 
 
 def invite(access: Access, request: InvitationsRequest, org_id: str) -> InvitationList:

@@ -93,6 +93,9 @@ NOT_LOCATED = {
 PUBLIC_BY_DESIGN = {"signup", "profile", "simulate", "forms", "vault", "privacy", "sso"}
 # Caregivers (R16) and client organisations (R3): browsers call them with ID tokens.
 PUBLIC_BY_DESIGN |= {"mandates", "organisations"}
+# Smart alerts: staff start runs and campaigns with ID tokens; anyone unsubscribes with a
+# signed link (no sign-in, RFC 8058); SendGrid posts its signed events (R5, R10, R26).
+PUBLIC_BY_DESIGN |= {"alerts"}
 # Functions only Cloud Tasks, Cloud Scheduler or Eventarc may call.
 INTERNAL_BY_DESIGN = {
     "alerts_dispatch",
@@ -886,7 +889,8 @@ def test_only_enqueuers_may_act_as_the_tasks_invoker(
     )
     assert acts_as["service_account_id"] == "${google_service_account.tasks_invoker.name}"
     enqueuers = {name for name, fn in functions.items() if fn["enqueues"]}
-    assert enqueuers <= {"privacy", "retention_sweep", "alerts_dispatch"}
+    # alerts: a run or a campaign started by staff fans out like the daily dispatch.
+    assert enqueuers <= {"privacy", "retention_sweep", "alerts_dispatch", "alerts"}
 
 
 # --- alerting and versions ----------------------------------------------------------------

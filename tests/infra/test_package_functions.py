@@ -60,12 +60,17 @@ def test_function_requirements_are_pinned_exactly_as_the_project(name: str) -> N
     assert packager.pin_drift(REPO_ROOT, name) == []
 
 
-@pytest.mark.parametrize("name", sorted(set(FUNCTIONS) - {"simulate"}))
+# The alerts worker re-evaluates batches of stored situations (R5) with the same engine.
+ENGINE_FUNCTIONS = {"simulate", "alerts_worker"}
+
+
+@pytest.mark.parametrize("name", sorted(set(FUNCTIONS) - ENGINE_FUNCTIONS))
 def test_only_simulate_installs_the_engine(name: str) -> None:
     own = packager.read_pins(packager.function_requirements(REPO_ROOT, name))
     assert not own.keys() & ENGINE_DISTRIBUTIONS
-    engine = packager.read_pins(packager.function_requirements(REPO_ROOT, "simulate"))
-    assert engine.keys() >= ENGINE_DISTRIBUTIONS
+    for user in ENGINE_FUNCTIONS:
+        engine = packager.read_pins(packager.function_requirements(REPO_ROOT, user))
+        assert engine.keys() >= ENGINE_DISTRIBUTIONS
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)

@@ -9,11 +9,9 @@ devstack sink; its outage switch stands for SendGrid being down.
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
@@ -21,9 +19,7 @@ import pytest
 import requests
 from google.cloud import tasks_v2
 from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
-from werkzeug.serving import make_server
 
-from devstack.gateway import build_app
 from devstack.storage_events import deliver_finalized
 from shared.adapters import document_store, object_store
 from shared.api.worker import Delivery
@@ -32,53 +28,14 @@ from shared.domain.policy import CURRENT_POLICY
 from shared.models.access import WorkerReceipt
 from tests.support.mail_sink import clear_sink, mails_to
 from tests.support.seed import journal_about, seed_profile
+from tests.support.served_gateway import Worker, serve
 
 OLD_POLICY = "2025-01"  # a version accepted before the current one was published
 
 
-@dataclass
-class Worker:
-    """The gateway served in-process, recording every delivery it answers."""
-
-    url: str = ""
-    answered: list[tuple[str, str, int]] = field(default_factory=list)  # path, task, status
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def answers_for(self, task: str) -> list[int]:
-        with self.lock:
-            return [status for _, name, status in self.answered if name == task]
-
-    def wait(self, task: str, done: Any, timeout: float = 20) -> list[int]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            statuses = self.answers_for(task)
-            if done(statuses):
-                return statuses
-            time.sleep(0.05)
-        raise AssertionError(f"deliveries of {task}: {self.answers_for(task)}")
-
-
 @pytest.fixture(scope="module")
 def worker() -> Iterator[Worker]:
-    state = Worker()
-    app = build_app("http://127.0.0.1")
-
-    def recording(environ: dict[str, Any], start_response: Any) -> Any:
-        path = environ["PATH_INFO"]
-        task = environ.get("HTTP_X_CLOUDTASKS_TASKNAME", "")
-
-        def start(status: str, headers: Any, exc_info: Any = None) -> Any:
-            with state.lock:
-                state.answered.append((path, task, int(status.split()[0])))
-            return start_response(status, headers, exc_info)
-
-        return app(environ, start)
-
-    server = make_server("127.0.0.1", 0, recording, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    state.url = f"http://127.0.0.1:{server.server_port}"
-    yield state
-    server.shutdown()
+    yield from serve()
 
 
 @pytest.fixture

@@ -224,6 +224,14 @@ COVERED_PATTERNS = {
     "beneficiaries/{uid}/exports/{export_id}",
     "beneficiaries/{uid}/inactivity_warnings/{warning_id}",
     "retention_runs/{run_id}",
+    # Smart alerts and suppressed addresses: server-only (tests/rules/test_alerts_rules.py).
+    "alert_runs/{run_id}",
+    "alert_runs/{run_id}/batches/{batch_id}",
+    "beneficiaries/{uid}/alert_deliveries/{run_id}",
+    "suppressed_addresses/{address_key}",
+    "campaigns/{campaign_id}",
+    "campaigns/{campaign_id}/batches/{batch_id}",
+    "beneficiaries/{uid}/campaign_deliveries/{campaign_id}",
 }
 
 

@@ -390,6 +390,68 @@ def hand_off_from_a_partner(urls: Mapping[str, str]) -> requests.Response:
         server.shutdown()
 
 
+def dispatch_alerts(urls: Mapping[str, str]) -> requests.Response:
+    """Cloud Scheduler's daily call after an aid was published: one batch is queued."""
+    from tests.integration.test_alerts import NEW_AID, person, previous_run_without
+
+    previous_run_without(NEW_AID)
+    person("pkg")
+    response = requests.post(
+        urls["alerts_dispatch"],
+        json={},
+        headers={
+            "X-CloudScheduler-JobName": "alerts-dispatch",
+            "X-CloudScheduler-ScheduleTime": datetime_now_iso(),
+        },
+        timeout=TIMEOUT,
+    )
+    return _worker_outcome(response, "dispatched 1 batches")
+
+
+def evaluate_an_alert_batch(urls: Mapping[str, str]) -> requests.Response:
+    """The alerts queue delivers a batch whose one person a new aid concerns (a mail)."""
+    from datetime import UTC, datetime
+
+    from shared.adapters import document_store
+    from shared.domain.data_registry import ALERT_RUNS
+    from tests.integration.test_alerts import NEW_AID, person, previous_run_without
+
+    previous_run_without(NEW_AID)
+    uid = person("pkg")
+    run_id = f"pkg-{uuid.uuid4().hex[:10]}"
+    from shared.services import alerts
+
+    run = alerts.open_run(run_id, "operator", datetime.now(UTC))
+    document_store.put(
+        ALERT_RUNS.path(run_id=run_id), run.model_copy(update={"status": "dispatched"})
+    )
+    response = requests.post(
+        f"{urls['alerts_worker']}/evaluate_batch",
+        json={"run_id": run_id, "batch": 0, "uids": [uid]},
+        headers={
+            "X-CloudTasks-TaskName": f"pkg-{uuid.uuid4().hex}",
+            "X-CloudTasks-QueueName": "alerts",
+        },
+        timeout=TIMEOUT,
+    )
+    return _worker_outcome(response, "sent 1")
+
+
+def start_an_alert_run(urls: Mapping[str, str]) -> requests.Response:
+    """An unsigned mail event is refused; staff start a smart-alert run (one batch queued)."""
+    from tests.integration.test_alerts import NEW_AID, person, previous_run_without
+
+    refused = requests.post(f"{urls['alerts']}/mail_events", json=[], timeout=TIMEOUT)
+    if refused.status_code != 401:
+        raise AssertionError(f"unsigned mail events answered {refused.status_code}")
+    previous_run_without(NEW_AID)
+    person("pkg")
+    staff = emulators.create_user(role="staff")
+    return requests.post(
+        f"{urls['alerts']}/runs", json={"note": "catalogue"}, headers=staff.headers, timeout=TIMEOUT
+    )
+
+
 @dataclass(frozen=True)
 class FirstRequest:
     """How to send a function its first request, given the served functions' base URLs."""
@@ -413,4 +475,7 @@ FIRST_REQUESTS: dict[str, FirstRequest] = {
     "mandates": FirstRequest(invite_a_caregiver, also_serves=("signup",)),
     "organisations": FirstRequest(invite_through_a_client),
     "sso": FirstRequest(hand_off_from_a_partner, also_serves=("organisations",)),
+    "alerts_dispatch": FirstRequest(dispatch_alerts),
+    "alerts_worker": FirstRequest(evaluate_an_alert_batch),
+    "alerts": FirstRequest(start_an_alert_run),
 }
