@@ -143,6 +143,7 @@ def api_banner(settings: Settings) -> str:
     url = settings.url("gateway")
     example = example_requests(url, settings.address("auth")).replace("\n", "\n    ")
     return (
+        f"Web client: {url}/app/\n"
         f"API docs: {url}/docs   OpenAPI: {url}/openapi.json   functions: {url}/<function>/…\n"
         f"Try it — create an account on the Auth emulator, then sign up with its ID token:\n"
         f"    {example}"
