@@ -38,7 +38,7 @@ export function showError(form, error) {
     const id = `${input.id}-error`;
     input.setAttribute("aria-invalid", "true");
     input.setAttribute("aria-describedby", id);
-    input.after(h("p", { class: "field-error", id }, fieldError.message));
+    (input.closest("label") ?? input).after(h("p", { class: "field-error", id }, fieldError.message));
   }
 }
 

@@ -66,6 +66,13 @@ def answer_questions(visit: Visit, answers: dict[str, Any]) -> list[str]:
         )
 
 
+def simulate_in_page(visit: Visit, answers: dict[str, Any]) -> None:
+    """From the questionnaire to the results, answering ``answers``."""
+    visit.page.get_by_role("link", name="Simulation").click()
+    answer_questions(visit, answers)
+    visit.page.locator(".total").wait_for()
+
+
 def api_report(stack_origin: str, household: dict[str, Any]) -> dict[str, Any]:
     """What the API itself answers for this household (anonymous, in French)."""
     response = requests.post(

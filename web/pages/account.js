@@ -33,8 +33,8 @@ function signInForm() {
 
 async function registrationForm() {
   const { policyVersion } = await loadConfig();
-  const form = h("form", {},
-    h("label", { class: "choice" }, h("input", { type: "checkbox", name: "policy", required: true, "data-field": "accept_policy_version", id: "policy" }), t("acc.policy", { version: policyVersion })),
+  const form = h("form", { novalidate: true },
+    h("label", { class: "choice" }, h("input", { type: "checkbox", name: "policy", "data-field": "accept_policy_version", id: "policy" }), t("acc.policy", { version: policyVersion })),
     h("label", { class: "choice" }, h("input", { type: "checkbox", name: "vault" }), t("acc.consentVault")),
     h("label", { class: "choice" }, h("input", { type: "checkbox", name: "promotion" }), t("acc.consentPromotion")),
     h("div", { class: "actions" }, h("button", { type: "submit" }, t("acc.register"))));
@@ -119,13 +119,6 @@ export async function render() {
   } catch (error) {
     if (error instanceof ApiProblem && error.code === "not_registered") return registrationForm();
     throw error;
-  }
-  const next = sessionStorage.getItem("sesame.afterSignin");
-  if (next) {
-    sessionStorage.removeItem("sesame.afterSignin");
-    location.hash = next;
-    const simulation = await import("./simulation.js");
-    return simulation.saveAfterSignin();
   }
   return accountPage(user);
 }

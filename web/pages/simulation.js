@@ -143,7 +143,6 @@ async function showResults({ anonymous = true } = {}) {
 
 async function saveSimulation(container) {
   if (!(await currentUser())) {
-    sessionStorage.setItem("sesame.afterSignin", "#/resultats");
     container.prepend(h("p", { class: "notice", role: "alert" }, t("sim.saveNeedsAccount"), " ", h("a", { href: "#/compte" }, t("goSignin"))));
     return;
   }
@@ -156,10 +155,6 @@ function restart() {
 }
 
 export async function render() {
-  if (location.hash === "#/resultats" && state.report) return renderResults(state.report);
   if (state.report) return renderResults(state.report);
   return askNext();
 }
-
-/** Save the current answers as the signed-in person (after sign-in from the results). */
-export async function saveAfterSignin() { if (state.report) await showResults({ anonymous: false }); }
