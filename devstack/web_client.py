@@ -120,11 +120,29 @@ def read_client_file(path: str, config: ClientConfig, accepts_gzip: bool) -> Sta
     return StaticFile(body, content_type, False)
 
 
+# Where Firebase Auth's browser SDK sends sign-in requests in production.
+FIREBASE_AUTH_ORIGINS = (
+    "https://identitytoolkit.googleapis.com",
+    "https://securetoken.googleapis.com",
+)
+
+
 def export_for_hosting(target: Path, config: ClientConfig) -> list[Path]:
-    """Write the deployable client to ``target``: ``web/``, the SDK modules, ``config.json``."""
+    """Write the deployable client to ``target``: ``web/``, the SDK modules, ``config.json``.
+
+    Hosting serves static headers only, so the page carries its CSP itself (a meta
+    tag naming the API's origin and Firebase Auth's); framing is refused by the
+    ``X-Frame-Options`` header of ``firebase.json``.
+    """
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(WEB_DIR, target)
+    policy = content_security_policy([config.api_base, *FIREBASE_AUTH_ORIGINS])
+    policy = policy.replace(" frame-ancestors 'none';", "")  # not allowed in a meta tag
+    index = target / "index.html"
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    charset = '<meta charset="utf-8">'
+    index.write_text(index.read_text().replace(charset, f"{charset}\n  {meta}", 1))
     (target / "vendor").mkdir(exist_ok=True)
     for name in VENDOR_FILES:
         (target / "vendor" / name).write_bytes(vendor_file(name))
