@@ -7,7 +7,7 @@ const PAGES = {
   compte: () => import("./pages/account.js"),
   profil: () => import("./pages/profile.js"),
   documents: () => import("./pages/later.js"),
-  confidentialite: () => import("./pages/later.js"),
+  confidentialite: () => import("./pages/privacy.js"),
 };
 
 async function route() {

@@ -48,6 +48,20 @@ class WebStack:
     auth_origin: str
 
 
+def reset_emulators(attempts: int = 4) -> None:
+    """Empty Firestore and Auth; a cold emulator (first call of the run) may need a retry."""
+    import requests
+
+    for attempt in range(attempts):
+        try:
+            emulators.reset_firestore()
+            emulators.reset_auth()
+            return
+        except requests.Timeout:
+            if attempt == attempts - 1:
+                raise
+
+
 @pytest.fixture(scope="session")
 def web_stack() -> Iterator[WebStack]:
     """The gateway (API + ``/app/``) on the stack's gateway port, in a thread of this process.
@@ -137,8 +151,7 @@ class Visit:
 @pytest.fixture(params=sorted(VIEWPORTS))
 def visit(request: Any, browser: Any, web_stack: WebStack) -> Iterator[Visit]:
     """A fresh context in one viewport; at the end: no foreign request, no cookie."""
-    emulators.reset_firestore()
-    emulators.reset_auth()
+    reset_emulators()
     viewport = request.param
     context = browser.new_context(locale="fr-FR", **VIEWPORTS[viewport])
     # Injected through the DevTools protocol, so the client's strict CSP stays as served.

@@ -2,7 +2,6 @@
 import { t } from "../i18n.js";
 import { h, show } from "../ui.js";
 
-export async function render(_rest, name) {
-  const title = name === "documents" ? t("vault.title") : t("privacy.title");
-  show(h("h1", {}, title), h("p", {}, t("later")));
+export async function render() {
+  show(h("h1", {}, t("vault.title")), h("p", {}, t("later")));
 }
