@@ -6,10 +6,13 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
+from devstack.errors import StackError
 from devstack.gateway import client_response
+from devstack.install import ensure_debian_packages
 from devstack.settings import DEFAULT_PORTS, Settings
 from devstack.web_client import ClientConfig, export_for_hosting, firebase_version
 
@@ -100,3 +103,20 @@ def test_local_stack_lets_the_gateway_origin_call_the_api(tmp_path: Path):
 
     assert "http://127.0.0.1:8131" in origins
     assert all(origin.startswith("http://") and "*" not in origin for origin in origins)
+
+
+def test_browser_install_is_skipped_when_chromium_is_there():
+    said: list[str] = []
+
+    installed = ensure_debian_packages(
+        "a browser", ("chromium",), lambda: Path("/bin/sh"), said.append
+    )
+
+    assert installed is False and said == []
+
+
+def test_browser_install_names_the_package_when_apt_is_missing(monkeypatch):
+    monkeypatch.setattr("devstack.install.shutil.which", lambda name: None)
+
+    with pytest.raises(StackError, match="install chromium"):
+        ensure_debian_packages("chromium", ("chromium",), lambda: None, lambda message: None)
