@@ -143,6 +143,7 @@ def api_banner(settings: Settings) -> str:
     url = settings.url("gateway")
     example = example_requests(url, settings.address("auth")).replace("\n", "\n    ")
     return (
+        f"Web client: {url}/app/\n"
         f"API docs: {url}/docs   OpenAPI: {url}/openapi.json   functions: {url}/<function>/…\n"
         f"Try it — create an account on the Auth emulator, then sign up with its ID token:\n"
         f"    {example}"
@@ -190,6 +191,25 @@ def command_finalize(args: argparse.Namespace) -> int:
     return 0 if delivered.status < 300 else 1
 
 
+def command_web_export(args: argparse.Namespace) -> int:
+    """Write the web client, its SDK modules and a production ``config.json`` for Hosting."""
+    from pathlib import Path
+
+    from devstack.web_client import ClientConfig, export_for_hosting
+    from shared.domain.policy import CURRENT_POLICY
+
+    config = ClientConfig(
+        api_base=args.api_base.rstrip("/"),
+        firebase_api_key=args.api_key,
+        firebase_project_id=args.project,
+        auth_emulator=None,
+        policy_version=CURRENT_POLICY.version,
+    )
+    written = export_for_hosting(Path(args.target), config)
+    print(f"{len(written)} files written to {args.target}", flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ports = ", ".join(f"{port_variable(n)}={p}" for n, p in DEFAULT_PORTS.items())
     parser = argparse.ArgumentParser(
@@ -228,6 +248,14 @@ def build_parser() -> argparse.ArgumentParser:
     finalize.add_argument("object")
     finalize.add_argument("--target", help="event function URL (default: the gateway's)")
     finalize.set_defaults(handler=command_finalize)
+    web_export = sub.add_parser(
+        "web-export", help="write the web client as static files for Firebase Hosting"
+    )
+    web_export.add_argument("target", help="folder to (re)write, e.g. build/web")
+    web_export.add_argument("--api-base", required=True, help="https origin serving the API")
+    web_export.add_argument("--api-key", required=True, help="the Firebase web API key")
+    web_export.add_argument("--project", required=True, help="the Firebase project id")
+    web_export.set_defaults(handler=command_web_export)
     return parser
 
 

@@ -3,19 +3,24 @@
 ``http://127.0.0.1:8080/<function>/…`` reaches ``functions/<function>/main.py``
 exactly as functions-framework would serve it on Cloud Run (each function
 mounted with its own Flask app), ``/openapi.json`` serves the generated
-OpenAPI document and ``/docs`` a readable page. Cloud Tasks created locally
-target this address too.
+OpenAPI document, ``/docs`` a readable page and ``/app/`` the reference web
+client (``devstack/web_client.py``). Cloud Tasks created locally target this
+address too.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.wrappers import Request, Response
+
+from devstack import web_client
+from devstack.settings import PROJECT
 
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS_DIR = ROOT / "functions"
@@ -34,6 +39,41 @@ def function_names() -> list[str]:
     return sorted(p.parent.name for p in FUNCTIONS_DIR.glob("*/main.py"))
 
 
+def local_client_config() -> web_client.ClientConfig:
+    """The web client's settings on this stack: API on the same origin, the Auth emulator."""
+    from shared.domain.policy import CURRENT_POLICY
+
+    auth_host = os.environ.get("FIREBASE_AUTH_EMULATOR_HOST")
+    return web_client.ClientConfig(
+        api_base="",
+        firebase_api_key="local",
+        firebase_project_id=os.environ.get("GOOGLE_CLOUD_PROJECT", PROJECT),
+        auth_emulator=f"http://{auth_host}" if auth_host else None,
+        policy_version=CURRENT_POLICY.version,
+    )
+
+
+def client_response(request: Request, config: web_client.ClientConfig) -> Response:
+    """A file of the web client, compressed when accepted, under a strict CSP."""
+    path = request.path.removeprefix(web_client.PREFIX)
+    found = web_client.read_client_file(
+        path, config, "gzip" in request.headers.get("Accept-Encoding", "")
+    )
+    if found is None:
+        return Response("Not found", status=404, content_type="text/plain; charset=utf-8")
+    response = Response(found.body, content_type=found.content_type)
+    if found.gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Content-Security-Policy"] = web_client.content_security_policy(
+        [config.auth_emulator] if config.auth_emulator else []
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def build_app(server_url: str) -> Any:
     import functions_framework
 
@@ -41,11 +81,16 @@ def build_app(server_url: str) -> Any:
 
     document = build_document(server_url)
     names = function_names()
+    client_config = local_client_config()
 
     @Request.application
     def root(request: Request) -> Response:
         if request.path == "/healthz":
             return Response("ok", content_type="text/plain")
+        if request.path == web_client.PREFIX.rstrip("/"):
+            return Response(status=308, headers={"Location": web_client.PREFIX})
+        if request.path.startswith(web_client.PREFIX):
+            return client_response(request, client_config)
         if request.path == "/openapi.json":
             return Response(
                 json.dumps(document, ensure_ascii=False), content_type="application/json"
@@ -60,7 +105,14 @@ def build_app(server_url: str) -> Any:
             return Response((RENDERER_DIR / name).read_bytes(), content_type=RENDERER_FILES[name])
         if request.path == "/":
             return Response(
-                json.dumps({"functions": names, "docs": "/docs", "openapi": "/openapi.json"}),
+                json.dumps(
+                    {
+                        "functions": names,
+                        "docs": "/docs",
+                        "openapi": "/openapi.json",
+                        "web": web_client.PREFIX,
+                    }
+                ),
                 content_type="application/json",
             )
         from shared.errors import ApiError, language_of, text

@@ -173,32 +173,69 @@ def ensure_venv(venv: EmulatorVenv, report: Report) -> bool:
 
 
 CLAMAV_PACKAGES = ("clamav-daemon", "clamav")
+# The browser the reference web client's tests drive (Playwright with its
+# ``executable_path``): Debian's build, since Playwright's own download is not reachable.
+CHROMIUM_PACKAGES = ("chromium",)
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser")
 
 
-def ensure_clamav(report: Report) -> bool:
-    """Install Debian's clamav-daemon when clamd is missing (the vault's malware scan).
+def find_chromium() -> Path | None:
+    """The Chromium binary of the Debian package, if installed."""
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    return None
 
-    ``--no-install-recommends`` keeps it to the daemon and its libraries. A machine
+
+def ensure_debian_packages(
+    what: str, packages: tuple[str, ...], find: Callable[[], Path | None], report: Report
+) -> bool:
+    """Install Debian ``packages`` when ``find`` says their program is missing.
+
+    ``--no-install-recommends`` keeps it to the program and its libraries. A machine
     whose package lists were never fetched gets ``apt-get update`` once, then the
     install is retried. Needs root, like every Debian install.
     """
-    if find_clamd() is not None:
+    if find() is not None:
         return False
+    names = " ".join(packages)
     if shutil.which("apt-get") is None:
-        raise StackError("clamd is missing and apt-get is not available: install ClamAV's clamd.")
+        raise StackError(f"{what} is missing and apt-get is not available: install {names}.")
     started = time.monotonic()
-    report("apt-get install clamav-daemon (malware scan of vault uploads)…")
-    install = ["apt-get", "install", "-y", "--no-install-recommends", *CLAMAV_PACKAGES]
+    report(f"apt-get install {names} ({what})…")
+    install = ["apt-get", "install", "-y", "--no-install-recommends", *packages]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     try:
-        _run(install, "apt-get install clamav-daemon", ROOT, env)
+        _run(install, f"apt-get install {names}", ROOT, env)
     except StackError:
         _run(["apt-get", "update"], "apt-get update", ROOT, env)
-        _run(install, "apt-get install clamav-daemon", ROOT, env)
-    if find_clamd() is None:
-        raise StackError("clamav-daemon installed but clamd is still not found.")
-    report(f"clamav-daemon installed in {time.monotonic() - started:.0f} s")
+        _run(install, f"apt-get install {names}", ROOT, env)
+    if find() is None:
+        raise StackError(f"{names} installed but {what} is still not found.")
+    report(f"{names} installed in {time.monotonic() - started:.0f} s")
     return True
+
+
+def ensure_clamav(report: Report) -> bool:
+    """Debian's clamav-daemon when clamd is missing (the vault's malware scan)."""
+    return ensure_debian_packages(
+        "clamd, the malware scan of vault uploads", CLAMAV_PACKAGES, find_clamd, report
+    )
+
+
+def ensure_chromium(report: Report) -> bool:
+    """Debian's chromium when missing (the browser tests of the web client)."""
+    return ensure_debian_packages(
+        "chromium, the browser of the web client's tests", CHROMIUM_PACKAGES, find_chromium, report
+    )
+
+
+def ensure_debian_programs(report: Report) -> bool:
+    """clamd, then chromium: one after the other, since apt holds one lock at a time."""
+    installed_clamav = ensure_clamav(report)
+    installed_chromium = ensure_chromium(report)
+    return installed_clamav or installed_chromium
 
 
 @contextmanager
@@ -221,7 +258,7 @@ def install_all(report: Report) -> list[str]:
     """
     steps: dict[str, Callable[[], bool]] = {
         "node_modules": partial(ensure_node_modules, report),
-        "clamav": partial(ensure_clamav, report),
+        "debian packages": partial(ensure_debian_programs, report),
     }
     for venv in EMULATOR_VENVS:
         steps[f"venv {venv.name}"] = partial(ensure_venv, venv, report)

@@ -136,6 +136,16 @@ class Settings:
             "SENDGRID_API_HOST": self.url("sendgrid"),
             "SENDGRID_API_KEY": SENDGRID_API_KEY,
             "SESAME_GATEWAY_URL": self.url("gateway"),
+            # The web client is served by the gateway (``/app/``): its origin may call
+            # the API, besides a client run on its own at port 3000.
+            "SESAME_CORS_ORIGINS": ",".join(
+                (
+                    self.url("gateway"),
+                    f"http://localhost:{self.ports['gateway']}",
+                    "http://localhost:3000",
+                    "http://127.0.0.1:3000",
+                )
+            ),
             "SESAME_TASKS_TARGET_BASE": self.url("gateway"),
             "SESAME_VAULT_BUCKET": VAULT_BUCKET,
             "SESAME_EXPORTS_BUCKET": EXPORTS_BUCKET,

@@ -1,0 +1,164 @@
+"""Anonymous simulation in the browser: one question at a time, then the results."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import requests
+
+from tests.browser.conftest import Visit
+from tests.support import emulators
+
+# A single adult without income renting in Paris: the answers the person gives.
+ANSWERS: dict[str, Any] = {
+    "persons.demandeur.birth_date": "1990-03-14",
+    "persons.demandeur.activity": "unemployed_not_compensated",
+    "couple_status": "single",
+    "housing.status": "tenant",
+    "housing.rent": 550,
+    "housing.postal_code": "75011",
+}
+
+
+def french_euros(amount: float) -> str:
+    """An amount as fr-FR writes it: "1 234,56 €" (narrow no-break space in thousands)."""
+    whole, cents = f"{amount:,.2f}".split(".")
+    return whole.replace(",", "\u202f") + "," + cents + "\u00a0€"
+
+
+def english_euros(amount: float) -> str:
+    return f"€{amount:,.2f}"
+
+
+def answer_questions(visit: Visit, answers: dict[str, Any]) -> list[str]:
+    """Answer each question shown; "I don't know" for the others. Returns the ids asked."""
+    page = visit.page
+    asked: list[str] = []
+    while True:
+        page.wait_for_selector("form[data-question], .total, .error")
+        form = page.locator("form[data-question]")
+        if form.count() == 0:
+            return asked
+        question = str(form.get_attribute("data-question"))
+        assert question not in asked, f"{question} asked twice"
+        asked.append(question)
+        if question not in answers:
+            page.get_by_role("button", name="Je ne sais pas").click()
+        else:
+            value = answers[question]
+            encoded = json.dumps(value)
+            radio = form.locator(f"input[type=radio][value='{encoded}']")
+            if radio.count():
+                radio.check()
+            elif form.locator("select").count():
+                form.locator("select").select_option(encoded)
+            else:
+                form.locator("#answer").fill(str(value))
+            if len(asked) <= 2:
+                visit.check(f"question {question}")
+            page.get_by_role("button", name="Question suivante").click()
+        page.wait_for_function(
+            "(previous) => { const f = document.querySelector('form[data-question]');"
+            " return !f || f.dataset.question !== previous; }",
+            arg=question,
+        )
+
+
+def simulate_in_page(visit: Visit, answers: dict[str, Any]) -> None:
+    """From the questionnaire to the results, answering ``answers``."""
+    visit.page.get_by_role("link", name="Simulation").click()
+    answer_questions(visit, answers)
+    visit.page.locator(".total").wait_for()
+
+
+def api_report(stack_origin: str, household: dict[str, Any]) -> dict[str, Any]:
+    """What the API itself answers for this household (anonymous, in French)."""
+    response = requests.post(
+        f"{stack_origin}/simulate",
+        json={"household": household},
+        headers={"Accept-Language": "fr"},
+        timeout=60,
+    )
+    response.raise_for_status()
+    return dict(response.json()["report"])
+
+
+def simulations_seen(visit: Visit) -> list[dict[str, Any]]:
+    """Each ``POST /simulate`` the page makes: what it sent and what the API answered."""
+    seen: list[dict[str, Any]] = []
+
+    def keep(response: Any) -> None:
+        if response.url.endswith("/simulate") and response.request.method == "POST":
+            seen.append({"sent": response.request.post_data_json, "answer": response.json()})
+
+    visit.page.on("response", keep)
+    return seen
+
+
+def test_anonymous_questionnaire_then_results_in_french_and_english(visit: Visit):
+    seen = simulations_seen(visit)
+    visit.open()
+    page = visit.page
+    page.get_by_role("heading", name="Quelles aides pouvez-vous recevoir ?").wait_for()
+    visit.check("questionnaire")
+
+    asked = answer_questions(visit, ANSWERS)
+
+    assert {"persons.demandeur.birth_date", "housing.rent"} <= set(asked)
+    page.get_by_role("heading", name="Vos résultats").wait_for()
+    page.locator(".total").wait_for()
+    sent = seen[-1]["sent"]["household"]
+    assert sent["persons"][0]["birth_date"] == "1990-03-14"
+    # Paris 11e has one commune: the commune question is not asked.
+    assert sent["housing"] == {"status": "tenant", "rent": 550, "postal_code": "75011"}
+    # The page shows what the API computes for the answers given, asked again here.
+    report = api_report(visit.stack.origin, sent)
+    assert report == seen[-1]["answer"]["report"]
+    eligible = [aid for aid in report["results"] if aid["status"] == "eligible"]
+    assert any(aid["aid_id"] == "rsa" for aid in eligible)
+    total = page.locator(".total").inner_text()
+    assert total == f"Total estimé : {french_euros(report['monthly_total'])} par mois"
+    visit.check("results")
+    for aid in eligible:
+        card = page.locator(f"section[data-aid='{aid['aid_id']}']")
+        assert card.get_by_role("heading", level=3).inner_text() == aid["label"]["fr"]
+        if aid["monthly_amount"] is not None:
+            assert french_euros(aid["monthly_amount"]) in card.locator(".amount").inner_text()
+        for line in aid["explanation"]:
+            assert line["fr"] in card.inner_text()
+        for document in aid["documents"]:
+            assert document["label"]["fr"] in card.inner_text()
+    rsa = page.locator("section[data-aid='rsa']")
+    assert "Pourquoi" in rsa.inner_text() and "Comment en faire la demande" in rsa.inner_text()
+
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("heading", name="Your results").wait_for()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator(".total").inner_text() == (
+        f"Estimated total: {english_euros(report['monthly_total'])} per month"
+    )
+    rsa_en = next(aid for aid in eligible if aid["aid_id"] == "rsa")
+    assert rsa_en["label"]["en"] in page.locator("section[data-aid='rsa']").inner_text()
+    visit.check("results in English")
+    # Nothing was stored for the anonymous person (R6).
+    assert emulators.all_document_paths() == []
+
+
+def test_first_load_transfers_under_150_kb_compressed(visit: Visit):
+    """The figure the README gives: every byte of the first visit, headers included."""
+    sizes: list[int] = []
+    visit.page.on(
+        "requestfinished",
+        lambda request: sizes.append(
+            request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]
+        ),
+    )
+    visit.open()
+    visit.page.get_by_role("heading", name="Quelles aides pouvez-vous recevoir ?").wait_for()
+    visit.page.wait_for_load_state("networkidle")
+    transferred = sum(sizes)
+    print(f"first load: {len(sizes)} requests, {transferred / 1000:.1f} kB transferred")
+    assert 0 < transferred < 150_000
+    assert re.search("Question 1", visit.page.locator("main").inner_text())

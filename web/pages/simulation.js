@@ -1,0 +1,160 @@
+// Anonymous simulation: the adaptive questionnaire one question at a time, then the
+// results (amounts as paid, why, documents, how to apply, aids to check). Nothing is
+// stored unless a signed-in person saves it.
+import { api } from "../api.js";
+import { currentUser } from "../auth.js";
+import { euros, optionLabel, pick, t } from "../i18n.js";
+import { announce, h, show, showError } from "../ui.js";
+
+// Kept for this tab only, so the language switch or a visit to "Mon compte" keeps the answers.
+const state = { answers: freshAnswers(), skipped: new Set(), step: 0, report: null };
+const ANSWERABLE = new Set(["date", "enum", "number", "boolean", "string"]);
+
+function freshAnswers() { return { persons: [{ id: "demandeur", relationship: "applicant" }] }; }
+
+/** Put ``value`` at a question id: "persons.<id>.<key>" or a dotted household path. */
+function setAnswer(answers, id, value) {
+  const parts = id.split(".");
+  let target = answers;
+  if (parts[0] === "persons") {
+    target = answers.persons.find((person) => person.id === parts[1]);
+    parts.splice(0, 2);
+  }
+  for (const part of parts.slice(0, -1)) target = target[part] ??= {};
+  target[parts.at(-1)] = value;
+}
+
+function input(question) {
+  const common = { id: "answer", name: "answer", "data-field": "answer", required: true };
+  if (question.type === "boolean" || (question.type === "enum" && question.options.length <= 6)) {
+    const values = question.type === "boolean" ? [true, false] : question.options;
+    const labels = question.type === "boolean" ? [t("yes"), t("no")]
+      : question.options.map((code, i) => question.option_labels?.[i] ?? optionLabel(code));
+    return h("fieldset", {}, h("legend", {}, pick(question.label)),
+      values.map((value, i) => h("label", { class: "choice" },
+        h("input", { type: "radio", name: "answer", value: JSON.stringify(value), required: true }), labels[i])));
+  }
+  let control;
+  if (question.type === "enum") {
+    control = h("select", common, h("option", { value: "" }, t("choose")),
+      question.options.map((code, i) => h("option", { value: JSON.stringify(code) }, question.option_labels?.[i] ?? optionLabel(code))));
+  } else {
+    const type = { date: "date", number: "number", string: "text" }[question.type];
+    control = h("input", { ...common, type, step: question.type === "number" ? "0.01" : undefined, min: question.type === "number" ? "0" : undefined, inputmode: question.type === "string" ? "numeric" : undefined });
+  }
+  return [h("label", { for: "answer" }, pick(question.label)), control];
+}
+
+function readAnswer(form, question) {
+  const data = new FormData(form).get("answer");
+  if (question.type === "boolean" || question.type === "enum") return JSON.parse(data);
+  if (question.type === "number") return Number(data);
+  return data;
+}
+
+async function askNext() {
+  const { questions } = await api("POST", "/simulate/questions", { answers: state.answers }, { anonymous: true });
+  const question = questions.find((q) => ANSWERABLE.has(q.type) && !state.skipped.has(q.id));
+  if (!question) return showResults();
+  const form = h("form", { novalidate: true, "data-question": question.id },
+    h("p", { class: "progress" }, t("sim.step", { n: state.step + 1 })),
+    input(question),
+    h("div", { class: "actions" },
+      h("button", { type: "submit" }, t("sim.next")),
+      h("button", { type: "button", class: "secondary", onclick: () => { state.skipped.add(question.id); askNext(); } }, t("sim.skip")),
+      h("button", { type: "button", class: "secondary", onclick: () => showResults() }, t("sim.results"))));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!form.checkValidity()) {
+      showError(form, { message: t("choose"), fieldErrors: [] });
+      return;
+    }
+    setAnswer(state.answers, question.id, readAnswer(form, question));
+    state.step += 1;
+    await askNext();
+  });
+  show(h("h1", {}, t("sim.title")), h("p", {}, t("sim.intro")), form);
+  form.querySelector("input, select").focus();
+}
+
+function amountLines(aid) {
+  const lines = [];
+  if (aid.monthly_amount !== null) lines.push(h("p", { class: "amount" }, t("sim.perMonth", { amount: euros(aid.monthly_amount) })));
+  else if (aid.yearly_amount !== null) lines.push(h("p", { class: "amount" }, t("sim.perYear", { amount: euros(aid.yearly_amount) })));
+  if (aid.first_months_monthly_amount !== null && aid.first_months_monthly_amount !== aid.monthly_amount) {
+    lines.push(h("p", {}, t("sim.firstMonths", { amount: euros(aid.first_months_monthly_amount) })));
+  }
+  return lines;
+}
+
+function aidCard(aid) {
+  const guide = aid.apply;
+  return h("section", { class: "aid", "data-aid": aid.aid_id, "aria-labelledby": `aid-${aid.aid_id}` },
+    h("h3", { id: `aid-${aid.aid_id}` }, pick(aid.label)),
+    amountLines(aid),
+    aid.explanation.length ? [h("h4", {}, t("sim.why")), h("ul", { class: "plain" }, aid.explanation.map((line) => h("li", {}, pick(line))))] : null,
+    aid.documents.length ? [h("h4", {}, t("sim.documents")), h("ul", { class: "plain" }, aid.documents.map((doc) => h("li", {}, pick(doc.label))))] : null,
+    h("h4", {}, t("sim.apply")),
+    guide.automatic ? h("p", {}, t("sim.automatic")) : null,
+    guide.note ? h("p", {}, pick(guide.note)) : null,
+    guide.form_label ? h("p", {}, t("sim.form", { form: pick(guide.form_label) })) : null,
+    guide.online_service ? h("p", {}, h("a", { href: guide.online_service, rel: "noopener noreferrer", target: "_blank" }, t("sim.online"))) : null);
+}
+
+function changeLine(change, labels) {
+  const aid = labels[change.aid_id] ?? change.aid_id;
+  const money = (value) => (value === null ? "—" : euros(value));
+  return h("li", {}, t(`change.${change.kind}`, { aid, before: money(change.before), after: money(change.after) }));
+}
+
+function renderResults(response) {
+  const report = response.report;
+  const eligible = report.results.filter((aid) => aid.status === "eligible");
+  const toCheck = report.results.filter((aid) => aid.status === "to_check");
+  const labels = Object.fromEntries(report.results.map((aid) => [aid.aid_id, pick(aid.label)]));
+  const save = h("div", { class: "actions" },
+    h("button", { type: "button", onclick: () => saveSimulation(save) }, t("sim.save")),
+    h("button", { type: "button", class: "secondary", onclick: restart }, t("sim.restart")));
+  show(
+    h("h1", {}, t("sim.resultsTitle")),
+    h("p", { class: "total" }, h("strong", {}, t("sim.total", { amount: euros(report.monthly_total) }))),
+    response.stored ? h("p", { class: "notice" }, t("sim.saved")) : null,
+    response.changes?.length ? [h("h2", {}, t("sim.changes")), h("ul", { class: "plain changes" }, response.changes.map((c) => changeLine(c, labels)))] : null,
+    (response.notices || []).map((notice) => h("p", { class: "notice" }, notice)),
+    h("h2", {}, t("sim.eligible")),
+    eligible.length ? eligible.map(aidCard) : h("p", {}, t("sim.none")),
+    toCheck.length ? [h("h2", {}, t("sim.toCheck")), h("p", {}, t("sim.toCheckIntro")), toCheck.map(aidCard)] : null,
+    save);
+}
+
+async function showResults({ anonymous = true } = {}) {
+  show(h("h1", {}, t("sim.resultsTitle")), h("p", { class: "progress" }, h("progress", { "aria-label": t("sim.computing") }), " ", t("sim.computing")));
+  announce(t("sim.computing"));
+  try {
+    state.report = await api("POST", "/simulate", { household: state.answers }, { anonymous });
+    renderResults(state.report);
+    announce(t("sim.resultsTitle"));
+  } catch (error) {
+    const form = h("form", {}, h("div", { class: "actions" }, h("button", { type: "button", onclick: restart }, t("sim.restart"))));
+    show(h("h1", {}, t("sim.resultsTitle")), form);
+    showError(form, error);
+  }
+}
+
+async function saveSimulation(container) {
+  if (!(await currentUser())) {
+    container.prepend(h("p", { class: "notice", role: "alert" }, t("sim.saveNeedsAccount"), " ", h("a", { href: "#/compte" }, t("goSignin"))));
+    return;
+  }
+  await showResults({ anonymous: false });
+}
+
+function restart() {
+  Object.assign(state, { answers: freshAnswers(), skipped: new Set(), step: 0, report: null });
+  askNext();
+}
+
+export async function render() {
+  if (state.report) return renderResults(state.report);
+  return askNext();
+}
