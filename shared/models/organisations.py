@@ -67,6 +67,9 @@ class ClientPayment(StrictModel):
     paid_on: StoredDate = categorised(C.CLIENT)
     reference: str = categorised(C.CLIENT)
     recorded_at: datetime = categorised(C.CLIENT)
+    # The contract's end, copied when the payment is recorded: a payment outlives its
+    # organisation's record (10 years against 5, R20) and its period counts from this day.
+    contract_end: StoredDate | None = categorised(C.CLIENT, None)
 
 
 # ---------------------------------------------------------------- API

@@ -115,8 +115,13 @@ def add_admin(access: Access, org_id: str, uid: str) -> AdminOut:
 def record_payment(access: Access, request: PaymentRequest, org_id: str) -> tuple[PaymentOut, int]:
     """Staff record one payment of ``org_id`` (payment data, kept 10 years, R20)."""
     require_staff_now(access)
-    organisation_of(org_id)
-    payment = ClientPayment(org_id=org_id, **request.model_dump(), recorded_at=_now())
+    organisation = organisation_of(org_id)
+    payment = ClientPayment(
+        org_id=org_id,
+        **request.model_dump(),
+        recorded_at=_now(),
+        contract_end=organisation.contract_end,
+    )
     payment_id = document_store.add(CLIENT_PAYMENTS.collection(), payment)
     return PaymentOut(id=payment_id, **request.model_dump()), 201
 
