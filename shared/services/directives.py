@@ -39,7 +39,7 @@ from shared.models.privacy import (
 )
 from shared.services import erasure, export
 from shared.services.access import require_privacy_officer_now
-from shared.services.audit import pseudonym
+from shared.services.audit import actor_ref, pseudonym
 from shared.services.erasure import Clock, utc_now
 
 DIRECTIVE_ID = "post_mortem"  # one directive per person: recording again replaces it
@@ -138,7 +138,7 @@ def execute_directive(
         choice=directive.choice,
         evidence=notice.evidence,
         death_notice_verified_on=notice.verified_on,
-        officer_ref=pseudonym(access.actor.uid),
+        officer_ref=actor_ref(access),
         at=at,
     )
 

@@ -20,9 +20,8 @@ from shared.adapters import document_store, mail
 from shared.adapters.document_store import Writes
 from shared.domain import rights_requests as rules
 from shared.domain.access import Access
-from shared.domain.data_registry import AUDIT_JOURNAL, RIGHTS_REQUESTS
+from shared.domain.data_registry import RIGHTS_REQUESTS
 from shared.errors import ApiError, TransientFailure, text
-from shared.models.audit import AuditEntry
 from shared.models.privacy import (
     AnswerRecord,
     ExtensionRequest,
@@ -33,6 +32,7 @@ from shared.models.privacy import (
     RightsRequestList,
     RightsRequestOut,
 )
+from shared.services import audit
 from shared.services.access import require_privacy_officer_now
 from shared.services.audit import pseudonym
 from shared.services.erasure import Clock, utc_now
@@ -76,21 +76,13 @@ def _out(request_id: str, request: RightsRequest, today: date) -> RightsRequestO
     )
 
 
-def _journal(access: Access, action: str, target_ref: str | None, clock: Clock) -> None:
+def _journal(access: Access, action: str, target_ref: str | None) -> None:
     """Each step in the audit journal too: the officer, the action, the person by keyed hash."""
-    entry = AuditEntry(
-        actor_ref=pseudonym(access.actor.uid),
-        actor_role=access.actor.kind.value,
-        action=action,
-        target_ref=target_ref,
-        reason="rights_request",
-        at=clock(),
-    )
-    document_store.add(AUDIT_JOURNAL.collection(), entry)
+    audit.record_about(access, action, target_ref, "rights_request")
 
 
 def _step(access: Access, action: str, clock: Clock) -> RequestStep:
-    return RequestStep(action=action, at=clock(), officer_ref=pseudonym(access.actor.uid))
+    return RequestStep(action=action, at=clock(), officer_ref=audit.actor_ref(access))
 
 
 def register_request(
@@ -109,7 +101,7 @@ def register_request(
         steps=[_step(access, "registered", now)],
     )
     request_id = document_store.add(RIGHTS_REQUESTS.collection(), request)
-    _journal(access, "registerRightsRequest", request.subject_ref, now)
+    _journal(access, "registerRightsRequest", request.subject_ref)
     return _out(request_id, request, now().date()), 201
 
 
@@ -128,7 +120,7 @@ def _change(
         return changed
 
     changed = document_store.run_in_transaction(work)
-    _journal(access, action, changed.subject_ref, clock)
+    _journal(access, action, changed.subject_ref)
     return changed
 
 
@@ -234,5 +226,5 @@ def overdue_requests(access: Access, *, now: Clock = utc_now) -> RightsRequestLi
         for request_id, request in found
         if rules.is_overdue(request.due_on, request.answered_on, today)
     ]
-    _journal(access, "listOverdueRightsRequests", None, now)
+    _journal(access, "listOverdueRightsRequests", None)
     return RightsRequestList(requests=sorted(late, key=lambda r: (r.due_on, r.id)))
