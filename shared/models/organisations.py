@@ -144,3 +144,14 @@ class InvitationOut(StrictModel):
 
 class InvitationList(StrictModel):
     invitations: list[InvitationOut]
+
+
+class UsageStatistics(StrictModel):
+    """Counts of people per measure and month (R12); ``None`` marks a suppressed number."""
+
+    threshold: int
+    measures: list[str]
+    months: list[str]
+    cells: dict[str, dict[str, int | None]]
+    measure_totals: dict[str, int | None]
+    month_totals: dict[str, int | None]
