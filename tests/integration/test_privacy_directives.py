@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,22 +30,11 @@ from shared.services import erasure, export
 from shared.services.audit import pseudonym
 from tests.support import emulators
 from tests.support.footprint import forget_pending_tasks
-from tests.support.mail_sink import clear_sink, mails_to
+from tests.support.mail_sink import mails_to
 from tests.support.seed import journal_about, seed_profile
 
 CONTACT = "claire.martin@example.org"
 NOTICE = {"evidence": "death_certificate", "verified_on": "2026-11-02"}
-
-
-@pytest.fixture
-def sink() -> Iterator[str]:
-    yield clear_sink()
-    clear_sink()
-
-
-@pytest.fixture
-def privacy(function_client: Any) -> Any:
-    return function_client("privacy")
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ months when the person is told, with the reasons, within the first month.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -22,21 +21,10 @@ from shared.models.privacy import AnswerRecord, ExtensionRequest, RightsRequest,
 from shared.services import received_requests
 from shared.services.audit import pseudonym
 from tests.support import emulators
-from tests.support.mail_sink import clear_sink, mails_to
+from tests.support.mail_sink import mails_to
 from tests.support.seed import journal_about
 
 REPLY = "camille.durand@example.org"
-
-
-@pytest.fixture
-def sink() -> Iterator[str]:
-    yield clear_sink()
-    clear_sink()
-
-
-@pytest.fixture
-def privacy(function_client: Any) -> Any:
-    return function_client("privacy")
 
 
 def officer_access(officer: emulators.EmulatorUser) -> Access:

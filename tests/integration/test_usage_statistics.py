@@ -19,16 +19,10 @@ from shared.domain.data_registry import BENEFICIARY, CLIENT_INVITATIONS, SIMULAT
 from shared.models.organisations import ClientInvitation
 from shared.models.simulation_history import StoredSimulation
 from shared.services.organisations import invitation_id
+from tests.integration.test_organisations import _organisation_with_admin
 from tests.support import emulators
 from tests.support.seed import seed_profile
 
-CONTRACT = {
-    "name": "Mutuelle Exemple",
-    "contract_start": "2026-01-01",
-    "contract_end": "2028-12-31",
-    "billing_name": "Paul Martin",
-    "billing_email": "factures@mutuelle.example",
-}
 OCTOBER = datetime(2026, 10, 15, tzinfo=UTC)
 NOVEMBER = datetime(2026, 11, 3, tzinfo=UTC)
 
@@ -62,16 +56,6 @@ def person(uid: str, registered: datetime, *, org_id: str | None = None, **chang
         document_store.run_in_transaction(lambda w: w.set(path, invitation))
 
 
-def client_with_admin(organisations: Any) -> tuple[str, emulators.EmulatorUser]:
-    staff = emulators.create_user(role="staff")
-    org_id = organisations.post("/", json=CONTRACT, headers=staff.headers).get_json()["id"]
-    admin = emulators.create_user()
-    assert (
-        organisations.put(f"/{org_id}/admins/{admin.uid}", headers=staff.headers).status_code == 200
-    )
-    return org_id, admin.refresh()
-
-
 def published_numbers(body: dict[str, Any]) -> list[int]:
     numbers = [n for row in body["cells"].values() for n in row.values() if n is not None]
     totals = [*body["measure_totals"].values(), *body["month_totals"].values()]
@@ -86,7 +70,7 @@ def lines(body: dict[str, Any]) -> list[list[int | None]]:
 
 
 def test_a_client_admin_cannot_single_out_the_one_person_registered_in_october(organisations):
-    org_id, admin = client_with_admin(organisations)
+    org_id, admin = _organisation_with_admin(organisations)
     for index in range(11):
         person(f"nov-{index}", NOVEMBER, org_id=org_id)
     person("the-one", OCTOBER, org_id=org_id)  # the person the admin tries to single out
@@ -107,7 +91,7 @@ def test_a_client_admin_cannot_single_out_the_one_person_registered_in_october(o
     assert body["measure_totals"]["registrations"] == 12
 
     # Another organisation's admin, or staff, may not read this client's view.
-    _, other_admin = client_with_admin(organisations)
+    _, other_admin = _organisation_with_admin(organisations)
     refused = organisations.get(f"/{org_id}/statistics", headers=other_admin.headers)
     assert refused.status_code == 403
 
