@@ -162,7 +162,7 @@ def confirm_recipient(access: Access, export_id: str, *, now: Clock = utc_now) -
     return _status(export_id, record, None)
 
 
-LINK_PATH = "/privacy/exports/links/"
+LINK_PATH = "/privacy/export-links/"
 
 RECIPIENT_MAIL = {
     "portability": (

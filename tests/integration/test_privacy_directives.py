@@ -169,11 +169,11 @@ def test_communicate_sends_the_export_to_the_contact_through_an_expiring_link(pr
     assert done.get_json()["export_id"] == export_id
     (mail,) = mails_to(sink, CONTACT)
     assert "après son décès" in body_of(mail)
-    link = re.search(r"https?://\S+/privacy/exports/links/(\S+)", body_of(mail))
+    link = re.search(r"https?://\S+/privacy/export-links/(\S+)", body_of(mail))
     assert link is not None
     token = link.group(1)
 
-    landing = privacy.get(f"/exports/links/{token}")
+    landing = privacy.get(f"/export-links/{token}")
     assert landing.status_code == 200, landing.get_json()
     archive = zipfile.ZipFile(
         io.BytesIO(requests.get(landing.get_json()["download_url"], timeout=10).content)
@@ -193,7 +193,7 @@ def test_communicate_sends_the_export_to_the_contact_through_an_expiring_link(pr
     with pytest.raises(ApiError) as expired:
         export.download_by_link(None, token, now=lambda: record.expires_at or late)
     assert expired.value.code == "link_expired"
-    assert privacy.get("/exports/links/" + "x" * 43).status_code == 404
+    assert privacy.get("/export-links/" + "x" * 43).status_code == 404
 
 
 def test_a_third_party_link_outlives_the_short_signed_url(privacy, sink):
@@ -210,7 +210,7 @@ def test_a_third_party_link_outlives_the_short_signed_url(privacy, sink):
     build_exports_of(person.uid)
     (mail,) = mails_to(sink, "conseil@asso.example.org")
     assert "X-Goog-Signature" not in body_of(mail)  # no signed URL that dies in minutes
-    token = re.search(r"/privacy/exports/links/(\S+)", body_of(mail))
+    token = re.search(r"/privacy/export-links/(\S+)", body_of(mail))
     assert token is not None
     six_days_later = datetime.now(UTC) + timedelta(days=6)
     fresh = export.download_by_link(None, token.group(1), now=lambda: six_days_later)

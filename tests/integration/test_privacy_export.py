@@ -198,7 +198,7 @@ def test_a_third_party_gets_the_link_only_after_the_person_confirms(made, sink):
     sent = mails()
     assert len(sent) == 1
     # The mail carries the landing link (valid as long as the export), not a signed URL.
-    assert "/privacy/exports/links/" in sent[0]["body"]["content"][0]["value"]
+    assert "/privacy/export-links/" in sent[0]["body"]["content"][0]["value"]
 
 
 def test_a_location_registered_later_is_exported_with_no_change_to_the_code(monkeypatch, made):

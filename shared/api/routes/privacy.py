@@ -138,7 +138,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         function="privacy",
         method="GET",
-        path="/exports/links/{token}",
+        path="/export-links/{token}",
         operation_id="downloadExportByLink",
         summary="The link mailed to a third party: a fresh short-lived download URL while "
         "the export lives (7 days).",
