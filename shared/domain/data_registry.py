@@ -540,8 +540,7 @@ DIRECTIVE_EXECUTIONS = DataLocation(
     on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
     description=(
         "A post-mortem directive carried out by a privacy officer on a verified death"
-        " notice: choice, dates, what was sent; the contact's address is cleared once"
-        " sent (R29)."
+        " notice: choice, evidence kind, dates, the export or erasure it started (R29)."
     ),
 )
 RIGHTS_REQUESTS = DataLocation(

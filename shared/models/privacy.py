@@ -205,8 +205,9 @@ class DirectiveOut(StrictModel):
 
 
 class DeathNotice(StrictModel):
-    """Body of the execution: the death notice the privacy officer verified, and when."""
+    """Body of the execution: whose directive, the death notice verified, and when."""
 
+    subject_uid: str = Field(min_length=1, max_length=128)
     evidence: DeathEvidence
     verified_on: date
 

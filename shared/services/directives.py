@@ -26,8 +26,9 @@ from datetime import datetime
 from shared.adapters import document_store, mail
 from shared.adapters.document_store import Writes
 from shared.config import settings
-from shared.domain.access import Access
+from shared.domain.access import Access, Scope
 from shared.domain.data_registry import DIRECTIVE_EXECUTIONS, POST_MORTEM_DIRECTIVES
+from shared.domain.purposes import Purpose
 from shared.errors import ApiError, text
 from shared.models.privacy import (
     DeathNotice,
@@ -38,7 +39,7 @@ from shared.models.privacy import (
     PostMortemDirective,
 )
 from shared.services import erasure, export
-from shared.services.access import require_privacy_officer_now
+from shared.services.access import open_access, require_privacy_officer_now
 from shared.services.audit import actor_ref, pseudonym
 from shared.services.erasure import Clock, utc_now
 
@@ -119,12 +120,20 @@ def execute_directive(
 ) -> tuple[DirectiveExecutionOut, int]:
     """A privacy officer carries out the subject's directive on a verified death notice.
 
-    ``access`` is the officer's (actor) on the deceased (subject), opened and
-    journaled by the dispatcher; the role is checked again here, on the Auth
-    record. Answers 201 the first time, 200 with the same record afterwards.
+    The role is checked on the Auth record, then the officer's access to the
+    deceased's data is opened like any access for someone else — checked again
+    and journaled before anything runs (action ``executePostMortemDirective``).
+    Answers 201 the first time, 200 with the same record afterwards.
     """
     require_privacy_officer_now(access)
-    uid = access.subject_uid
+    uid = open_access(
+        access.actor,
+        notice.subject_uid,
+        Scope.PRIVACY_ERASE,
+        action="executePostMortemDirective",
+        reason=Purpose.ACCOUNT.value,
+        language=access.language,
+    ).subject_uid
     execution_path = DIRECTIVE_EXECUTIONS.path(execution_id=pseudonym(uid))
     done = document_store.get(execution_path, DirectiveExecution)
     if done is not None:

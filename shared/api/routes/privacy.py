@@ -7,7 +7,7 @@ person reads progress here. The erasure receipt holds no personal data and is
 reached by its unguessable id, so it stays downloadable once the account is
 gone; a third party's export link is likewise an unguessable token, valid while
 the export lives. Directives are recorded by the person and carried out by a
-privacy officer (``?subject=``, checked and journaled); requests by post or
+privacy officer (the access to the deceased's data checked and journaled); requests by post or
 e-mail are registered and followed by privacy officers only.
 """
 
@@ -190,8 +190,8 @@ ROUTES: tuple[Route, ...] = (
         method="POST",
         path="/directive/execution",
         operation_id="executePostMortemDirective",
-        summary="Privacy officer, with ?subject=: carry out a deceased person's directive on "
-        "a verified death notice (journaled).",
+        summary="Privacy officer: carry out a deceased person's directive on a verified "
+        "death notice (the access is journaled).",
         handler=directives.execute_directive,
         request_model=privacy.DeathNotice,
         response_model=privacy.DirectiveExecutionOut,
@@ -200,10 +200,13 @@ ROUTES: tuple[Route, ...] = (
         scope=Scope.PRIVACY_ERASE,
         purpose=Purpose.ACCOUNT,
         roles=OFFICERS,
-        delegates=OFFICERS,
         errors=("not_found",),
         requirements=("R14", "R29"),
-        example_body={"evidence": "death_certificate", "verified_on": "2026-11-02"},
+        example_body={
+            "subject_uid": "u1",
+            "evidence": "death_certificate",
+            "verified_on": "2026-11-02",
+        },
     ),
     # ---------------------------------------------------------- requests by post or e-mail (R30)
     Route(
