@@ -46,7 +46,7 @@ def _person() -> tuple[str, str]:
         user.email,
         files=VAULT_FILES,
         items=ITEMS,
-        file_bytes=b"%PDF-1.4 " * (FILE_BYTES // 9),
+        file_bytes=SCAN,
     )
     return user.uid, user.email
 

@@ -29,6 +29,8 @@
 #   secrets       Secret Manager secrets exposed as env vars (secrets.tf local.secret_env_names).
 #   enqueues      Cloud Tasks queues it may add tasks to (tasks.tf).
 #   signs_blobs   may sign with its own identity (V4 signed URLs, Firebase custom tokens).
+#   clears_tasks  may list (FULL view: the payloads) and delete the tasks of every deployed
+#                 queue: erasure removes pending tasks naming the person (R21, R22).
 # R18: a function gets nothing that is not listed here.
 
 locals {
@@ -50,6 +52,7 @@ locals {
       secrets       = []
       enqueues      = []
       signs_blobs   = false
+      clears_tasks  = false
     }
     profile = {
       description   = "Beneficiary profile, consents and aidant access (R13, R16, R26)."
@@ -66,6 +69,7 @@ locals {
       secrets       = ["audit-pepper"]
       enqueues      = []
       signs_blobs   = false
+      clears_tasks  = false
     }
     # R6 simulation with OpenFisca: ~1 GiB resident and a ~5 s cold start, so one
     # instance is kept warm and it gets 2 GiB.
@@ -84,6 +88,7 @@ locals {
       secrets       = []
       enqueues      = []
       signs_blobs   = false
+      clears_tasks  = false
     }
     # R7: generated forms are kept in the person's vault (R9), so forms writes there.
     forms = {
@@ -101,6 +106,7 @@ locals {
       secrets       = []
       enqueues      = []
       signs_blobs   = false
+      clears_tasks  = false
     }
     # R9 vault: documents go straight between browser and bucket via signed URLs.
     vault = {
@@ -118,6 +124,7 @@ locals {
       secrets       = ["audit-pepper"]
       enqueues      = []
       signs_blobs   = true
+      clears_tasks  = false
     }
     # R26-R28, R30: access/export/erasure requests. Exports are written to the exports
     # bucket and served by signed URL; erasures are queued for erasure_worker.
@@ -136,6 +143,7 @@ locals {
       secrets       = ["sendgrid-api-key", "audit-pepper"]
       enqueues      = ["erasure", "exports"]
       signs_blobs   = true
+      clears_tasks  = false
     }
     # R2 partner hand-off: verifies the signed, single-use request and mints a Firebase
     # custom token (signed with its own identity, hence signs_blobs).
@@ -154,6 +162,7 @@ locals {
       secrets       = ["sso-partner-keys"]
       enqueues      = []
       signs_blobs   = true
+      clears_tasks  = false
     }
     # R3, R11, R20 clients: staff record organisations, contracts, admins and payments; a
     # client admin invites by professional e-mail and sees only invited/registered.
@@ -172,6 +181,7 @@ locals {
       secrets       = ["sendgrid-api-key"]
       enqueues      = []
       signs_blobs   = false
+      clears_tasks  = false
     }
     # R14, R16 caregivers: the beneficiary grants, lists and revokes mandates and reads the
     # access journal; the invited caregiver accepts (which sets the aidant role claim).
@@ -190,6 +200,7 @@ locals {
       secrets       = ["sendgrid-api-key", "audit-pepper"]
       enqueues      = []
       signs_blobs   = false
+      clears_tasks  = false
     }
     # R5 smart alerts: daily, works out what changed since the last run and queues one
     # task per batch of beneficiaries whose alerts are on (named: a retry adds nothing).
@@ -208,6 +219,7 @@ locals {
       secrets       = ["audit-pepper"]
       enqueues      = ["alerts"]
       signs_blobs   = false
+      clears_tasks  = false
     }
     # One batch: one vectorised OpenFisca simulation (~1 GiB resident, like simulate),
     # then one e-mail per concerned person, each recorded before it is sent.
@@ -226,6 +238,7 @@ locals {
       secrets       = ["sendgrid-api-key", "audit-pepper", "mail-token-key"]
       enqueues      = []
       signs_blobs   = false
+      clears_tasks  = false
     }
     # Staff start and read alert runs; anyone unsubscribes through a signed one-click
     # link (R26); SendGrid posts its signed bounce and spam events (mail suppressions).
@@ -261,9 +274,10 @@ locals {
         { bucket = "vault", role = "roles/storage.objectUser" },
         { bucket = "exports", role = "roles/storage.objectUser" },
       ]
-      secrets     = ["sendgrid-api-key", "audit-pepper"]
-      enqueues    = []
-      signs_blobs = false
+      secrets      = ["sendgrid-api-key", "audit-pepper"]
+      enqueues     = []
+      signs_blobs  = false
+      clears_tasks = true
     }
     # R25: e-mails one beneficiary about a significant policy revision (one task each;
     # shared/api/worker.py makes a redelivered task send nothing twice).
@@ -282,6 +296,7 @@ locals {
       secrets       = ["sendgrid-api-key", "audit-pepper"]
       enqueues      = []
       signs_blobs   = false
+      clears_tasks  = false
     }
     # R9: a file written to the vault is kept only if its owner consented; otherwise
     # it is deleted at once. Called by Eventarc on every object finalized in the vault.
@@ -300,6 +315,7 @@ locals {
       secrets       = ["audit-pepper"]
       enqueues      = []
       signs_blobs   = false
+      clears_tasks  = false
     }
     # R26, R27: builds one person's ZIP (JSON per category + vault files) by streaming it
     # into the exports bucket; reads every store the registry lists; signs the download
@@ -319,9 +335,10 @@ locals {
         { bucket = "vault", role = "roles/storage.objectViewer" },
         { bucket = "exports", role = "roles/storage.objectUser" },
       ]
-      secrets     = ["sendgrid-api-key", "audit-pepper"]
-      enqueues    = []
-      signs_blobs = true
+      secrets      = ["sendgrid-api-key", "audit-pepper"]
+      enqueues     = []
+      signs_blobs  = true
+      clears_tasks = false
     }
     # R19, R23: daily, finds accounts inactive for 3 years and queues their erasure.
     # (Exports expire by bucket lifecycle, storage.tf.)
@@ -340,6 +357,7 @@ locals {
       secrets       = ["sendgrid-api-key"]
       enqueues      = ["erasure"]
       signs_blobs   = false
+      clears_tasks  = false
     }
   }
 
@@ -387,6 +405,15 @@ locals {
     ]) : "${pair.function} ${pair.secret}" => pair
   }
 
+  # Every deployed queue, for each function that clears tasks (erasure, R21, R22).
+  function_task_clearing = {
+    for pair in flatten([
+      for name, fn in local.deployed_functions : [
+        for queue in keys(local.deployed_queues) : { function = name, queue = queue }
+      ] if fn.clears_tasks
+    ]) : "${pair.function} ${pair.queue}" => pair
+  }
+
   function_enqueues = {
     for pair in flatten([
       for name, fn in local.deployed_functions : [
@@ -432,6 +459,8 @@ locals {
     # Workers accept OIDC tokens of these identities only (shared/api/worker.py).
     SESAME_SCHEDULER_INVOKER = google_service_account.scheduler_invoker.email
     SESAME_EVENTS_INVOKER    = google_service_account.events_invoker.email
+    # Links sent by e-mail (an export handed to a third party, R27, R29) land on the API.
+    SESAME_PUBLIC_API_BASE = "https://${local.api_host}"
   })
 }
 
@@ -519,6 +548,26 @@ resource "google_cloud_tasks_queue_iam_member" "fn" {
   name     = google_cloud_tasks_queue.queue[each.value.queue].name
   location = var.region
   role     = "roles/cloudtasks.enqueuer"
+  member   = google_service_account.fn[each.value.function].member
+}
+
+# Erasure finds the pending tasks naming a person (ListTasks with the FULL view, which
+# shows payloads) and deletes them, on each queue. No predefined role holds exactly
+# these three permissions (the enqueuer role would also create tasks, the viewer role
+# cannot see payloads), hence a custom role.
+resource "google_project_iam_custom_role" "task_clearer" {
+  role_id     = "sesameTaskClearer"
+  title       = "Sésame task clearer"
+  description = "Lists tasks with their payloads and deletes them (erasure, R21, R22)."
+  permissions = ["cloudtasks.tasks.list", "cloudtasks.tasks.fullView", "cloudtasks.tasks.delete"]
+}
+
+resource "google_cloud_tasks_queue_iam_member" "fn_clears_tasks" {
+  for_each = local.function_task_clearing
+
+  name     = google_cloud_tasks_queue.queue[each.value.queue].name
+  location = var.region
+  role     = google_project_iam_custom_role.task_clearer.id
   member   = google_service_account.fn[each.value.function].member
 }
 

@@ -67,6 +67,9 @@ class Settings:
     engine_cache_dir: Path
     log_level: str
     clamd_address: str
+    # The address people reach the API at (links in e-mails): api.<domain> in production,
+    # the local gateway otherwise.
+    public_api_base: str = "http://127.0.0.1:8080"
     # Where each Cloud Tasks queue delivers (SESAME_<QUEUE>_WORKER_URL, set by infra/tasks.tf);
     # locally the gateway at tasks_target_base serves every worker.
     worker_urls: dict[str, str] = field(default_factory=dict)
@@ -193,6 +196,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         log_level=env.get("SESAME_LOG_LEVEL", "INFO"),
         # host:port of the clamd that scans vault uploads (devstack starts one locally).
         clamd_address=env.get("SESAME_CLAMD_ADDRESS", "127.0.0.1:3310"),
+        public_api_base=env.get(
+            "SESAME_PUBLIC_API_BASE",
+            env.get("SESAME_TASKS_TARGET_BASE", "http://127.0.0.1:8080"),
+        ),
         worker_urls={
             match.group(1).lower(): value
             for name, value in env.items()

@@ -137,6 +137,23 @@ ERROR_CODES: dict[str, tuple[int, BilingualText]] = {
         409,
         text("L'export n'est pas encore prêt", "The export is not ready yet"),
     ),
+    "link_expired": (
+        410,
+        text("Ce lien a expiré", "This link has expired"),
+    ),
+    # Requests received by post or e-mail (R30): an extension needs a reason and a
+    # notice to the person before the first due date.
+    "extension_reason_required": (
+        422,
+        text("Une prolongation doit être motivée", "An extension needs a reason"),
+    ),
+    "extension_notice_too_late": (
+        409,
+        text(
+            "La personne doit être prévenue de la prolongation avant la première échéance",
+            "The person must be told of the extension before the first due date",
+        ),
+    ),
     # Partner single sign-on (R2): the assertion was refused; ``reason`` says which check.
     "sso_refused": (
         401,

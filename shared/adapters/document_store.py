@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from shared.adapters.clients import firestore_client
-from shared.domain.data_registry import location_of
+from shared.domain.data_registry import DataLocation, location_of
 from shared.errors import ApiError, text
 from shared.models.stored import model_of
 
@@ -181,6 +181,37 @@ def find_by_fields(
         query = query.where(filter=FieldFilter(name, "==", value))
     for snapshot in query.stream():
         yield str(snapshot.id), model.model_validate(snapshot.to_dict())
+
+
+def find_before(
+    collection_path: str, model: type[M], field: str, before: object
+) -> Iterator[tuple[str, M]]:
+    """Documents of one collection whose ``field`` is strictly before ``before``."""
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    query = (
+        firestore_client().collection(collection_path).where(filter=FieldFilter(field, "<", before))
+    )
+    for snapshot in query.stream():
+        yield str(snapshot.id), model.model_validate(snapshot.to_dict())
+
+
+def find_one_in_group(
+    location: DataLocation, model: type[M], field: str, value: str
+) -> tuple[str, M] | None:
+    """The document of a registered sub-collection, under any parent, whose ``field`` is ``value``.
+
+    Production needs a collection-group single-field index on that field
+    (``fieldOverrides`` of firestore.indexes.json).
+    """
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    name = location.collection_pattern.rsplit("/", 1)[-1]
+    query = firestore_client().collection_group(name).where(filter=FieldFilter(field, "==", value))
+    for snapshot in query.limit(5).stream():
+        if location.matches(snapshot.reference.path):
+            return snapshot.reference.path, model.model_validate(snapshot.to_dict())
+    return None
 
 
 def prune_oldest(collection_path: str, order_by: str, keep: int) -> int:

@@ -54,6 +54,8 @@ class Scope(StrEnum):
     # Privacy rights (R27, R28): a person's own export and erasure, and the jobs doing them.
     PRIVACY_EXPORT = "privacy:export"
     PRIVACY_ERASE = "privacy:erase"
+    # A privacy officer registering and following requests received by post or e-mail (R30).
+    PRIVACY_REQUESTS = "privacy:requests"
     # A beneficiary managing their own mandates, an aidant accepting or listing theirs:
     # never opened by a mandate, so an aidant cannot act on mandates for anyone.
     MANDATES_MANAGE = "mandates:manage"

@@ -611,11 +611,56 @@ ALERT_LOCATIONS: tuple[DataLocation, ...] = (
     CAMPAIGN_DELIVERIES,
 )
 
+POST_MORTEM_DIRECTIVES = account_data(
+    "post_mortem_directives",
+    "beneficiaries/{uid}/directives/{directive_id}",
+    "What the person wants done with their data after death — keep, erase or communicate"
+    " — and the trusted contact who receives it (R29).",
+)
+# Proof that a rights duty was met (R29, R30), kept like an erasure job: 5 years,
+# named by the keyed hash of the person only.
+PROOF_OF_ANSWER = Retention(
+    FIVE_YEARS,
+    CountedFrom.CREATED,
+    LegalBasis.LEGAL_OBLIGATION,
+    "RGPD art. 5.2, 12; code civil art. 2224; R29, R30",
+)
+DIRECTIVE_EXECUTIONS = DataLocation(
+    key="directive_executions",
+    store=StoreKind.FIRESTORE,
+    pattern="directive_executions/{execution_id}",
+    locator=Locator(LocatorKind.FIELD, "subject_ref", pseudonymised=True),
+    export=ExportRule(ExportKind.FIELDS, fields=("choice", "death_notice_verified_on", "at")),
+    retention=PROOF_OF_ANSWER,
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description=(
+        "A post-mortem directive carried out by a privacy officer on a verified death"
+        " notice: choice, evidence kind, dates, the export or erasure it started (R29)."
+    ),
+)
+RIGHTS_REQUESTS = DataLocation(
+    key="rights_requests",
+    store=StoreKind.FIRESTORE,
+    pattern="rights_requests/{request_id}",
+    locator=Locator(LocatorKind.FIELD, "subject_ref", pseudonymised=True),
+    export=ExportRule(
+        ExportKind.FIELDS, fields=("kind", "channel", "received_on", "due_on", "answered_on")
+    ),
+    retention=PROOF_OF_ANSWER,
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description=(
+        "A rights request received by post or e-mail: kind, identity check, dates, extension"
+        " and each step; the reply address is cleared once answered (R30)."
+    ),
+)
 PRIVACY_LOCATIONS: tuple[DataLocation, ...] = (
     ERASURE_JOBS,
     EXPORTS,
     INACTIVITY_WARNINGS,
     RETENTION_RUNS,
+    POST_MORTEM_DIRECTIVES,
+    DIRECTIVE_EXECUTIONS,
+    RIGHTS_REQUESTS,
 )
 
 USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (

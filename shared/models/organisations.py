@@ -67,6 +67,9 @@ class ClientPayment(StrictModel):
     paid_on: StoredDate = categorised(C.CLIENT)
     reference: str = categorised(C.CLIENT)
     recorded_at: datetime = categorised(C.CLIENT)
+    # The contract's end, copied when the payment is recorded: a payment outlives its
+    # organisation's record (10 years against 5, R20) and its period counts from this day.
+    contract_end: StoredDate | None = categorised(C.CLIENT, None)
 
 
 # ---------------------------------------------------------------- API
@@ -141,3 +144,14 @@ class InvitationOut(StrictModel):
 
 class InvitationList(StrictModel):
     invitations: list[InvitationOut]
+
+
+class UsageStatistics(StrictModel):
+    """Counts of people per measure and month (R12); ``None`` marks a suppressed number."""
+
+    threshold: int
+    measures: list[str]
+    months: list[str]
+    cells: dict[str, dict[str, int | None]]
+    measure_totals: dict[str, int | None]
+    month_totals: dict[str, int | None]

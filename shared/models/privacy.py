@@ -119,12 +119,26 @@ class ExportRecord(StrictModel):
     recipient_confirmed: bool = categorised(C.REQUESTS, False)
     sent_at: datetime | None = categorised(C.REQUESTS, None)
     error_code: str | None = categorised(C.REQUESTS, None)
+    # The keyed hash of the token in the link mailed to the recipient: the landing
+    # endpoint finds the export by it and issues a fresh short-lived download URL.
+    link_ref: str | None = categorised(C.REQUESTS, None)
+    # Why the export is made: the person's portability request, or their post-mortem
+    # directive carried out for their trusted contact (R29).
+    reason: Literal["portability", "post_mortem"] = categorised(C.REQUESTS, "portability")
 
 
 class ExportRequest(StrictModel):
     """Body of an export request: optionally a third party's address to send it to."""
 
     recipient: MailAddress | None = None
+
+
+class ExportDownload(StrictModel):
+    """What the landing link of a mailed export gives: a fresh short-lived download URL."""
+
+    download_url: str
+    url_expires_at: datetime
+    export_expires_at: datetime
 
 
 class ExportStatus(StrictModel):
@@ -158,3 +172,158 @@ class RetentionRun(StrictModel):
     warned: int = categorised(C.INTERACTION, 0)
     erasures_started: int = categorised(C.INTERACTION, 0)
     purged: dict[str, int] = categorised(C.INTERACTION, default_factory=dict)
+
+
+# ---------------------------------------------------------- post-mortem directives (R29)
+
+DirectiveChoice = Literal["keep", "erase", "communicate"]
+DeathEvidence = Literal["death_certificate", "civil_register_extract", "notary_letter"]
+
+
+class PostMortemDirective(StrictModel):
+    """``beneficiaries/{uid}/directives/post_mortem``: what to do with the data after death."""
+
+    choice: DirectiveChoice = categorised(C.REQUESTS)
+    trusted_contact_name: str = categorised(C.CONTACT)
+    trusted_contact_email: str = categorised(C.CONTACT)
+    recorded_at: datetime = categorised(C.REQUESTS)
+
+
+class DirectiveRequest(StrictModel):
+    """Body of ``PUT /privacy/directive``: the choice and the trusted contact who receives it."""
+
+    choice: DirectiveChoice
+    trusted_contact_name: str = Field(min_length=1, max_length=120)
+    trusted_contact_email: MailAddress
+
+
+class DirectiveOut(StrictModel):
+    choice: DirectiveChoice
+    trusted_contact_name: str
+    trusted_contact_email: str
+    recorded_at: datetime
+
+
+class DeathNotice(StrictModel):
+    """Body of the execution: whose directive, the death notice verified, and when."""
+
+    subject_uid: str = Field(min_length=1, max_length=128)
+    evidence: DeathEvidence
+    verified_on: date
+
+
+class DirectiveExecution(StrictModel):
+    """``directive_executions/{keyed hash of the uid}``: a directive carried out, once."""
+
+    subject_ref: str = categorised(C.INTERACTION)
+    choice: DirectiveChoice = categorised(C.INTERACTION)
+    evidence: DeathEvidence = categorised(C.INTERACTION)
+    death_notice_verified_on: Day = categorised(C.INTERACTION)
+    officer_ref: str = categorised(C.INTERACTION)
+    at: datetime = categorised(C.INTERACTION)
+    export_id: str | None = categorised(C.INTERACTION, None)
+    erasure_receipt_id: str | None = categorised(C.INTERACTION, None)
+    contact_notified_at: datetime | None = categorised(C.INTERACTION, None)
+
+
+class DirectiveExecutionOut(StrictModel):
+    """What the privacy officer sees: the choice carried out and what the contact received."""
+
+    choice: DirectiveChoice
+    death_notice_verified_on: date
+    at: datetime
+    export_id: str | None
+    erasure_receipt_url: str | None
+    contact_notified: bool
+
+
+# ---------------------------------------------------------- requests by post or e-mail (R30)
+
+RequestKind = Literal[
+    "access",
+    "rectification",
+    "erasure",
+    "portability",
+    "objection",
+    "restriction",
+    "post_mortem_directive",
+]
+RequestChannel = Literal["post", "email"]
+IdentityCheck = Literal["pending", "verified", "failed"]
+
+
+class RequestStep(StrictModel):
+    """One step of a request's handling: what was done, when, by which officer (keyed hash)."""
+
+    action: str
+    at: datetime
+    officer_ref: str
+
+
+class RightsRequest(StrictModel):
+    """``rights_requests/{id}``: a request received by post or e-mail, with its deadlines."""
+
+    kind: RequestKind = categorised(C.REQUESTS)
+    channel: RequestChannel = categorised(C.REQUESTS)
+    received_on: Day = categorised(C.REQUESTS)
+    identity: IdentityCheck = categorised(C.REQUESTS)
+    subject_ref: str | None = categorised(C.INTERACTION, None)
+    # Where to answer an e-mailed request; cleared once the request is answered.
+    reply_email: str | None = categorised(C.CONTACT, None)
+    due_on: Day = categorised(C.REQUESTS)
+    extension_reason: str | None = categorised(C.REQUESTS, None)
+    extension_notice_sent_on: Day | None = categorised(C.REQUESTS, None)
+    answered_on: Day | None = categorised(C.REQUESTS, None)
+    steps: list[RequestStep] = categorised(C.INTERACTION, default_factory=list)
+
+
+class RightsRequestIn(StrictModel):
+    """Body of ``POST /privacy/requests``: a request a privacy officer registers."""
+
+    kind: RequestKind
+    channel: RequestChannel
+    received_on: date
+    identity: IdentityCheck
+    reply_email: MailAddress | None = None
+    subject_uid: str | None = Field(default=None, min_length=1, max_length=128)
+
+
+class IdentityUpdate(StrictModel):
+    """Body of ``POST /privacy/requests/{id}/identity``."""
+
+    identity: IdentityCheck
+
+
+class ExtensionRequest(StrictModel):
+    """Body of ``POST /privacy/requests/{id}/extension``: why, and when a posted notice left.
+
+    A request with a reply address gets the notice by e-mail at once; otherwise the
+    officer says when the letter was posted.
+    """
+
+    reason: str = Field(min_length=1, max_length=1000)
+    notice_posted_on: date | None = None
+
+
+class AnswerRecord(StrictModel):
+    """Body of ``POST /privacy/requests/{id}/answer``: the day the answer was sent."""
+
+    answered_on: date
+
+
+class RightsRequestOut(StrictModel):
+    id: str
+    kind: RequestKind
+    channel: RequestChannel
+    received_on: date
+    identity: IdentityCheck
+    due_on: date
+    extended: bool
+    extension_reason: str | None
+    answered_on: date | None
+    overdue: bool
+    steps: list[RequestStep]
+
+
+class RightsRequestList(StrictModel):
+    requests: list[RightsRequestOut]

@@ -24,7 +24,15 @@ from shared.models.alerts import (
 )
 from shared.models.audit import AuditEntry
 from shared.models.organisations import ClientAdmin, ClientInvitation, ClientPayment, Organisation
-from shared.models.privacy import ErasureJob, ExportRecord, InactivityWarning, RetentionRun
+from shared.models.privacy import (
+    DirectiveExecution,
+    ErasureJob,
+    ExportRecord,
+    InactivityWarning,
+    PostMortemDirective,
+    RetentionRun,
+    RightsRequest,
+)
 from shared.models.simulation_history import AidOutcome, StoredSimulation
 from shared.models.sso import SsoPartner, UsedAssertion
 from shared.models.vault import VaultDocument
@@ -43,6 +51,9 @@ STORED_MODELS: dict[str, type[BaseModel]] = {
     registry.EXPORTS.key: ExportRecord,
     registry.INACTIVITY_WARNINGS.key: InactivityWarning,
     registry.RETENTION_RUNS.key: RetentionRun,
+    registry.POST_MORTEM_DIRECTIVES.key: PostMortemDirective,
+    registry.DIRECTIVE_EXECUTIONS.key: DirectiveExecution,
+    registry.RIGHTS_REQUESTS.key: RightsRequest,
     registry.ORGANISATIONS.key: Organisation,
     registry.CLIENT_ADMINS.key: ClientAdmin,
     registry.CLIENT_INVITATIONS.key: ClientInvitation,

@@ -18,6 +18,7 @@ from shared.domain.access import (
     DELEGATION_CHECKS,
     Access,
     Actor,
+    ActorKind,
     Check,
     Scope,
     mandate_grants,
@@ -85,3 +86,15 @@ def open_access(
         raise ApiError("forbidden", NOT_ALLOWED_FOR_SUBJECT)
     audit.record(access, action)
     return access
+
+
+OFFICERS_ONLY = text("Réservé aux délégués à la protection des données.", "Privacy officers only.")
+
+
+def require_privacy_officer_now(access: Access) -> None:
+    """The actor must hold the privacy officer role on the Auth record now (R18, R29, R30).
+
+    The token's claim is only a hint: a role revoked a second ago stops here.
+    """
+    if identity.current_role(access.actor.uid) != ActorKind.PRIVACY_OFFICER.value:
+        raise ApiError("forbidden", OFFICERS_ONLY)

@@ -40,3 +40,25 @@ def record(access: Access, action: str) -> str:
         at=datetime.now(UTC),
     )
     return document_store.add(AUDIT_JOURNAL.collection(), entry)
+
+
+def actor_ref(access: Access) -> str:
+    """The keyed hash naming the actor in a record kept as proof (an officer's step)."""
+    return pseudonym(access.actor.uid)
+
+
+def record_about(access: Access, action: str, target_ref: str | None, reason: str) -> str:
+    """Append one entry about a person known only by their keyed hash (or about no one).
+
+    For steps that are not an access to one account's data, such as handling a
+    request received by post (R30), whose person may have no account.
+    """
+    entry = AuditEntry(
+        actor_ref=actor_ref(access),
+        actor_role=access.actor.kind.value,
+        action=action,
+        target_ref=target_ref,
+        reason=reason,
+        at=datetime.now(UTC),
+    )
+    return document_store.add(AUDIT_JOURNAL.collection(), entry)

@@ -22,7 +22,7 @@ import shutil
 import zipfile
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -39,7 +39,7 @@ from shared.domain.data_registry import EXPORT_OBJECTS, EXPORTS, ExportKind, Per
 from shared.domain.strict import StrictModel
 from shared.errors import ApiError, PermanentFailure, TransientFailure, text
 from shared.models import stored
-from shared.models.privacy import ExportRecord, ExportRequest, ExportStatus
+from shared.models.privacy import ExportDownload, ExportRecord, ExportRequest, ExportStatus
 from shared.services.audit import pseudonym
 from shared.services.erasure import Clock, utc_now
 
@@ -87,13 +87,35 @@ def request_export(
     access: Access, request: ExportRequest, *, now: Clock = utc_now
 ) -> tuple[ExportStatus, int]:
     """Record an export of the subject's data and queue it; answers 202 with its progress."""
+    export_id = start_export(access.subject_uid, recipient=request.recipient, at=now())
+    return _status(export_id, _load(access.subject_uid, export_id), None), 202
+
+
+def start_export(
+    uid: str,
+    *,
+    recipient: str | None,
+    at: datetime,
+    reason: Literal["portability", "post_mortem"] = "portability",
+) -> str:
+    """Record an export of ``uid``'s data and queue its build; returns its id.
+
+    A post-mortem export (R29) goes to the trusted contact the directive names:
+    the directive is the confirmation, so the contact is mailed when it is ready.
+    """
     export_id = secrets.token_hex(12)
-    record = ExportRecord(status="queued", requested_at=now(), recipient=request.recipient)
-    path = _record_path(access.subject_uid, export_id)
+    record = ExportRecord(
+        status="queued",
+        requested_at=at,
+        recipient=recipient,
+        recipient_confirmed=reason == "post_mortem",
+        reason=reason,
+    )
+    path = _record_path(uid, export_id)
     document_store.run_in_transaction(lambda writes: writes.create(path, record))
     url = settings().worker_url(QUEUE, WORKER) + "/" + JOB
-    task_queue.enqueue(QUEUE, url, {"uid": access.subject_uid, "export_id": export_id})
-    return _status(export_id, record, None), 202
+    task_queue.enqueue(QUEUE, url, {"uid": uid, "export_id": export_id})
+    return export_id
 
 
 def _load(uid: str, export_id: str) -> ExportRecord:
@@ -140,34 +162,88 @@ def confirm_recipient(access: Access, export_id: str, *, now: Clock = utc_now) -
     return _status(export_id, record, None)
 
 
+LINK_PATH = "/privacy/export-links/"
+
+RECIPIENT_MAIL = {
+    "portability": (
+        "Sésame : données transmises à votre attention",
+        "Une personne utilisant Sésame vous transmet une copie de ses données "
+        "(portabilité, RGPD art. 20). Téléchargez l'archive ZIP avant le {until} :\n\n{link}\n\n"
+        "Someone using Sésame sends you a copy of their data (GDPR art. 20 portability). "
+        "Download the ZIP archive before {until} (link above).",
+    ),
+    "post_mortem": (
+        "Sésame : données qui vous sont confiées",
+        "Une personne utilisant Sésame vous a désigné comme personne de confiance et a "
+        "demandé que ses données vous soient communiquées après son décès (loi Informatique "
+        "et Libertés, art. 85). Téléchargez l'archive ZIP avant le {until} :\n\n{link}\n\n"
+        "Someone using Sésame named you as their trusted contact and asked that their data "
+        "be passed on to you after their death. Download the ZIP archive before {until} "
+        "(link above).",
+    ),
+}
+
+
 def _send_to_recipient(uid: str, export_id: str, now: Clock) -> ExportRecord:
-    """Mail the confirmed third party a link, once (a repeated call sends nothing)."""
+    """Mail the confirmed third party a link, once (a repeated call sends nothing).
+
+    The link names a random token, not the file: it lands on
+    :func:`download_by_link`, which hands out a fresh short-lived signed URL
+    for as long as the export lives (7 days), so a mail read days later works.
+    Only the token's keyed hash is stored.
+    """
     path = _record_path(uid, export_id)
+    token = secrets.token_urlsafe(32)
 
     def claim(writes: Writes) -> ExportRecord | None:
         record = writes.get(path, ExportRecord)
         if record is None or record.sent_at is not None or not record.recipient_confirmed:
             return None
-        writes.set(path, record.model_copy(update={"sent_at": now()}))
+        writes.set(path, record.model_copy(update={"sent_at": now(), "link_ref": pseudonym(token)}))
         return record
 
     record = document_store.run_in_transaction(claim)
     current = _load(uid, export_id)
     if record is None or record.recipient is None:
         return current
-    body = (
-        "Une personne utilisant Sésame vous transmet une copie de ses données "
-        "(portabilité, RGPD art. 20). Téléchargez l'archive ZIP avant expiration :\n\n"
-        f"{_signed_link(record)}\n\n"
-        "Someone using Sésame sends you a copy of their data (GDPR art. 20 portability). "
-        "Download the ZIP archive before it expires (link above)."
-    )
+    subject, body = RECIPIENT_MAIL[record.reason]
+    until = (current.expires_at or now() + rules.EXPORT_LIFETIME).strftime("%d/%m/%Y")
+    link = settings().public_api_base.rstrip("/") + LINK_PATH + token
     try:
-        mail.send(record.recipient, "Sésame : données transmises à votre attention", body)
+        mail.send(record.recipient, subject, body.format(until=until, link=link))
     except mail.MailUnavailable:
-        _update(path, {"sent_at": None})
+        _update(path, {"sent_at": None, "link_ref": None})
         raise TransientFailure("mail_unavailable") from None
     return current
+
+
+LINK_EXPIRED = text(
+    "Ce lien a expiré : l'archive n'est plus disponible.",
+    "This link has expired: the archive is no longer available.",
+)
+
+
+def download_by_link(access: Any, token: str, *, now: Clock = utc_now) -> ExportDownload:
+    """The landing of a mailed link: a fresh short-lived signed URL while the export lives.
+
+    No sign-in (the recipient has no account): the unguessable token is the
+    credential, and it stops working when the export expires.
+    """
+    found = document_store.find_one_in_group(EXPORTS, ExportRecord, "link_ref", pseudonym(token))
+    if found is None:
+        raise ApiError("not_found", NO_SUCH_EXPORT)
+    _, record = found
+    if record.status != "ready" or record.expires_at is None or now() >= record.expires_at:
+        raise ApiError("link_expired", LINK_EXPIRED)
+    exports = VaultObjects(settings().exports_bucket)
+    signed = exports.signed_download(
+        record.object_name or "", "sesame-donnees.zip", "application/zip"
+    )
+    return ExportDownload(
+        download_url=signed.url,
+        url_expires_at=signed.expires_at,
+        export_expires_at=record.expires_at,
+    )
 
 
 # ------------------------------------------------------------------ building the archive

@@ -66,7 +66,7 @@ def invitation_id(org_id: str, email: str) -> str:
     return f"{org_id}_{hashlib.sha256(email.encode()).hexdigest()[:32]}"
 
 
-def _require_admin(access: Access, org_id: str) -> Organisation:
+def require_admin(access: Access, org_id: str) -> Organisation:
     """The organisation, if the caller is one of its admins now (checked on every request)."""
     member = document_store.get(
         CLIENT_ADMINS.path(member_id=_admin_id(org_id, access.subject_uid)), ClientAdmin
@@ -116,8 +116,13 @@ def add_admin(access: Access, org_id: str, uid: str) -> AdminOut:
 def record_payment(access: Access, request: PaymentRequest, org_id: str) -> tuple[PaymentOut, int]:
     """Staff record one payment of ``org_id`` (payment data, kept 10 years, R20)."""
     require_staff_now(access)
-    organisation_of(org_id)
-    payment = ClientPayment(org_id=org_id, **request.model_dump(), recorded_at=_now())
+    organisation = organisation_of(org_id)
+    payment = ClientPayment(
+        org_id=org_id,
+        **request.model_dump(),
+        recorded_at=_now(),
+        contract_end=organisation.contract_end,
+    )
     payment_id = document_store.add(CLIENT_PAYMENTS.collection(), payment)
     return PaymentOut(id=payment_id, **request.model_dump()), 201
 
@@ -158,7 +163,7 @@ def _out(invitation: ClientInvitation) -> InvitationOut:
 
 def invite(access: Access, request: InvitationsRequest, org_id: str) -> InvitationList:
     """Invite each address once (a retry sends nothing twice); a refused address is flagged."""
-    organisation = _require_admin(access, org_id)
+    organisation = require_admin(access, org_id)
     results = []
     for email in dict.fromkeys(request.emails):
         found_at = invitation_id(org_id, email)
@@ -184,7 +189,7 @@ def invite(access: Access, request: InvitationsRequest, org_id: str) -> Invitati
 
 def list_invitations(access: Access, org_id: str) -> InvitationList:
     """Per invited address: invited or registered, and whether the address bounced — only."""
-    _require_admin(access, org_id)
+    require_admin(access, org_id)
     found = document_store.find_by_fields(
         CLIENT_INVITATIONS.collection(), ClientInvitation, {"org_id": org_id}
     )

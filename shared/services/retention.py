@@ -9,6 +9,10 @@
   retention counts from its records' creation — a location registered later
   included — loses the records older than its period, found by the stored
   model's creation date field.
+* **Client data (R20).** Every location counted from the end of the client's
+  contract — organisations, their admins, invitations and sign-on settings (5
+  years), their payments (10 years) — loses the records whose contract ended
+  longer ago than its period.
 * **A record of each run**, as counts per location: no personal data.
 
 Exports in the bucket expire by the bucket's own lifecycle (infra/storage.tf).
@@ -17,7 +21,7 @@ Every date comes from the injected clock.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared.adapters import document_store, mail
@@ -27,12 +31,14 @@ from shared.domain.access import Access
 from shared.domain.data_registry import (
     BENEFICIARY,
     INACTIVITY_WARNINGS,
+    ORGANISATIONS,
     RETENTION_RUNS,
     CountedFrom,
 )
 from shared.domain.strict import StrictModel
 from shared.errors import TransientFailure, text
 from shared.models.account import BeneficiaryProfile
+from shared.models.organisations import Organisation
 from shared.models.privacy import InactivityWarning, RetentionRun
 from shared.models.stored import STORED_MODELS
 from shared.services.erasure import Clock, start_erasure, utc_now
@@ -41,6 +47,10 @@ WARNING_AHEAD = timedelta(days=30)  # R19 as promised: warned 30 days before
 # Cloud Scheduler posts to the function's root URL (infra/scheduler.tf): the job has no path.
 JOB = ""
 SUBJECT = "retention_sweep"  # the sweep acts on no one person; its journal entry says so
+
+# How client records (R20) name their organisation and their contract's end.
+ORG_ID = "org_id"
+CONTRACT_END = "contract_end"
 
 # The field holding a record's creation date, by the names stored models use.
 CREATION_FIELDS = ("created_at", "requested_at", "ran_at", "at")
@@ -74,15 +84,18 @@ def _warning_body(profile: BeneficiaryProfile, due: datetime) -> str:
     )
 
 
+def _documents_of(collection_pattern: str) -> Any:
+    """A query over every document of a location (a collection group when nested)."""
+    client = firestore_client()
+    name = collection_pattern.rsplit("/", 1)[-1]
+    return client.collection_group(name) if "{" in collection_pattern else client.collection(name)
+
+
 def _older_than(collection_pattern: str, field: str, before: datetime) -> list[Any]:
     """Snapshots of a location's documents whose ``field`` is before ``before``."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    client = firestore_client()
-    name = collection_pattern.rsplit("/", 1)[-1]
-    query: Any = (
-        client.collection_group(name) if "{" in collection_pattern else client.collection(name)
-    )
+    query = _documents_of(collection_pattern)
     return list(query.where(filter=FieldFilter(field, "<=", before)).stream())
 
 
@@ -151,11 +164,73 @@ def _purge_by_creation(at: datetime) -> dict[str, int]:
     return purged
 
 
+def _organisation_of(location: registry.DataLocation, snapshot: Any) -> str | None:
+    """The organisation a client record belongs to: its ``org_id`` field, or path segment."""
+    named = (snapshot.to_dict() or {}).get(ORG_ID)
+    if isinstance(named, str):
+        return named
+    if location.pattern.endswith("/{" + ORG_ID + "}"):
+        return str(snapshot.id)
+    return None
+
+
+def _contract_end(
+    location: registry.DataLocation, snapshot: Any, contract_ends: dict[str, date]
+) -> date | None:
+    """When the contract a record depends on ended: its own ``contract_end``, or its
+    organisation's. ``None`` when neither is known (the record is then kept)."""
+    own = (snapshot.to_dict() or {}).get(CONTRACT_END)
+    if isinstance(own, str):
+        return date.fromisoformat(own)
+    org_id = _organisation_of(location, snapshot)
+    return contract_ends.get(org_id) if org_id is not None else None
+
+
+def _purge_after_contract_end(at: datetime) -> dict[str, int]:
+    """Delete client records past their period counted from the end of the contract (R20).
+
+    Every Firestore location whose retention counts from ``contract_end`` is
+    swept, a location registered later included: client data 5 years, client
+    payment data 10 years after the contract ends. A record carries its own
+    contract end or names its organisation, whose contract end is read before
+    anything is deleted. Records reading it from their organisation go first and
+    the organisations themselves last, so a run stopped half-way leaves no record
+    whose contract end can no longer be found.
+    """
+    contract_ends = {
+        org_id: organisation.contract_end
+        for org_id, organisation in document_store.list_collection(
+            ORGANISATIONS.collection(), Organisation
+        )
+    }
+    locations = [
+        location
+        for location in registry.USER_DATA_LOCATIONS
+        if location.store is registry.StoreKind.FIRESTORE
+        and location.retention.counted_from is CountedFrom.CONTRACT_END
+    ]
+    locations.sort(key=lambda location: CONTRACT_END in STORED_MODELS[location.key].model_fields)
+    purged: dict[str, int] = {}
+    for location in locations:
+        last_day = at.date() - timedelta(days=location.retention.days)
+        ended = [
+            snapshot
+            for snapshot in _documents_of(location.collection_pattern).stream()
+            if location.matches(snapshot.reference.path)
+            and (end := _contract_end(location, snapshot, contract_ends)) is not None
+            and end <= last_day
+        ]
+        for snapshot in ended:
+            firestore_client().recursive_delete(snapshot.reference)
+        purged[location.key] = len(ended)
+    return purged
+
+
 def sweep(access: Access, order: SweepOrder, *, now: Clock = utc_now) -> str:
     """One retention run (the scheduled job); records what it did without personal data."""
     at = now()
     warned, erased = _inactive_accounts(at)
-    purged = _purge_by_creation(at)
+    purged = _purge_by_creation(at) | _purge_after_contract_end(at)
     run = RetentionRun(ran_at=at, warned=warned, erasures_started=erased, purged=purged)
     document_store.add(RETENTION_RUNS.collection(), run)
     return f"warned={warned} erasures={erased} purged={sum(purged.values())}"

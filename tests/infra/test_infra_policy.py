@@ -78,6 +78,7 @@ NOT_LOCATED = {
     "google_monitoring_alert_policy",
     "google_monitoring_notification_channel",
     "google_project_iam_audit_config",
+    "google_project_iam_custom_role",  # a set of permissions, no data
     "google_project_iam_member",
     "google_project_service",
     "google_project_service_identity",
@@ -121,6 +122,7 @@ FUNCTION_ATTRIBUTES = {
     "secrets",
     "enqueues",
     "signs_blobs",
+    "clears_tasks",
 }
 # Project-wide grants are allowed only where the API has nothing finer (R18).
 PROJECT_ROLES_ALLOWED = {
@@ -181,6 +183,8 @@ FUNCTION_GRANT_LOCALS = {
     "function_secrets": "secrets",
     "function_enqueues": "enqueues",
 }
+# Grants to every deployed queue, for the functions whose flag is set.
+FUNCTION_FLAG_LOCALS = {"function_task_clearing": "clears_tasks"}
 
 
 def _function_folders(root: Path = REPO_ROOT) -> set[str]:
@@ -221,7 +225,7 @@ def _iterates_deployed_functions(terraform: Terraform, expression: Any) -> bool:
     if expression == "${toset([for pair in values(local.function_enqueues) : pair.function])}":
         return _iterates_deployed_functions(terraform, "${local.function_enqueues}")
     match = re.fullmatch(r"\$\{local\.(\w+)\}", expression)
-    if match and match.group(1) in FUNCTION_GRANT_LOCALS:
+    if match and match.group(1) in FUNCTION_GRANT_LOCALS | FUNCTION_FLAG_LOCALS:
         value = terraform.locals[match.group(1)]
         return isinstance(value, str) and value.startswith(
             "${{for pair in flatten([for name, fn in local.deployed_functions : [for "
@@ -549,6 +553,7 @@ def test_every_per_function_resource_iterates_over_deployed_functions(
         "google_storage_bucket_iam_member.fn",
         "google_secret_manager_secret_iam_member.fn",
         "google_cloud_tasks_queue_iam_member.fn",
+        "google_cloud_tasks_queue_iam_member.fn_clears_tasks",
         "google_service_account_iam_member.fn_acts_as_tasks_invoker",
         "google_service_account_iam_member.fn_signs_as_itself",
         "google_storage_bucket_object.source",
@@ -579,6 +584,9 @@ def test_every_per_function_resource_iterates_over_deployed_functions(
     for name, attribute in FUNCTION_GRANT_LOCALS.items():
         assert _iterates_deployed_functions(terraform, f"${{local.{name}}}"), name
         assert f"in fn.{attribute} :" in terraform.locals[name], name
+    for name, flag in FUNCTION_FLAG_LOCALS.items():
+        assert _iterates_deployed_functions(terraform, f"${{local.{name}}}"), name
+        assert f"if fn.{flag}" in terraform.locals[name], name
     # A function may enqueue only into a queue that exists (its worker is deployed).
     enqueues = terraform.locals["function_enqueues"]
     assert "if contains(keys(local.deployed_queues), queue)" in enqueues
@@ -875,6 +883,28 @@ def test_erasures_are_retried_long_enough_to_finish(terraform: Terraform) -> Non
     assert erasure["target"] == "erasure_worker"
     assert erasure["max_attempts"] == -1  # R22/R30: keep trying until the retry window ends
     assert _seconds(erasure["max_retry_duration"]) >= 24 * 3600
+
+
+def test_erasure_may_list_and_delete_the_tasks_of_every_deployed_queue(
+    terraform: Terraform, functions: dict[str, dict[str, Any]]
+) -> None:
+    # R21, R22: pending tasks naming the person are found (payloads need the FULL view)
+    # and deleted on every queue, and only the erasure worker may do so.
+    clearers = {name for name, fn in functions.items() if fn["clears_tasks"]}
+    assert clearers == {"erasure_worker"}
+    role = terraform.resource("google_project_iam_custom_role", "task_clearer").body
+    assert set(role["permissions"]) == {
+        "cloudtasks.tasks.list",
+        "cloudtasks.tasks.fullView",
+        "cloudtasks.tasks.delete",
+    }
+    grant = terraform.resource("google_cloud_tasks_queue_iam_member", "fn_clears_tasks").body
+    assert grant["for_each"] == "${local.function_task_clearing}"
+    assert grant["role"] == "${google_project_iam_custom_role.task_clearer.id}"
+    assert grant["name"] == "${google_cloud_tasks_queue.queue[each.value.queue].name}"
+    assert (
+        "for queue in keys(local.deployed_queues) :" in terraform.locals["function_task_clearing"]
+    )
 
 
 def test_only_enqueuers_may_act_as_the_tasks_invoker(

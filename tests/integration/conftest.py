@@ -41,3 +41,17 @@ def function_client() -> Callable[[str], Any]:
 @pytest.fixture
 def user() -> emulators.EmulatorUser:
     return emulators.create_user()
+
+
+@pytest.fixture
+def sink() -> Iterator[str]:
+    """The mail sink, emptied before and after the test; its base URL."""
+    from tests.support.mail_sink import clear_sink
+
+    yield clear_sink()
+    clear_sink()
+
+
+@pytest.fixture
+def privacy(function_client: Callable[[str], Any]) -> Any:
+    return function_client("privacy")

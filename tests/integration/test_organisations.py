@@ -176,13 +176,19 @@ def test_a_client_admin_finds_no_beneficiary_data_anywhere(function_client, orga
             assert all(secret not in body for secret in secrets), (route.operation_id, body)
             if response.status_code < 400:
                 seen.append((route.operation_id, json.loads(body)))
-    # What the admin could read at all: the invitation statuses, and nothing else.
-    assert {name for name, _ in seen} == {"listInvitations"}
+    # What the admin could read at all: the invitation statuses, and counts of people
+    # where nothing under 10 people is shown (R12) — here, one person: nothing at all.
+    assert {name for name, _ in seen} == {"listInvitations", "getClientStatistics"}
     assert all(
         payload
         == {"invitations": [{"email": beneficiary.email, "status": "registered", "bounced": False}]}
-        for _, payload in seen
+        for name, payload in seen
+        if name == "listInvitations"
     )
+    for name, payload in seen:
+        if name == "getClientStatistics":
+            counts = [n for row in payload["cells"].values() for n in row.values()]
+            assert counts and all(n is None for n in counts)
     for location in FIRESTORE_LOCATIONS:
         collection = location.collection_pattern.replace("{uid}", beneficiary.uid)
         listed = emulators.firestore_rest("GET", collection, admin.id_token)

@@ -197,7 +197,8 @@ def test_a_third_party_gets_the_link_only_after_the_person_confirms(made, sink):
     export.confirm_recipient(own(user), export_id, now=clock)  # twice: still one mail
     sent = mails()
     assert len(sent) == 1
-    assert "X-Goog-Signature" in sent[0]["body"]["content"][0]["value"]
+    # The mail carries the landing link (valid as long as the export), not a signed URL.
+    assert "/privacy/export-links/" in sent[0]["body"]["content"][0]["value"]
 
 
 def test_a_location_registered_later_is_exported_with_no_change_to_the_code(monkeypatch, made):

@@ -3,22 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 import requests
 
 from shared.adapters import document_store
+from shared.adapters.clients import firestore_client
 from shared.api.jobs.retention_sweep import JOBS
 from shared.api.worker import Delivery, run_delivery
 from shared.config import settings
+from shared.domain import data_registry
 from shared.domain.access import Access, Actor, ActorKind, Scope
-from shared.domain.data_registry import AUDIT_JOURNAL, BENEFICIARY, RETENTION_RUNS, WORKER_RECEIPTS
+from shared.domain.data_registry import (
+    AUDIT_JOURNAL,
+    BENEFICIARY,
+    CLIENT_ADMINS,
+    CLIENT_DATA,
+    CLIENT_INVITATIONS,
+    CLIENT_PAYMENT_DATA,
+    CLIENT_PAYMENTS,
+    ORGANISATIONS,
+    RETENTION_RUNS,
+    WORKER_RECEIPTS,
+    DataLocation,
+    ExportKind,
+    ExportRule,
+    Locator,
+    LocatorKind,
+    OnErasure,
+    StoreKind,
+)
 from shared.models.access import WorkerReceipt
 from shared.models.account import BeneficiaryProfile
 from shared.models.audit import AuditEntry
+from shared.models.organisations import ClientAdmin, ClientInvitation, ClientPayment, Organisation
 from shared.models.privacy import ErasureJob, RetentionRun
+from shared.models.stored import STORED_MODELS
 from shared.services import erasure, retention
 from tests.support.seed import seed_profile
 
@@ -144,3 +166,110 @@ def test_records_end_at_their_declared_period_and_each_run_is_recorded_without_p
     ]
     assert any(run.ran_at == now and run.purged["worker_receipts"] >= 1 for run in runs)
     assert any(run.ran_at == now and run.purged["audit_journal"] == 1 for run in runs)
+
+
+# ------------------------------------------------------------------ client data (R20)
+
+# Policy §5, R20: client data 5 years, client payment data 10 years, after the contract ends
+# (payments: accounting records, Code de commerce art. L123-22).
+CONTRACT_END = date(2020, 1, 31)
+CLIENT_PERIOD = timedelta(days=CLIENT_DATA.days)
+PAYMENT_PERIOD = timedelta(days=CLIENT_PAYMENT_DATA.days)
+
+
+def _client(org_id: str, contract_end: date) -> dict[str, str]:
+    """An organisation with one record in each client location; returns location -> path."""
+    created = datetime(2018, 1, 1, tzinfo=UTC)
+    organisation = Organisation(
+        name=f"Client {org_id}",
+        contract_start=date(2018, 1, 1),
+        contract_end=contract_end,
+        billing_name="Paul Martin",
+        billing_email=f"factures@{org_id}.example",
+        created_at=created,
+    )
+    records: dict[str, tuple[str, Any]] = {
+        ORGANISATIONS.key: (ORGANISATIONS.path(org_id=org_id), organisation),
+        CLIENT_ADMINS.key: (
+            CLIENT_ADMINS.path(member_id=f"{org_id}_admin"),
+            ClientAdmin(org_id=org_id, uid=f"{org_id}-admin", added_at=created),
+        ),
+        CLIENT_INVITATIONS.key: (
+            CLIENT_INVITATIONS.path(invitation_id=f"{org_id}_inv"),
+            ClientInvitation(org_id=org_id, email=f"a@{org_id}.example", invited_at=created),
+        ),
+        # Recorded before the record of its organisation is gone: it carries the contract end.
+        CLIENT_PAYMENTS.key: (
+            CLIENT_PAYMENTS.path(payment_id=f"{org_id}_pay"),
+            ClientPayment(
+                org_id=org_id,
+                amount_cents=120000,
+                currency="EUR",
+                paid_on=date(2019, 2, 1),
+                reference="F-2019-001",
+                recorded_at=created,
+                contract_end=contract_end,
+            ),
+        ),
+    }
+    for path, document in records.values():
+        document_store.run_in_transaction(lambda w, p=path, d=document: w.set(p, d))
+    return {key: path for key, (path, _) in records.items()}
+
+
+def _left(paths: dict[str, str]) -> set[str]:
+    return {key for key, path in paths.items() if firestore_client().document(path).get().exists}
+
+
+def _run_at(when: datetime) -> RetentionRun:
+    runs = document_store.list_collection(RETENTION_RUNS.collection(), RetentionRun)
+    return next(run for _, run in runs if run.ran_at == when)
+
+
+def test_client_data_ends_5_years_and_payments_10_years_after_the_contract(monkeypatch):
+    # A location a later capability registers, counted from the contract's end and
+    # naming its organisation (as demo requests or any client record would): swept too.
+    later = DataLocation(
+        key="later_client_notes",
+        store=StoreKind.FIRESTORE,
+        pattern="later_client_notes/{note_id}",
+        locator=Locator(LocatorKind.NO_PERSON),
+        export=ExportRule(ExportKind.NOTHING, reason="client data"),
+        retention=CLIENT_DATA,
+        on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+        description="Notes about a client, added later.",
+    )
+    locations = (*data_registry.USER_DATA_LOCATIONS, later)
+    monkeypatch.setattr(data_registry, "USER_DATA_LOCATIONS", locations)
+    monkeypatch.setattr(
+        data_registry,
+        "FIRESTORE_LOCATIONS",
+        tuple(x for x in locations if x.store is StoreKind.FIRESTORE),
+    )
+    monkeypatch.setitem(STORED_MODELS, later.key, ClientAdmin)
+
+    ended = _client("ended", CONTRACT_END)
+    running = _client("running", date(2030, 12, 31))
+    note = later.path(note_id="n1")
+    note_doc = ClientAdmin(org_id="ended", uid="x", added_at=datetime(2019, 1, 1, tzinfo=UTC))
+    document_store.run_in_transaction(lambda w: w.set(note, note_doc))
+    ended[later.key] = note
+
+    five_years = datetime.combine(CONTRACT_END + CLIENT_PERIOD, datetime.min.time(), UTC)
+    sweep_at(five_years - timedelta(days=1))
+    assert _left(ended) == set(ended)
+
+    sweep_at(five_years)
+    assert _left(ended) == {CLIENT_PAYMENTS.key}  # payment data: 10 years
+    assert _left(running) == set(running)
+    at_five = _run_at(five_years)
+    assert at_five.purged[ORGANISATIONS.key] == 1 and at_five.purged[later.key] == 1
+    assert at_five.purged[CLIENT_PAYMENTS.key] == 0
+
+    ten_years = datetime.combine(CONTRACT_END + PAYMENT_PERIOD, datetime.min.time(), UTC)
+    sweep_at(ten_years - timedelta(days=1))
+    assert _left(ended) == {CLIENT_PAYMENTS.key}
+    sweep_at(ten_years)
+    assert _left(ended) == set()
+    assert _left(running) == set(running)
+    assert _run_at(ten_years).purged[CLIENT_PAYMENTS.key] == 1

@@ -12,7 +12,7 @@ from shared.api.route import Route
 from shared.domain.access import ActorKind, Scope
 from shared.domain.purposes import Purpose
 from shared.models import organisations as models
-from shared.services import organisations
+from shared.services import organisations, usage_statistics
 
 STAFF = frozenset({ActorKind.STAFF})
 CLIENT_ADMIN = frozenset({ActorKind.CLIENT_ADMIN})
@@ -113,6 +113,37 @@ ROUTES: tuple[Route, ...] = (
         roles=CLIENT_ADMIN,
         errors=("not_found",),
         requirements=("R3",),
+        path_params=ORG_ID,
+        example_params={"org_id": "o1"},
+    ),
+    Route(
+        function="organisations",
+        method="GET",
+        path="/statistics",
+        operation_id="getOperatorStatistics",
+        summary="Staff: people registered, simulating, with an aid found, per month — no "
+        "number under 10 people (R12).",
+        handler=usage_statistics.operator_statistics,
+        response_model=models.UsageStatistics,
+        scope=Scope.CLIENT_ADMINISTRATION,
+        purpose=Purpose.CLIENT_ADMINISTRATION,
+        roles=STAFF,
+        requirements=("R12",),
+    ),
+    Route(
+        function="organisations",
+        method="GET",
+        path="/{org_id}/statistics",
+        operation_id="getClientStatistics",
+        summary="Client admin: the same counts about the people the organisation invited — "
+        "no number under 10 people (R12).",
+        handler=usage_statistics.client_statistics,
+        response_model=models.UsageStatistics,
+        scope=Scope.CLIENT_INVITATIONS,
+        purpose=Purpose.CLIENT_ADMINISTRATION,
+        roles=CLIENT_ADMIN,
+        errors=("not_found",),
+        requirements=("R3", "R12"),
         path_params=ORG_ID,
         example_params={"org_id": "o1"},
     ),

@@ -1,9 +1,14 @@
-"""Endpoints of the ``privacy`` function: export (R26, R27) and erasure (R21, R28, R30).
+"""Endpoints of the ``privacy`` function: export (R26, R27), erasure (R21, R28, R30),
+post-mortem directives (R29) and requests received by post or e-mail (R30).
 
-Both are the person's own: the long work runs in the ``export_worker`` and
-``erasure_worker`` jobs, queued by these routes; the person reads progress
-here. The erasure receipt holds no personal data and is reached by its
-unguessable id, so it stays downloadable once the account is gone.
+Export and erasure are the person's own: the long work runs in the
+``export_worker`` and ``erasure_worker`` jobs, queued by these routes; the
+person reads progress here. The erasure receipt holds no personal data and is
+reached by its unguessable id, so it stays downloadable once the account is
+gone; a third party's export link is likewise an unguessable token, valid while
+the export lives. Directives are recorded by the person and carried out by a
+privacy officer (the access to the deceased's data checked and journaled); requests by post or
+e-mail are registered and followed by privacy officers only.
 """
 
 from __future__ import annotations
@@ -11,15 +16,23 @@ from __future__ import annotations
 from typing import Any
 
 from shared.api.route import AUTH_OPTIONAL, Route
-from shared.domain.access import Scope
+from shared.domain.access import ActorKind, Scope
 from shared.domain.privacy_rights import CONFIRMATION_WORD
 from shared.domain.purposes import Purpose
 from shared.models import privacy
-from shared.services import erasure, export
+from shared.services import directives, erasure, export, received_requests
+
+OFFICERS = frozenset({ActorKind.PRIVACY_OFFICER})
+REQUEST_ID = {"request_id": "the request's id, as returned when it was registered"}
+EXAMPLE_REQUEST = {"request_id": "AbCdEf0123456789wxyz"}
 
 
 def _receipt(access: Any, receipt_id: str) -> privacy.ErasureReceipt:
     return erasure.erasure_receipt(receipt_id)
+
+
+def _download(access: Any, token: str) -> privacy.ExportDownload:
+    return export.download_by_link(access, token)
 
 
 ROUTES: tuple[Route, ...] = (
@@ -124,5 +137,170 @@ ROUTES: tuple[Route, ...] = (
         requirements=("R21", "R28"),
         path_params={"receipt_id": "the receipt's id, given when erasure was confirmed"},
         example_params={"receipt_id": "0123456789abcdef0123456789abcdef"},
+    ),
+    Route(
+        function="privacy",
+        method="GET",
+        path="/export-links/{token}",
+        operation_id="downloadExportByLink",
+        summary="The link mailed to a third party: a fresh short-lived download URL while "
+        "the export lives (7 days).",
+        handler=_download,
+        response_model=privacy.ExportDownload,
+        auth=AUTH_OPTIONAL,
+        scope=Scope.PRIVACY_EXPORT,
+        purpose=Purpose.ACCOUNT,
+        errors=("not_found", "link_expired"),
+        requirements=("R27", "R29"),
+        path_params={"token": "the token of the mailed link"},
+        example_params={"token": "Zm9vYmFyYmF6cXV4MDEyMzQ1Njc4OWFiY2RlZmdoaWpr"},
+    ),
+    # ---------------------------------------------------------- post-mortem directives (R29)
+    Route(
+        function="privacy",
+        method="PUT",
+        path="/directive",
+        operation_id="recordPostMortemDirective",
+        summary="Record what happens to your data after your death: keep, erase or "
+        "communicate, and the trusted contact who receives it.",
+        handler=directives.record_directive,
+        request_model=privacy.DirectiveRequest,
+        response_model=privacy.DirectiveOut,
+        scope=Scope.PRIVACY_ERASE,
+        purpose=Purpose.ACCOUNT,
+        requirements=("R29",),
+        example_body={
+            "choice": "communicate",
+            "trusted_contact_name": "Claire Martin",
+            "trusted_contact_email": "claire.martin@example.org",
+        },
+    ),
+    Route(
+        function="privacy",
+        method="GET",
+        path="/directive",
+        operation_id="getPostMortemDirective",
+        summary="Your recorded post-mortem directive.",
+        handler=directives.get_directive,
+        response_model=privacy.DirectiveOut,
+        scope=Scope.PRIVACY_ERASE,
+        purpose=Purpose.ACCOUNT,
+        errors=("not_found",),
+        requirements=("R29",),
+    ),
+    Route(
+        function="privacy",
+        method="POST",
+        path="/directive/execution",
+        operation_id="executePostMortemDirective",
+        summary="Privacy officer: carry out a deceased person's directive on a verified "
+        "death notice (the access is journaled).",
+        handler=directives.execute_directive,
+        request_model=privacy.DeathNotice,
+        response_model=privacy.DirectiveExecutionOut,
+        success_status=201,
+        other_successes={200: "carried out already: the same record"},
+        scope=Scope.PRIVACY_ERASE,
+        purpose=Purpose.ACCOUNT,
+        roles=OFFICERS,
+        errors=("not_found",),
+        requirements=("R14", "R29"),
+        example_body={
+            "subject_uid": "u1",
+            "evidence": "death_certificate",
+            "verified_on": "2026-11-02",
+        },
+    ),
+    # ---------------------------------------------------------- requests by post or e-mail (R30)
+    Route(
+        function="privacy",
+        method="POST",
+        path="/requests",
+        operation_id="registerRightsRequest",
+        summary="Privacy officer: register a request received by post or e-mail (due one "
+        "month after receipt).",
+        handler=received_requests.register_request,
+        request_model=privacy.RightsRequestIn,
+        response_model=privacy.RightsRequestOut,
+        success_status=201,
+        scope=Scope.PRIVACY_REQUESTS,
+        purpose=Purpose.ACCOUNT,
+        roles=OFFICERS,
+        requirements=("R30",),
+        example_body={
+            "kind": "access",
+            "channel": "email",
+            "received_on": "2026-11-02",
+            "identity": "pending",
+            "reply_email": "camille.durand@example.org",
+        },
+    ),
+    Route(
+        function="privacy",
+        method="GET",
+        path="/requests/overdue",
+        operation_id="listOverdueRightsRequests",
+        summary="Privacy officer: unanswered requests past their due date.",
+        handler=received_requests.overdue_requests,
+        response_model=privacy.RightsRequestList,
+        scope=Scope.PRIVACY_REQUESTS,
+        purpose=Purpose.ACCOUNT,
+        roles=OFFICERS,
+        requirements=("R30",),
+    ),
+    Route(
+        function="privacy",
+        method="POST",
+        path="/requests/{request_id}/identity",
+        operation_id="recordRequestIdentityCheck",
+        summary="Privacy officer: record the outcome of the requester's identity check.",
+        handler=received_requests.update_identity,
+        request_model=privacy.IdentityUpdate,
+        response_model=privacy.RightsRequestOut,
+        scope=Scope.PRIVACY_REQUESTS,
+        purpose=Purpose.ACCOUNT,
+        roles=OFFICERS,
+        errors=("not_found",),
+        requirements=("R30",),
+        path_params=REQUEST_ID,
+        example_params=EXAMPLE_REQUEST,
+        example_body={"identity": "verified"},
+    ),
+    Route(
+        function="privacy",
+        method="POST",
+        path="/requests/{request_id}/extension",
+        operation_id="extendRightsRequest",
+        summary="Privacy officer: extend the deadline by two months, with a reason and a "
+        "notice sent before the first due date.",
+        handler=received_requests.extend_request,
+        request_model=privacy.ExtensionRequest,
+        response_model=privacy.RightsRequestOut,
+        scope=Scope.PRIVACY_REQUESTS,
+        purpose=Purpose.ACCOUNT,
+        roles=OFFICERS,
+        errors=("not_found", "conflict", "extension_reason_required", "extension_notice_too_late"),
+        requirements=("R30",),
+        path_params=REQUEST_ID,
+        example_params=EXAMPLE_REQUEST,
+        example_body={"reason": "Demande portant sur dix ans d'historique."},
+    ),
+    Route(
+        function="privacy",
+        method="POST",
+        path="/requests/{request_id}/answer",
+        operation_id="answerRightsRequest",
+        summary="Privacy officer: record the day the answer was sent.",
+        handler=received_requests.answer_request,
+        request_model=privacy.AnswerRecord,
+        response_model=privacy.RightsRequestOut,
+        scope=Scope.PRIVACY_REQUESTS,
+        purpose=Purpose.ACCOUNT,
+        roles=OFFICERS,
+        errors=("not_found", "conflict"),
+        requirements=("R30",),
+        path_params=REQUEST_ID,
+        example_params=EXAMPLE_REQUEST,
+        example_body={"answered_on": "2026-11-20"},
     ),
 )
