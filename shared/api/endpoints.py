@@ -16,6 +16,7 @@ from shared.api.routes import (
     signup,
     simulate,
     sso,
+    support,
     vault,
 )
 
@@ -29,6 +30,7 @@ ROUTES: tuple[Route, ...] = (
     *mandates.ROUTES,
     *organisations.ROUTES,
     *sso.ROUTES,
+    *support.ROUTES,
 )
 
 

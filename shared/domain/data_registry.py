@@ -91,6 +91,7 @@ class CountedFrom(StrEnum):
     OBJECTION = "objection"
     DELIVERY = "delivery"  # a task payload lives until it is delivered
     CONTRACT_END = "contract_end"  # R20: client data counts from the end of the contract
+    LAST_CONTACT = "last_contact"  # R4: a prospect's data counts from their last contact
 
 
 class OnErasure(StrEnum):
@@ -378,6 +379,69 @@ SSO_USED_ASSERTIONS = DataLocation(
     description="Assertion ids already used, so that a hand-off works once (R2).",
 )
 
+# ------------------------------------------------------------------ support and prospects
+
+# R8: a beneficiary's conversations with support are requests data (policy §2.1,
+# §2.2.6), kept like the rest of the account (§5, R19) and deleted with it. Stored
+# outside ``beneficiaries/{uid}`` so that an agent's queue is one query; each
+# record names its beneficiary.
+SUPPORT_THREADS = DataLocation(
+    key="support_threads",
+    store=StoreKind.FIRESTORE,
+    pattern="support_threads/{thread_id}",
+    locator=Locator(LocatorKind.FIELD, "beneficiary_uid"),
+    export=ExportRule(
+        ExportKind.FIELDS,
+        fields=("queue", "subject", "opened_at", "last_message_at"),
+    ),
+    retention=ACCOUNT_LIFETIME,
+    on_erasure=OnErasure.DELETE,
+    description="A beneficiary's conversation with support: topic queue, subject, status (R8).",
+)
+SUPPORT_MESSAGES = DataLocation(
+    key="support_messages",
+    store=StoreKind.FIRESTORE,
+    pattern="support_messages/{message_id}",
+    locator=Locator(LocatorKind.FIELD, "beneficiary_uid"),
+    # The agent's keyed hash stays out: it says nothing to the beneficiary.
+    export=ExportRule(ExportKind.FIELDS, fields=("thread_id", "author", "body", "sent_at")),
+    retention=ACCOUNT_LIFETIME,
+    on_erasure=OnErasure.DELETE,
+    description="One message of a support conversation, by the beneficiary or support (R8).",
+)
+# R4 (policy §2.2.1): a prospect's contact data, kept 3 years from their last
+# contact (CNIL, référentiel « gestion des activités commerciales », délibération
+# n° 2021-131), on the legitimate interest of answering the request.
+DEMO_REQUESTS = DataLocation(
+    key="demo_requests",
+    store=StoreKind.FIRESTORE,
+    pattern="demo_requests/{request_id}",
+    locator=Locator(LocatorKind.FIELD, "email"),
+    export=ExportRule(
+        ExportKind.FIELDS,
+        fields=("company", "given_name", "family_name", "email", "phone", "received_at"),
+    ),
+    retention=Retention(
+        THREE_YEARS,
+        CountedFrom.LAST_CONTACT,
+        LegalBasis.LEGITIMATE_INTEREST,
+        "policy §2.2.1; R4, R23; CNIL délibération 2021-131 (prospects: 3 ans)",
+    ),
+    on_erasure=OnErasure.DELETE,
+    description="A prospect's demo request: company, contact person and message (R4).",
+)
+DEMO_REQUEST_LIMITS = DataLocation(
+    key="demo_request_limits",
+    store=StoreKind.FIRESTORE,
+    pattern="demo_request_limits/{window_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="keyed hashes of client addresses, no person"),
+    # A counter matters only during its window (an hour); a day covers clock skew.
+    retention=Retention(1, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "R4, R23"),
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="Demo requests counted per hashed client address and hour (abuse limit, R4).",
+)
+
 # ------------------------------------------------------------------ other stores
 
 VAULT_OBJECTS = DataLocation(
@@ -544,6 +608,10 @@ USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
     MAIL_SUPPRESSIONS,
     TASK_PAYLOADS,
     VAULT_DOCUMENTS,
+    SUPPORT_THREADS,
+    SUPPORT_MESSAGES,
+    DEMO_REQUESTS,
+    DEMO_REQUEST_LIMITS,
     *PRIVACY_LOCATIONS,
 )
 

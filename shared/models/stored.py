@@ -19,6 +19,7 @@ from shared.models.organisations import ClientAdmin, ClientInvitation, ClientPay
 from shared.models.privacy import ErasureJob, ExportRecord, InactivityWarning, RetentionRun
 from shared.models.simulation_history import AidOutcome, StoredSimulation
 from shared.models.sso import SsoPartner, UsedAssertion
+from shared.models.support import DemoRequest, DemoRequestLimit, SupportMessage, SupportThread
 from shared.models.vault import VaultDocument
 
 STORED_MODELS: dict[str, type[BaseModel]] = {
@@ -41,6 +42,10 @@ STORED_MODELS: dict[str, type[BaseModel]] = {
     registry.CLIENT_PAYMENTS.key: ClientPayment,
     registry.SSO_PARTNERS.key: SsoPartner,
     registry.SSO_USED_ASSERTIONS.key: UsedAssertion,
+    registry.SUPPORT_THREADS.key: SupportThread,
+    registry.SUPPORT_MESSAGES.key: SupportMessage,
+    registry.DEMO_REQUESTS.key: DemoRequest,
+    registry.DEMO_REQUEST_LIMITS.key: DemoRequestLimit,
 }
 
 

@@ -93,6 +93,8 @@ NOT_LOCATED = {
 PUBLIC_BY_DESIGN = {"signup", "profile", "simulate", "forms", "vault", "privacy", "sso"}
 # Caregivers (R16) and client organisations (R3): browsers call them with ID tokens.
 PUBLIC_BY_DESIGN |= {"mandates", "organisations"}
+# Support messaging (R8) and anonymous demo requests (R4).
+PUBLIC_BY_DESIGN.add("support")
 # Functions only Cloud Tasks, Cloud Scheduler or Eventarc may call.
 INTERNAL_BY_DESIGN = {
     "alerts_dispatch",

@@ -390,6 +390,29 @@ def hand_off_from_a_partner(urls: Mapping[str, str]) -> requests.Response:
         server.shutdown()
 
 
+def write_to_support(urls: Mapping[str, str]) -> requests.Response:
+    """A new beneficiary opens a conversation with support, then an agent of its queue reads it."""
+    headers = _signed_up(urls)
+    body = {"queue": "aids", "subject": "Ma prime d'activité", "message": "Bonjour, une question."}
+    opened = requests.post(
+        f"{urls['support']}/threads", json=body, headers=headers, timeout=TIMEOUT
+    )
+    opened.raise_for_status()
+    staff = emulators.create_user(role="staff")
+    agent = emulators.create_user()
+    requests.put(
+        f"{urls['support']}/agents/{agent.uid}",
+        json={"queue": "aids"},
+        headers=staff.headers,
+        timeout=TIMEOUT,
+    ).raise_for_status()
+    return requests.get(
+        f"{urls['support']}/queue/{opened.json()['id']}",
+        headers=agent.refresh().headers,
+        timeout=TIMEOUT,
+    )
+
+
 @dataclass(frozen=True)
 class FirstRequest:
     """How to send a function its first request, given the served functions' base URLs."""
@@ -413,4 +436,5 @@ FIRST_REQUESTS: dict[str, FirstRequest] = {
     "mandates": FirstRequest(invite_a_caregiver, also_serves=("signup",)),
     "organisations": FirstRequest(invite_through_a_client),
     "sso": FirstRequest(hand_off_from_a_partner, also_serves=("organisations",)),
+    "support": FirstRequest(write_to_support, also_serves=("signup",)),
 }
