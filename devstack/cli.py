@@ -145,7 +145,9 @@ def api_banner(settings: Settings) -> str:
     return (
         f"API docs: {url}/docs   OpenAPI: {url}/openapi.json   functions: {url}/<function>/…\n"
         f"Try it — create an account on the Auth emulator, then sign up with its ID token:\n"
-        f"    {example}"
+        f"    {example}\n"
+        f"Partner single sign-on: {url}/demo-partner signs a hand-off as a client's intranet"
+        f" would (or: python -m devstack demo-partner camille@example.org)"
     )
 
 
@@ -190,6 +192,16 @@ def command_finalize(args: argparse.Namespace) -> int:
     return 0 if delivered.status < 300 else 1
 
 
+def command_demo_partner(args: argparse.Namespace) -> int:
+    """Play a client's intranet: register it on the running stack, sign a hand-off for an e-mail."""
+    from devstack import demo_partner
+
+    settings = Settings.from_environ()
+    # The admin writes go to this stack's emulators, whatever the shell exported.
+    os.environ.update(settings.client_environment())
+    return demo_partner.main(args.email, settings.url("gateway"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     ports = ", ".join(f"{port_variable(n)}={p}" for n, p in DEFAULT_PORTS.items())
     parser = argparse.ArgumentParser(
@@ -228,6 +240,12 @@ def build_parser() -> argparse.ArgumentParser:
     finalize.add_argument("object")
     finalize.add_argument("--target", help="event function URL (default: the gateway's)")
     finalize.set_defaults(handler=command_finalize)
+    partner = sub.add_parser(
+        "demo-partner",
+        help="sign a single sign-on hand-off as a local partner intranet would (needs `make run`)",
+    )
+    partner.add_argument("email", help="the person's address the partner vouches for")
+    partner.set_defaults(handler=command_demo_partner)
     return parser
 
 

@@ -4,7 +4,8 @@
 exactly as functions-framework would serve it on Cloud Run (each function
 mounted with its own Flask app), ``/openapi.json`` serves the generated
 OpenAPI document and ``/docs`` a readable page. Cloud Tasks created locally
-target this address too.
+target this address too. ``/demo-partner`` plays a client's intranet for
+single sign-on (:mod:`devstack.demo_partner`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def function_names() -> list[str]:
 def build_app(server_url: str) -> Any:
     import functions_framework
 
+    from devstack import demo_partner
     from shared.api.openapi import build_document, render_docs_page
 
     document = build_document(server_url)
@@ -58,6 +60,11 @@ def build_app(server_url: str) -> Any:
         name = request.path.removeprefix(DOCS_ASSETS)
         if request.path.startswith(DOCS_ASSETS) and name in RENDERER_FILES:
             return Response((RENDERER_DIR / name).read_bytes(), content_type=RENDERER_FILES[name])
+        if request.path == demo_partner.PATH + "/jwks.json":
+            return Response(json.dumps(demo_partner.key_set()), content_type="application/json")
+        if request.path.rstrip("/") == demo_partner.PATH:
+            page = demo_partner.page(server_url, request.args.get("email"))
+            return Response(page, content_type="text/html; charset=utf-8")
         if request.path == "/":
             return Response(
                 json.dumps({"functions": names, "docs": "/docs", "openapi": "/openapi.json"}),

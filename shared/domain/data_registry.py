@@ -381,33 +381,37 @@ SSO_USED_ASSERTIONS = DataLocation(
 
 # ------------------------------------------------------------------ support and prospects
 
+
 # R8: a beneficiary's conversations with support are requests data (policy §2.1,
 # §2.2.6), kept like the rest of the account (§5, R19) and deleted with it. Stored
 # outside ``beneficiaries/{uid}`` so that an agent's queue is one query; each
 # record names its beneficiary.
-SUPPORT_THREADS = DataLocation(
-    key="support_threads",
-    store=StoreKind.FIRESTORE,
-    pattern="support_threads/{thread_id}",
-    locator=Locator(LocatorKind.FIELD, "beneficiary_uid"),
-    export=ExportRule(
-        ExportKind.FIELDS,
-        fields=("queue", "subject", "opened_at", "last_message_at"),
-    ),
-    retention=ACCOUNT_LIFETIME,
-    on_erasure=OnErasure.DELETE,
-    description="A beneficiary's conversation with support: topic queue, subject, status (R8).",
+def support_data(key: str, pattern: str, fields: tuple[str, ...], description: str) -> DataLocation:
+    """Requests data of one beneficiary's support conversations, naming them in a field."""
+    return DataLocation(
+        key=key,
+        store=StoreKind.FIRESTORE,
+        pattern=pattern,
+        locator=Locator(LocatorKind.FIELD, "beneficiary_uid"),
+        export=ExportRule(ExportKind.FIELDS, fields=fields),
+        retention=ACCOUNT_LIFETIME,
+        on_erasure=OnErasure.DELETE,
+        description=description,
+    )
+
+
+SUPPORT_THREADS = support_data(
+    "support_threads",
+    "support_threads/{thread_id}",
+    ("queue", "subject", "opened_at", "last_message_at"),
+    "A beneficiary's conversation with support: topic queue, subject, dates (R8).",
 )
-SUPPORT_MESSAGES = DataLocation(
-    key="support_messages",
-    store=StoreKind.FIRESTORE,
-    pattern="support_messages/{message_id}",
-    locator=Locator(LocatorKind.FIELD, "beneficiary_uid"),
-    # The agent's keyed hash stays out: it says nothing to the beneficiary.
-    export=ExportRule(ExportKind.FIELDS, fields=("thread_id", "author", "body", "sent_at")),
-    retention=ACCOUNT_LIFETIME,
-    on_erasure=OnErasure.DELETE,
-    description="One message of a support conversation, by the beneficiary or support (R8).",
+# The agent's keyed hash stays out of the export: it says nothing to the beneficiary.
+SUPPORT_MESSAGES = support_data(
+    "support_messages",
+    "support_messages/{message_id}",
+    ("thread_id", "author", "body", "sent_at"),
+    "One message of a support conversation, by the beneficiary or support (R8).",
 )
 # R4 (policy §2.2.1): a prospect's contact data, kept 3 years from their last
 # contact (CNIL, référentiel « gestion des activités commerciales », délibération

@@ -132,14 +132,8 @@ def _messages(thread_id: str, beneficiary_uid: str) -> list[MessageOut]:
 
 
 def _thread_out(thread_id: str, thread: SupportThread) -> ThreadOut:
-    return ThreadOut(
-        id=thread_id,
-        queue=thread.queue,
-        subject=thread.subject,
-        opened_at=thread.opened_at,
-        last_message_at=thread.last_message_at,
-        messages=_messages(thread_id, thread.beneficiary_uid),
-    )
+    shown = thread.model_dump(include={"queue", "subject", "opened_at", "last_message_at"})
+    return ThreadOut(id=thread_id, messages=_messages(thread_id, thread.beneficiary_uid), **shown)
 
 
 def _threads_of(uid: str) -> list[tuple[str, SupportThread]]:
@@ -238,15 +232,10 @@ def open_thread(access: Access, request: ThreadRequest) -> tuple[ThreadOut, int]
 def list_threads(access: Access) -> ThreadList:
     """The beneficiary's threads, most recent activity first (reading is never restricted)."""
     found = sorted(_threads_of(access.subject_uid), key=lambda p: p[1].last_message_at)
+    shown = {"queue", "subject", "last_message_at", "message_count"}
     return ThreadList(
         threads=[
-            ThreadSummary(
-                id=thread_id,
-                queue=thread.queue,
-                subject=thread.subject,
-                last_message_at=thread.last_message_at,
-                message_count=thread.message_count,
-            )
+            ThreadSummary(id=thread_id, **thread.model_dump(include=shown))
             for thread_id, thread in reversed(found)
         ]
     )

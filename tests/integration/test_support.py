@@ -18,6 +18,7 @@ from firebase_admin import auth
 
 from shared.adapters import document_store
 from shared.adapters.clients import firebase_app
+from shared.api.routes.support import EXAMPLE_DEMO
 from shared.domain.access import Actor, ActorKind, Scope
 from shared.domain.data_registry import (
     BENEFICIARY,
@@ -41,14 +42,8 @@ QUESTION = {
     "subject": "Avis d'imposition refusé",
     "message": "Bonjour, mon avis d'imposition n'est pas accepté dans le coffre-fort.",
 }
-DEMO = {
-    "company": "Mutuelle Exemple",
-    "employees": 250,
-    "given_name": "Claire",
-    "family_name": "Martin",
-    "job_title": "Responsable RH",
-    "email": "claire.martin@mutuelle.example",
-}
+# The example body the API documents: a prospect's demo request.
+DEMO = EXAMPLE_DEMO
 
 
 @pytest.fixture
@@ -416,7 +411,7 @@ def _demo_requests() -> list[tuple[str, DemoRequest]]:
 
 
 def test_a_prospect_asks_for_a_demo_and_only_staff_read_it(support, staff):
-    received = _demo(support, {**DEMO, "phone": "01 23 45 67 89", "message": "Pour 250 salariés."})
+    received = _demo(support, DEMO)
     assert received.status_code == 202
     assert received.get_json()["message"].startswith("Merci !")
     english = _demo(support, DEMO, **{"Accept-Language": "en"})

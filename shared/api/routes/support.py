@@ -23,6 +23,9 @@ BENEFICIARY = frozenset({ActorKind.BENEFICIARY})
 AGENT = frozenset({ActorKind.SUPPORT_AGENT})
 STAFF = frozenset({ActorKind.STAFF})
 THREAD_ID = {"thread_id": "the thread's id"}
+# Refusals of support processing for this beneficiary now (R26), and of writing more.
+LEGAL_BASIS_ERRORS = ("not_registered", "processing_restricted", "purpose_objected")
+WRITE_ERRORS = (*LEGAL_BASIS_ERRORS, "support_limit_reached")
 EXAMPLE_THREAD = {"thread_id": "t1"}
 EXAMPLE_MESSAGE = {"body": "Merci, c'est bien reçu."}
 EXAMPLE_DEMO = {
@@ -81,12 +84,7 @@ ROUTES: tuple[Route, ...] = (
         purpose=Purpose.SUPPORT,
         success_status=201,
         roles=BENEFICIARY,
-        errors=(
-            "not_registered",
-            "processing_restricted",
-            "purpose_objected",
-            "support_limit_reached",
-        ),
+        errors=WRITE_ERRORS,
         requirements=("R8", "R26"),
     ),
     Route(
@@ -131,12 +129,7 @@ ROUTES: tuple[Route, ...] = (
         purpose=Purpose.SUPPORT,
         success_status=201,
         roles=BENEFICIARY,
-        errors=(
-            "not_registered",
-            "processing_restricted",
-            "purpose_objected",
-            "support_limit_reached",
-        ),
+        errors=WRITE_ERRORS,
         requirements=("R8", "R26"),
         path_params=THREAD_ID,
         example_params=EXAMPLE_THREAD,
@@ -165,7 +158,7 @@ ROUTES: tuple[Route, ...] = (
         scope=Scope.SUPPORT_ANSWER,
         purpose=Purpose.SUPPORT,
         roles=AGENT,
-        errors=("processing_restricted", "purpose_objected", "not_registered"),
+        errors=LEGAL_BASIS_ERRORS,
         requirements=("R8", "R14", "R26"),
         path_params=THREAD_ID,
         example_params=EXAMPLE_THREAD,
@@ -184,12 +177,7 @@ ROUTES: tuple[Route, ...] = (
         purpose=Purpose.SUPPORT,
         success_status=201,
         roles=AGENT,
-        errors=(
-            "processing_restricted",
-            "purpose_objected",
-            "not_registered",
-            "support_limit_reached",
-        ),
+        errors=WRITE_ERRORS,
         requirements=("R8", "R14", "R26"),
         path_params=THREAD_ID,
         example_params=EXAMPLE_THREAD,
