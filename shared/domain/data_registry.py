@@ -394,7 +394,13 @@ def support_data(key: str, pattern: str, fields: tuple[str, ...], description: s
         pattern=pattern,
         locator=Locator(LocatorKind.FIELD, "beneficiary_uid"),
         export=ExportRule(ExportKind.FIELDS, fields=fields),
-        retention=ACCOUNT_LIFETIME,
+        # The account's 3 years of inactivity (§5), on support's own basis (§2.2.6).
+        retention=Retention(
+            THREE_YEARS,
+            CountedFrom.LAST_ACTIVITY,
+            LegalBasis.LEGITIMATE_INTEREST,
+            "policy §2.2.6, §5; R8, R19",
+        ),
         on_erasure=OnErasure.DELETE,
         description=description,
     )
