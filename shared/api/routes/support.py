@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flask import request as http_request
 
-from shared.api.route import AUTH_OPTIONAL, Route
+from shared.api.route import AUTH_OPTIONAL, Handler, Route
 from shared.domain.access import Access, ActorKind, Scope
 from shared.domain.purposes import Purpose
 from shared.errors import language_of
@@ -65,6 +65,37 @@ def _request_demo(
     return support.request_demo(body, client_address=client_address(), language=language)
 
 
+def _new_message(
+    path: str,
+    operation_id: str,
+    summary: str,
+    handler: Handler,
+    scope: Scope,
+    roles: frozenset[ActorKind],
+    requirements: tuple[str, ...],
+) -> Route:
+    """A new message in a thread: the beneficiary's or an agent's, the same contract."""
+    return Route(
+        function="support",
+        method="POST",
+        path=path,
+        operation_id=operation_id,
+        summary=summary,
+        handler=handler,
+        request_model=models.MessageRequest,
+        example_body=EXAMPLE_MESSAGE,
+        response_model=models.ThreadOut,
+        scope=scope,
+        purpose=Purpose.SUPPORT,
+        success_status=201,
+        roles=roles,
+        errors=WRITE_ERRORS,
+        requirements=requirements,
+        path_params=THREAD_ID,
+        example_params=EXAMPLE_THREAD,
+    )
+
+
 ROUTES: tuple[Route, ...] = (
     Route(
         function="support",
@@ -115,24 +146,14 @@ ROUTES: tuple[Route, ...] = (
         path_params=THREAD_ID,
         example_params=EXAMPLE_THREAD,
     ),
-    Route(
-        function="support",
-        method="POST",
-        path="/threads/{thread_id}/messages",
-        operation_id="writeSupportMessage",
-        summary="Beneficiary: add a message to one of their conversations.",
-        handler=support.write_message,
-        request_model=models.MessageRequest,
-        example_body=EXAMPLE_MESSAGE,
-        response_model=models.ThreadOut,
-        scope=Scope.SUPPORT,
-        purpose=Purpose.SUPPORT,
-        success_status=201,
-        roles=BENEFICIARY,
-        errors=WRITE_ERRORS,
-        requirements=("R8", "R26"),
-        path_params=THREAD_ID,
-        example_params=EXAMPLE_THREAD,
+    _new_message(
+        "/threads/{thread_id}/messages",
+        "writeSupportMessage",
+        "Beneficiary: add a message to one of their conversations.",
+        support.write_message,
+        Scope.SUPPORT,
+        BENEFICIARY,
+        ("R8", "R26"),
     ),
     Route(
         function="support",
@@ -163,24 +184,14 @@ ROUTES: tuple[Route, ...] = (
         path_params=THREAD_ID,
         example_params=EXAMPLE_THREAD,
     ),
-    Route(
-        function="support",
-        method="POST",
-        path="/queue/{thread_id}/messages",
-        operation_id="answerSupportThread",
-        summary="Support agent: answer a thread of their reach (journaled; takes it if free).",
-        handler=support.agent_answer,
-        request_model=models.MessageRequest,
-        example_body=EXAMPLE_MESSAGE,
-        response_model=models.ThreadOut,
-        scope=Scope.SUPPORT_ANSWER,
-        purpose=Purpose.SUPPORT,
-        success_status=201,
-        roles=AGENT,
-        errors=WRITE_ERRORS,
-        requirements=("R8", "R14", "R26"),
-        path_params=THREAD_ID,
-        example_params=EXAMPLE_THREAD,
+    _new_message(
+        "/queue/{thread_id}/messages",
+        "answerSupportThread",
+        "Support agent: answer a thread of their reach (journaled; takes it if free).",
+        support.agent_answer,
+        Scope.SUPPORT_ANSWER,
+        AGENT,
+        ("R8", "R14", "R26"),
     ),
     Route(
         function="support",
