@@ -146,7 +146,9 @@ def api_banner(settings: Settings) -> str:
         f"Web client: {url}/app/\n"
         f"API docs: {url}/docs   OpenAPI: {url}/openapi.json   functions: {url}/<function>/…\n"
         f"Try it — create an account on the Auth emulator, then sign up with its ID token:\n"
-        f"    {example}"
+        f"    {example}\n"
+        f"Partner single sign-on: {url}/demo-partner signs a hand-off as a client's intranet"
+        f" would (or: python -m devstack demo-partner camille@example.org)"
     )
 
 
@@ -208,6 +210,14 @@ def command_web_export(args: argparse.Namespace) -> int:
     written = export_for_hosting(Path(args.target), config)
     print(f"{len(written)} files written to {args.target}", flush=True)
     return 0
+def command_demo_partner(args: argparse.Namespace) -> int:
+    """Play a client's intranet: register it on the running stack, sign a hand-off for an e-mail."""
+    from devstack import demo_partner
+
+    settings = Settings.from_environ()
+    # The admin writes go to this stack's emulators, whatever the shell exported.
+    os.environ.update(settings.client_environment())
+    return demo_partner.main(args.email, settings.url("gateway"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -256,6 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
     web_export.add_argument("--api-key", required=True, help="the Firebase web API key")
     web_export.add_argument("--project", required=True, help="the Firebase project id")
     web_export.set_defaults(handler=command_web_export)
+    partner = sub.add_parser(
+        "demo-partner",
+        help="sign a single sign-on hand-off as a local partner intranet would (needs `make run`)",
+    )
+    partner.add_argument("email", help="the person's address the partner vouches for")
+    partner.set_defaults(handler=command_demo_partner)
     return parser
 
 

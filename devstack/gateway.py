@@ -6,6 +6,9 @@ mounted with its own Flask app), ``/openapi.json`` serves the generated
 OpenAPI document, ``/docs`` a readable page and ``/app/`` the reference web
 client (``devstack/web_client.py``). Cloud Tasks created locally target this
 address too.
+OpenAPI document and ``/docs`` a readable page. Cloud Tasks created locally
+target this address too. ``/demo-partner`` plays a client's intranet for
+single sign-on (:mod:`devstack.demo_partner`).
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ def client_response(request: Request, config: web_client.ClientConfig) -> Respon
 def build_app(server_url: str) -> Any:
     import functions_framework
 
+    from devstack import demo_partner
     from shared.api.openapi import build_document, render_docs_page
 
     document = build_document(server_url)
@@ -103,6 +107,11 @@ def build_app(server_url: str) -> Any:
         name = request.path.removeprefix(DOCS_ASSETS)
         if request.path.startswith(DOCS_ASSETS) and name in RENDERER_FILES:
             return Response((RENDERER_DIR / name).read_bytes(), content_type=RENDERER_FILES[name])
+        if request.path == demo_partner.PATH + "/jwks.json":
+            return Response(json.dumps(demo_partner.key_set()), content_type="application/json")
+        if request.path.rstrip("/") == demo_partner.PATH:
+            page = demo_partner.page(server_url, request.args.get("email"))
+            return Response(page, content_type="text/html; charset=utf-8")
         if request.path == "/":
             return Response(
                 json.dumps(

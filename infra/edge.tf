@@ -23,6 +23,10 @@ locals {
     anonymous_simulation = 20
     any_request          = 300
   }
+  # Demo requests from prospects (R4), per client address per hour: above the
+  # function's own limit (shared/domain/support.py, 5 an hour) so that a person sees
+  # its French answer, low enough that a script is stopped before it wakes a function.
+  demo_requests_per_hour = 20
 }
 
 resource "google_compute_network" "edge" {
@@ -117,6 +121,32 @@ resource "google_compute_region_security_policy_rule" "anonymous_simulation" {
     rate_limit_threshold {
       count        = local.rate_limits.anonymous_simulation
       interval_sec = 60
+    }
+  }
+}
+
+# Demo requests (R4): anonymous by design, so throttled per client address per hour.
+resource "google_compute_region_security_policy_rule" "demo_requests" {
+  region          = var.region
+  security_policy = google_compute_region_security_policy.api.name
+  priority        = 1100
+  description     = "Demo requests: ${local.demo_requests_per_hour} per hour per client address."
+  action          = "throttle"
+
+  match {
+    expr {
+      expression = "request.path.startsWith('/support/demo-requests') && request.method == 'POST'"
+    }
+  }
+
+  rate_limit_options {
+    conform_action = "allow"
+    exceed_action  = "deny(429)"
+    enforce_on_key = "IP"
+
+    rate_limit_threshold {
+      count        = local.demo_requests_per_hour
+      interval_sec = 3600
     }
   }
 }

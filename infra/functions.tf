@@ -202,6 +202,24 @@ locals {
       signs_blobs   = false
       clears_tasks  = false
     }
+    # R8 support messaging: beneficiaries write to support, agents answer threads of
+    # their queue (each read journaled); R4 demo requests from prospects (anonymous).
+    support = {
+      description   = "Support messaging and demo requests (R4, R8)."
+      invoker       = "public"
+      schedule      = null
+      event         = null
+      min_instances = 0
+      max_instances = 5
+      memory        = "256Mi"
+      cpu           = null
+      timeout       = 60
+      project_roles = ["roles/datastore.user", "roles/firebaseauth.admin"]
+      bucket_roles  = []
+      secrets       = ["audit-pepper"]
+      enqueues      = []
+      signs_blobs   = false
+    }
     # R5 smart alerts: daily, works out what changed since the last run and queues one
     # task per batch of beneficiaries whose alerts are on (named: a retry adds nothing).
     alerts_dispatch = {

@@ -162,6 +162,18 @@ ERROR_CODES: dict[str, tuple[int, BilingualText]] = {
             "Sign-on through your organisation was refused",
         ),
     ),
+    # Support messaging and demo requests (R4, R8): bounds against abuse.
+    "support_limit_reached": (
+        409,
+        text(
+            "Limite atteinte pour les conversations avec le support",
+            "Limit reached for conversations with support",
+        ),
+    ),
+    "too_many_requests": (
+        429,
+        text("Trop de demandes : réessayez plus tard", "Too many requests: retry later"),
+    ),
     "internal": (500, text("Erreur inattendue", "Unexpected error")),
     "unavailable": (
         503,

@@ -72,8 +72,9 @@ def verify(token: str) -> Actor:
     )
 
 
-def set_role(uid: str, role: str) -> None:
-    """Give ``uid`` a role claim, keeping its other claims; :class:`UnknownIdentity` if gone."""
+def set_role(uid: str, role: str, extra: dict[str, str] | None = None) -> None:
+    """Give ``uid`` a role claim (and ``extra`` claims such as a support agent's queue),
+    keeping its other claims; :class:`UnknownIdentity` if gone."""
     from firebase_admin import auth
 
     if role not in TOKEN_ROLES:
@@ -81,9 +82,9 @@ def set_role(uid: str, role: str) -> None:
     try:
         user = auth.get_user(uid, app=firebase_app())
         claims = dict(user.custom_claims or {})
-        if claims.get("role") != role:
-            claims["role"] = role
-            auth.set_custom_user_claims(uid, claims, app=firebase_app())
+        wanted = {**claims, "role": role, **(extra or {})}
+        if wanted != claims:
+            auth.set_custom_user_claims(uid, wanted, app=firebase_app())
     except auth.UserNotFoundError:
         raise UnknownIdentity(uid) from None
 
@@ -119,13 +120,18 @@ def custom_token(uid: str) -> str:
     return auth.create_custom_token(uid, app=firebase_app()).decode()
 
 
-def current_role(uid: str) -> str | None:
-    """The role on the Auth record now (``None``: no such user, or no role)."""
+def current_claim(uid: str, name: str) -> str | None:
+    """The custom claim ``name`` on the Auth record now (``None``: no such user or claim)."""
     from firebase_admin import auth
 
     try:
         user = auth.get_user(uid, app=firebase_app())
     except auth.UserNotFoundError:
         return None
-    role = (user.custom_claims or {}).get("role")
-    return str(role) if role else None
+    value = (user.custom_claims or {}).get(name)
+    return str(value) if value else None
+
+
+def current_role(uid: str) -> str | None:
+    """The role on the Auth record now (``None``: no such user, or no role)."""
+    return current_claim(uid, "role")

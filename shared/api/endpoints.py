@@ -17,6 +17,7 @@ from shared.api.routes import (
     signup,
     simulate,
     sso,
+    support,
     vault,
 )
 
@@ -31,6 +32,7 @@ ROUTES: tuple[Route, ...] = (
     *organisations.ROUTES,
     *sso.ROUTES,
     *alerts.ROUTES,
+    *support.ROUTES,
 )
 
 

@@ -27,6 +27,8 @@ class ActorKind(StrEnum):
     AIDANT = "aidant"
     CLIENT_ADMIN = "client_admin"
     STAFF = "staff"
+    # Support staff answering beneficiaries' messages (R8), each attached to one queue.
+    SUPPORT_AGENT = "support_agent"
     PRIVACY_OFFICER = "privacy_officer"
     SERVICE_ACCOUNT = "service_account"
 
@@ -66,6 +68,14 @@ class Scope(StrEnum):
     CLIENT_INVITATIONS = "client:invitations"
     # A partner's signed hand-off (R2): the assertion, not a token, proves who arrives.
     SSO_HANDOFF = "sso:handoff"
+    # Support messaging (R8): a beneficiary's own threads; an agent reading and
+    # answering a thread of their queue; staff attaching agents to queues and
+    # reading prospects' demo requests (R4). Never opened by a mandate.
+    SUPPORT = "support"
+    SUPPORT_ANSWER = "support:answer"
+    SUPPORT_STAFFING = "support:staffing"
+    DEMO_REQUEST = "demo:request"
+    DEMO_REQUESTS_READ = "demo:read"
 
 
 class Check(StrEnum):
@@ -80,12 +90,16 @@ class Check(StrEnum):
     ORGANISATION = "organisation"
     # The OIDC token (or, locally, the Cloud Tasks emulator's headers) was verified.
     SERVICE_IDENTITY = "service_identity"
+    # A support agent: the role is still on the Auth record, and the subject has a
+    # thread assigned to this agent or waiting in the agent's current queue (R8).
+    SUPPORT_QUEUE = "support_queue"
 
 
 DELEGATION_CHECKS: dict[ActorKind, Check] = {
     ActorKind.AIDANT: Check.MANDATE,
     ActorKind.CLIENT_ADMIN: Check.ORGANISATION,
     ActorKind.STAFF: Check.CURRENT_ROLE,
+    ActorKind.SUPPORT_AGENT: Check.SUPPORT_QUEUE,
     ActorKind.PRIVACY_OFFICER: Check.CURRENT_ROLE,
     ActorKind.SERVICE_ACCOUNT: Check.SERVICE_IDENTITY,
 }

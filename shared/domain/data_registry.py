@@ -91,6 +91,7 @@ class CountedFrom(StrEnum):
     OBJECTION = "objection"
     DELIVERY = "delivery"  # a task payload lives until it is delivered
     CONTRACT_END = "contract_end"  # R20: client data counts from the end of the contract
+    LAST_CONTACT = "last_contact"  # R4: a prospect's data counts from their last contact
 
 
 class OnErasure(StrEnum):
@@ -376,6 +377,79 @@ SSO_USED_ASSERTIONS = DataLocation(
     retention=Retention(1, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "R2, R23"),
     on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
     description="Assertion ids already used, so that a hand-off works once (R2).",
+)
+
+# ------------------------------------------------------------------ support and prospects
+
+
+# R8: a beneficiary's conversations with support are requests data (policy §2.1,
+# §2.2.6), kept like the rest of the account (§5, R19) and deleted with it. Stored
+# outside ``beneficiaries/{uid}`` so that an agent's queue is one query; each
+# record names its beneficiary.
+def support_data(key: str, pattern: str, fields: tuple[str, ...], description: str) -> DataLocation:
+    """Requests data of one beneficiary's support conversations, naming them in a field."""
+    return DataLocation(
+        key=key,
+        store=StoreKind.FIRESTORE,
+        pattern=pattern,
+        locator=Locator(LocatorKind.FIELD, "beneficiary_uid"),
+        export=ExportRule(ExportKind.FIELDS, fields=fields),
+        # The account's 3 years of inactivity (§5), on support's own basis (§2.2.6).
+        retention=Retention(
+            THREE_YEARS,
+            CountedFrom.LAST_ACTIVITY,
+            LegalBasis.LEGITIMATE_INTEREST,
+            "policy §2.2.6, §5; R8, R19",
+        ),
+        on_erasure=OnErasure.DELETE,
+        description=description,
+    )
+
+
+SUPPORT_THREADS = support_data(
+    "support_threads",
+    "support_threads/{thread_id}",
+    ("queue", "subject", "opened_at", "last_message_at"),
+    "A beneficiary's conversation with support: topic queue, subject, dates (R8).",
+)
+# The agent's keyed hash stays out of the export: it says nothing to the beneficiary.
+SUPPORT_MESSAGES = support_data(
+    "support_messages",
+    "support_messages/{message_id}",
+    ("thread_id", "author", "body", "sent_at"),
+    "One message of a support conversation, by the beneficiary or support (R8).",
+)
+# R4 (policy §2.2.1): a prospect's contact data, kept 3 years from their last
+# contact (CNIL, référentiel « gestion des activités commerciales », délibération
+# n° 2021-131), on the legitimate interest of answering the request.
+DEMO_REQUESTS = DataLocation(
+    key="demo_requests",
+    store=StoreKind.FIRESTORE,
+    pattern="demo_requests/{request_id}",
+    locator=Locator(LocatorKind.FIELD, "email"),
+    export=ExportRule(
+        ExportKind.FIELDS,
+        fields=("company", "given_name", "family_name", "email", "phone", "received_at"),
+    ),
+    retention=Retention(
+        THREE_YEARS,
+        CountedFrom.LAST_CONTACT,
+        LegalBasis.LEGITIMATE_INTEREST,
+        "policy §2.2.1; R4, R23; CNIL délibération 2021-131 (prospects: 3 ans)",
+    ),
+    on_erasure=OnErasure.DELETE,
+    description="A prospect's demo request: company, contact person and message (R4).",
+)
+DEMO_REQUEST_LIMITS = DataLocation(
+    key="demo_request_limits",
+    store=StoreKind.FIRESTORE,
+    pattern="demo_request_limits/{window_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="keyed hashes of client addresses, no person"),
+    # A counter matters only during its window (an hour); a day covers clock skew.
+    retention=Retention(1, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "R4, R23"),
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description="Demo requests counted per hashed client address and hour (abuse limit, R4).",
 )
 
 # ------------------------------------------------------------------ other stores
@@ -684,6 +758,10 @@ USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
     MAIL_SUPPRESSIONS,
     TASK_PAYLOADS,
     VAULT_DOCUMENTS,
+    SUPPORT_THREADS,
+    SUPPORT_MESSAGES,
+    DEMO_REQUESTS,
+    DEMO_REQUEST_LIMITS,
     *PRIVACY_LOCATIONS,
     *ALERT_LOCATIONS,
 )

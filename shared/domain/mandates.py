@@ -118,6 +118,13 @@ ACTION_WORDS: dict[str, BilingualText] = {
         fr="vous a écrit au sujet de la politique de confidentialité",
         en="wrote to you about the privacy policy",
     ),
+    "readSupportThread": BilingualText(
+        fr="a lu votre conversation avec le support", en="read your conversation with support"
+    ),
+    "answerSupportThread": BilingualText(
+        fr="a répondu à votre conversation avec le support",
+        en="answered your conversation with support",
+    ),
     "google.cloud.storage.object.v1.finalized": BilingualText(
         fr="a vérifié un document déposé dans votre coffre-fort",
         en="checked a document put in your vault",
@@ -128,6 +135,9 @@ SOME_ACCESS = BilingualText(fr="a accédé à vos données", en="accessed your d
 # Who, when the actor is not a caregiver the beneficiary named.
 ACTOR_WORDS: dict[str, BilingualText] = {
     ActorKind.STAFF.value: BilingualText(fr="Le support Sésame", en="Sésame support"),
+    ActorKind.SUPPORT_AGENT.value: BilingualText(
+        fr="Un conseiller du support Sésame", en="A Sésame support adviser"
+    ),
     ActorKind.PRIVACY_OFFICER.value: BilingualText(
         fr="Le délégué à la protection des données", en="The data protection officer"
     ),

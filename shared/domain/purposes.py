@@ -35,7 +35,8 @@ LEGAL_BASIS: dict[Purpose, LegalBasis] = {
     Purpose.ALERTS: LegalBasis.CONTRACT,
     Purpose.SIMULATION: LegalBasis.CONTRACT,
     Purpose.FORMS: LegalBasis.CONTRACT,
-    Purpose.SUPPORT: LegalBasis.CONTRACT,
+    # §2.2.6: "Notre intérêt légitime est d'assurer aux utilisateurs la meilleure expérience".
+    Purpose.SUPPORT: LegalBasis.LEGITIMATE_INTEREST,
     Purpose.VAULT: LegalBasis.CONSENT,
     Purpose.PROMOTION: LegalBasis.CONSENT,
     Purpose.CLIENT_ADMINISTRATION: LegalBasis.LEGAL_OBLIGATION,
@@ -45,8 +46,11 @@ LEGAL_BASIS: dict[Purpose, LegalBasis] = {
 CONSENT_PURPOSES = frozenset(p for p, basis in LEGAL_BASIS.items() if basis is LegalBasis.CONSENT)
 
 # Purposes a beneficiary may object to (R26). Objecting to the account itself
-# is an erasure request, not an objection.
-OBJECTABLE_PURPOSES = frozenset({Purpose.ALERTS, Purpose.PROMOTION, Purpose.SIMULATION})
+# is an erasure request, not an objection. Support rests on legitimate interest
+# (§2.2.6), which a person may always object to (RGPD art. 21).
+OBJECTABLE_PURPOSES = frozenset(
+    {Purpose.ALERTS, Purpose.PROMOTION, Purpose.SIMULATION, Purpose.SUPPORT}
+)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from shared.models.privacy import (
 )
 from shared.models.simulation_history import AidOutcome, StoredSimulation
 from shared.models.sso import SsoPartner, UsedAssertion
+from shared.models.support import DemoRequest, DemoRequestLimit, SupportMessage, SupportThread
 from shared.models.vault import VaultDocument
 
 STORED_MODELS: dict[str, type[BaseModel]] = {
@@ -68,6 +69,10 @@ STORED_MODELS: dict[str, type[BaseModel]] = {
     registry.CAMPAIGNS.key: Campaign,
     registry.CAMPAIGN_BATCHES.key: AlertBatchResult,
     registry.CAMPAIGN_DELIVERIES.key: CampaignDelivery,
+    registry.SUPPORT_THREADS.key: SupportThread,
+    registry.SUPPORT_MESSAGES.key: SupportMessage,
+    registry.DEMO_REQUESTS.key: DemoRequest,
+    registry.DEMO_REQUEST_LIMITS.key: DemoRequestLimit,
 }
 
 

@@ -5,7 +5,8 @@ more; acting for someone else is checked here on every request, against
 what is stored now — an aidant needs an active mandate from that subject
 granting the scope, staff and privacy officers need the role still on their
 Auth record, a client admin needs membership of the subject's organisation
-(R3: a client sees only invitation statuses, so nobody passes) — and is written to the
+(R3: a client sees only invitation statuses, so nobody passes), a support agent
+needs the role now and a thread of that subject in their reach (R8) — and is written to the
 audit journal before the use case runs.
 """
 
@@ -23,11 +24,13 @@ from shared.domain.access import (
     Scope,
     mandate_grants,
 )
-from shared.domain.data_registry import MANDATES
+from shared.domain.data_registry import MANDATES, SUPPORT_THREADS
 from shared.domain.mandates import MandateStatus
 from shared.domain.strict import DEFAULT_LANGUAGE, Language
+from shared.domain.support import agent_reaches
 from shared.errors import ApiError, text
 from shared.models.access import Mandate
+from shared.models.support import SupportThread
 from shared.services import audit
 
 NOT_ALLOWED_FOR_SUBJECT = text(
@@ -51,9 +54,33 @@ def _has_mandate(actor: Actor, subject_uid: str, scope: Scope) -> bool:
     )
 
 
+SUPPORT_QUEUE_CLAIM = "support_queue"
+
+
+def _reaches_a_thread(actor: Actor, subject_uid: str) -> bool:
+    """A support agent, now, with a thread of the subject assigned to them or in their queue."""
+    if identity.current_role(actor.uid) != actor.kind.value:
+        return False
+    queue = identity.current_claim(actor.uid, SUPPORT_QUEUE_CLAIM)
+    threads = document_store.find_by_fields(
+        SUPPORT_THREADS.collection(), SupportThread, {SUPPORT_THREADS.locator.name: subject_uid}
+    )
+    return any(
+        agent_reaches(
+            queue=thread.queue,
+            assignee_uid=thread.assignee_uid,
+            agent_uid=actor.uid,
+            agent_queue=queue,
+        )
+        for _, thread in threads
+    )
+
+
 def _passes(check: Check, actor: Actor, subject_uid: str, scope: Scope) -> bool:
     if check is Check.MANDATE:
         return _has_mandate(actor, subject_uid, scope)
+    if check is Check.SUPPORT_QUEUE:
+        return scope is Scope.SUPPORT_ANSWER and _reaches_a_thread(actor, subject_uid)
     if check is Check.CURRENT_ROLE:
         return identity.current_role(actor.uid) == actor.kind.value
     # A service identity is verified by the worker entry point before any job

@@ -5,10 +5,11 @@
   e-mail 30 days before, then erased by the same job as a self-service
   erasure. Using the service again (a newer ``last_active_at``) voids the
   warning.
-* **Periods counted from creation (R23).** Every Firestore location whose
-  retention counts from its records' creation — a location registered later
-  included — loses the records older than its period, found by the stored
-  model's creation date field.
+* **Periods counted from creation or last contact (R4, R23).** Every
+  Firestore location whose retention counts from its records' creation, or
+  from the last contact (a prospect's demo request) — a location registered
+  later included — loses the records older than its period, found by the
+  stored model's date field for that start.
 * **Client data (R20).** Every location counted from the end of the client's
   contract — organisations, their admins, invitations and sign-on settings (5
   years), their payments (10 years) — loses the records whose contract ended
@@ -52,8 +53,12 @@ SUBJECT = "retention_sweep"  # the sweep acts on no one person; its journal entr
 ORG_ID = "org_id"
 CONTRACT_END = "contract_end"
 
-# The field holding a record's creation date, by the names stored models use.
+# The field holding the date a period counts from, by the names stored models use.
 CREATION_FIELDS = ("created_at", "requested_at", "ran_at", "at")
+DATE_FIELDS: dict[CountedFrom, tuple[str, ...]] = {
+    CountedFrom.CREATED: CREATION_FIELDS,
+    CountedFrom.LAST_CONTACT: ("last_contact_at",),
+}
 
 WARNING_SUBJECT = text(
     "Sésame : votre compte sera supprimé dans 30 jours",
@@ -141,15 +146,18 @@ def _inactive_accounts(at: datetime) -> tuple[int, int]:
 
 
 def _purge_by_creation(at: datetime) -> dict[str, int]:
-    """Delete the records of every creation-counted Firestore location past its period."""
+    """Delete the records of every Firestore location counted from a stored date, past its period.
+
+    Creation and last contact are dates each record holds; the other starts
+    (inactivity, consent withdrawal, contract end) are handled by their own events.
+    """
     purged: dict[str, int] = {}
     for location in registry.USER_DATA_LOCATIONS:
         if location.store is not registry.StoreKind.FIRESTORE:
             continue
-        if location.retention.counted_from is not CountedFrom.CREATED:
-            continue
+        candidates = DATE_FIELDS.get(location.retention.counted_from, ())
         fields = STORED_MODELS[location.key].model_fields
-        field = next((name for name in CREATION_FIELDS if name in fields), None)
+        field = next((name for name in candidates if name in fields), None)
         if field is None:
             continue
         before = at - timedelta(days=location.retention.days)

@@ -51,6 +51,25 @@ def test_anonymous_simulations_are_throttled_per_client_address(terraform: Terra
     assert 0 < limits["anonymous_simulation"] < limits["any_request"]
 
 
+def test_demo_requests_are_throttled_per_client_address_per_hour(terraform: Terraform) -> None:
+    from shared.domain.support import DEMO_REQUESTS_PER_WINDOW, DEMO_WINDOW_SECONDS
+
+    rule = _rules(terraform)["demo_requests"]
+    expression = single(single(rule["match"], "match")["expr"], "expr")["expression"]
+    options = single(rule["rate_limit_options"], "rate_limit_options")
+    threshold = single(options["rate_limit_threshold"], "rate_limit_threshold")
+
+    assert rule["action"] == "throttle"
+    assert "request.path.startsWith('/support/demo-requests')" in expression
+    assert options["enforce_on_key"] == "IP"
+    assert options["exceed_action"] == "deny(429)"
+    assert threshold["count"] == "${local.demo_requests_per_hour}"
+    assert threshold["interval_sec"] == DEMO_WINDOW_SECONDS
+    # The edge lets through what the function allows, so a person gets its French answer.
+    assert terraform.locals["demo_requests_per_hour"] >= DEMO_REQUESTS_PER_WINDOW
+    assert rule["priority"] < _rules(terraform)["any_request"]["priority"]
+
+
 def test_the_anonymous_rule_is_evaluated_before_the_general_one(terraform: Terraform) -> None:
     rules = _rules(terraform)
 

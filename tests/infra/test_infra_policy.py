@@ -97,6 +97,8 @@ PUBLIC_BY_DESIGN |= {"mandates", "organisations"}
 # Smart alerts: staff start runs and campaigns with ID tokens; anyone unsubscribes with a
 # signed link (no sign-in, RFC 8058); SendGrid posts its signed events (R5, R10, R26).
 PUBLIC_BY_DESIGN |= {"alerts"}
+# Support messaging (R8) and anonymous demo requests (R4).
+PUBLIC_BY_DESIGN.add("support")
 # Functions only Cloud Tasks, Cloud Scheduler or Eventarc may call.
 INTERNAL_BY_DESIGN = {
     "alerts_dispatch",

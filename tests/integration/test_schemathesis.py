@@ -14,17 +14,14 @@ that breaks the document (status, content type, headers, body schema).
 from __future__ import annotations
 
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from devstack.gateway import build_app
 from devstack.install import SCHEMATHESIS_VENV
 from shared.domain.policy import CURRENT_POLICY
-from tests.support import emulators
+from tests.support import emulators, gateway
 
 SEED = 20261130
 MAX_EXAMPLES = 10
@@ -43,16 +40,8 @@ CHECKS = ",".join(
 
 @pytest.fixture
 def served_gateway() -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, build_app("http://127.0.0.1"), threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    server.app = build_app(url)  # the document names the address it is served at
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with gateway.served_gateway() as url:
         yield url
-    finally:
-        server.shutdown()
-        thread.join()
 
 
 def test_schemathesis_finds_no_server_error_and_no_contract_failure(

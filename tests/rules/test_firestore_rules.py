@@ -219,6 +219,11 @@ COVERED_PATTERNS = {
     "client_payments/{payment_id}",
     "sso_partners/{org_id}",
     "sso_used_assertions/{assertion_id}",
+    # tests/rules/test_support_rules.py (R4, R8)
+    "support_threads/{thread_id}",
+    "support_messages/{message_id}",
+    "demo_requests/{request_id}",
+    "demo_request_limits/{window_id}",
     # Privacy rights: server-only, closed by default (tests/rules/test_privacy_rules.py).
     "erasure_jobs/{job_id}",
     "beneficiaries/{uid}/exports/{export_id}",

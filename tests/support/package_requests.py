@@ -452,6 +452,29 @@ def start_an_alert_run(urls: Mapping[str, str]) -> requests.Response:
     )
 
 
+def write_to_support(urls: Mapping[str, str]) -> requests.Response:
+    """A new beneficiary opens a conversation with support, then an agent of its queue reads it."""
+    headers = _signed_up(urls)
+    body = {"queue": "aids", "subject": "Ma prime d'activité", "message": "Bonjour, une question."}
+    opened = requests.post(
+        f"{urls['support']}/threads", json=body, headers=headers, timeout=TIMEOUT
+    )
+    opened.raise_for_status()
+    staff = emulators.create_user(role="staff")
+    agent = emulators.create_user()
+    requests.put(
+        f"{urls['support']}/agents/{agent.uid}",
+        json={"queue": "aids"},
+        headers=staff.headers,
+        timeout=TIMEOUT,
+    ).raise_for_status()
+    return requests.get(
+        f"{urls['support']}/queue/{opened.json()['id']}",
+        headers=agent.refresh().headers,
+        timeout=TIMEOUT,
+    )
+
+
 @dataclass(frozen=True)
 class FirstRequest:
     """How to send a function its first request, given the served functions' base URLs."""
@@ -478,4 +501,5 @@ FIRST_REQUESTS: dict[str, FirstRequest] = {
     "alerts_dispatch": FirstRequest(dispatch_alerts),
     "alerts_worker": FirstRequest(evaluate_an_alert_batch),
     "alerts": FirstRequest(start_an_alert_run),
+    "support": FirstRequest(write_to_support, also_serves=("signup",)),
 }

@@ -1,0 +1,12 @@
+"""Cloud Function ``support``: support messaging (R8) and prospects' demo requests (R4)."""
+
+import functions_framework
+from flask import Request, Response
+
+from shared.api.dispatch import dispatch
+from shared.api.routes.support import ROUTES
+
+
+@functions_framework.http
+def support(request: Request) -> Response:
+    return dispatch(ROUTES, request)
