@@ -2,9 +2,12 @@
 
 Files go straight between the browser and the private bucket through signed
 URLs; these endpoints hand out the slots and links and manage the records.
-Only the owner reaches a vault: no route lists ``delegates`` until mandates
-carry vault scopes, and the use cases refuse anyone acting for someone else
-(R14, R16). Another person's document id is "not found", like an unknown one.
+Besides the owner, an aidant reaches a vault with ``?subject=<uid>`` under an
+active mandate granting the route's scope (R16): reading (list, download,
+checklist) or uploading (slot, finalise); each access is journaled (R14).
+Renaming, deleting and withdrawing the consent stay with the owner, and support
+staff never reach vault files (see docs/vault.md). Another person's document
+id is "not found", like an unknown one.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from functools import partial
 
 from shared.api.route import Route
-from shared.domain.access import Scope
+from shared.domain.access import ActorKind, Scope
 from shared.domain.purposes import Purpose
 from shared.domain.vault.refusals import RefusalCode
 from shared.models import vault as models
@@ -25,9 +28,15 @@ NOT_FOUND = (RefusalCode.DOCUMENT_NOT_FOUND.value,)
 
 # Every endpoint of the function serves the vault purpose.
 vault_route = partial(Route, function="vault", purpose=Purpose.VAULT)
+# What an aidant may also do for the beneficiary, each route within its mandate scope.
+shared_route = partial(
+    vault_route,
+    roles=frozenset({ActorKind.BENEFICIARY, ActorKind.AIDANT}),
+    delegates=frozenset({ActorKind.AIDANT}),
+)
 
 ROUTES: tuple[Route, ...] = (
-    vault_route(
+    shared_route(
         method="POST",
         path="/uploads",
         operation_id="requestUploadSlot",
@@ -35,6 +44,14 @@ ROUTES: tuple[Route, ...] = (
         "new object name.",
         handler=vault_requests.request_slot,
         request_model=models.UploadSlotRequest,
+        example_body={
+            "content_type": "application/pdf",
+            "size": 120000,
+            "kind": "tax_notice",
+            "aid_ids": ["rsa"],
+            "file_name": "avis d'imposition 2024.pdf",
+            "income_year": 2024,
+        },
         response_model=models.SignedUpload,
         success_status=201,
         scope=Scope.VAULT_WRITE,
@@ -44,9 +61,9 @@ ROUTES: tuple[Route, ...] = (
             RefusalCode.FILE_TOO_LARGE.value,
             RefusalCode.QUOTA_EXCEEDED.value,
         ),
-        requirements=("R9",),
+        requirements=("R9", "R14", "R16"),
     ),
-    vault_route(
+    shared_route(
         method="POST",
         path="/documents/{document_id}/finalise",
         operation_id="finaliseUpload",
@@ -56,11 +73,11 @@ ROUTES: tuple[Route, ...] = (
         response_model=models.DocumentView,
         scope=Scope.VAULT_WRITE,
         errors=(*BASIS, *NOT_FOUND, "unavailable"),
-        requirements=("R9",),
+        requirements=("R9", "R14", "R16"),
         path_params=DOCUMENT,
         example_params=EXAMPLE,
     ),
-    vault_route(
+    shared_route(
         method="POST",
         path="/documents/search",
         operation_id="listDocuments",
@@ -68,12 +85,13 @@ ROUTES: tuple[Route, ...] = (
         "one page at a time (filters in the body).",
         handler=vault_requests.search,
         request_model=models.DocumentQuery,
+        example_body={"kind": "tax_notice", "limit": 20},
         response_model=models.DocumentPage,
         scope=Scope.VAULT_READ,
         errors=(*BASIS, RefusalCode.INVALID_CURSOR.value),
-        requirements=("R9",),
+        requirements=("R9", "R14", "R16"),
     ),
-    vault_route(
+    shared_route(
         method="GET",
         path="/documents/{document_id}/download",
         operation_id="downloadDocument",
@@ -82,7 +100,7 @@ ROUTES: tuple[Route, ...] = (
         response_model=models.DocumentDownload,
         scope=Scope.VAULT_READ,
         errors=(*BASIS, *NOT_FOUND, RefusalCode.DOCUMENT_NOT_READY.value),
-        requirements=("R9",),
+        requirements=("R9", "R14", "R16"),
         path_params=DOCUMENT,
         example_params=EXAMPLE,
     ),
@@ -113,7 +131,7 @@ ROUTES: tuple[Route, ...] = (
         path_params=DOCUMENT,
         example_params=EXAMPLE,
     ),
-    vault_route(
+    shared_route(
         method="GET",
         path="/checklist",
         operation_id="documentChecklist",
@@ -123,7 +141,7 @@ ROUTES: tuple[Route, ...] = (
         response_model=models.ChecklistResponse,
         scope=Scope.VAULT_READ,
         errors=BASIS,
-        requirements=("R9",),
+        requirements=("R9", "R14", "R16"),
     ),
     vault_route(
         method="POST",
