@@ -571,12 +571,14 @@ def test_a_file_arriving_after_the_withdrawal_is_deleted_with_its_record(functio
 # ------------------------------------------------------------------ forms
 
 
-def test_forms_are_listed_with_their_unverified_cerfa_numbers(function_client, owner):
+def test_forms_are_listed_with_their_cerfa_numbers_and_whether_verified(function_client, owner):
     body = function_client("forms").get("/", headers=owner.headers).get_json()
 
     assert {f["form_id"] for f in body["forms"]} == set(load_templates())
     assert len(body["forms"]) >= 6
-    assert all(f["cerfa_verified"] is False for f in body["forms"])
+    verified = {f["form_id"] for f in body["forms"] if f["cerfa_verified"]}
+    assert verified == {t.id for t in load_templates().values() if t.cerfa.verified}
+    assert verified == {"rsa", "complementaire_sante_solidaire"}
     rsa = next(f for f in body["forms"] if f["form_id"] == "rsa")
     assert (rsa["cerfa"], rsa["title"]) == (
         "15481*01",
