@@ -20,6 +20,7 @@ locals {
     "run.googleapis.com",
     "secretmanager.googleapis.com",
     "storage.googleapis.com",
+    "vpcaccess.googleapis.com",
   ])
 }
 

@@ -685,10 +685,14 @@ resource "google_cloudfunctions2_function" "fn" {
     available_memory               = each.value.memory
     available_cpu                  = each.value.cpu
     timeout_seconds                = each.value.timeout
+    # Functions that scan uploads reach clamd's private address through the connector
+    # (scanner.tf); private ranges only, so their Google API calls do not detour.
+    vpc_connector                 = contains(local.scanner_clients, each.key) ? google_vpc_access_connector.functions.id : null
+    vpc_connector_egress_settings = contains(local.scanner_clients, each.key) ? "PRIVATE_RANGES_ONLY" : null
 
     environment_variables = merge(local.function_environment, {
       SESAME_FUNCTION = each.key
-    })
+    }, contains(local.scanner_clients, each.key) ? { SESAME_CLAMD_ADDRESS = local.clamd_address } : {})
 
     dynamic "secret_environment_variables" {
       for_each = toset(each.value.secrets)

@@ -13,6 +13,8 @@ locals {
     secrets   = "serviceAccount:${google_project_service_identity.agent["secretmanager.googleapis.com"].email}"
     artifacts = "serviceAccount:${google_project_service_identity.agent["artifactregistry.googleapis.com"].email}"
     logs      = "serviceAccount:${data.google_logging_project_cmek_settings.logging.service_account_id}"
+    # The Compute Engine agent encrypts the malware scanner's disks (scanner.tf).
+    compute = "serviceAccount:service-${data.google_project.this.number}@compute-system.iam.gserviceaccount.com"
   }
 }
 

@@ -27,3 +27,8 @@ output "function_service_accounts" {
   description = "Runtime service account of each function."
   value       = { for name, sa in google_service_account.fn : name => sa.email }
 }
+
+output "clamd_address" {
+  description = "Private host:port of the malware scanner (internal load balancer); the scanning functions read it as SESAME_CLAMD_ADDRESS."
+  value       = local.clamd_address
+}

@@ -125,6 +125,29 @@ ACTION_WORDS: dict[str, BilingualText] = {
         fr="a répondu à votre conversation avec le support",
         en="answered your conversation with support",
     ),
+    "listDocuments": BilingualText(
+        fr="a consulté la liste de vos documents", en="read the list of your documents"
+    ),
+    "downloadDocument": BilingualText(fr="a téléchargé un document", en="downloaded a document"),
+    "documentChecklist": BilingualText(
+        fr="a consulté vos pièces justificatives à fournir",
+        en="read the supporting documents you need",
+    ),
+    "requestUploadSlot": BilingualText(
+        fr="a déposé un document dans votre coffre-fort", en="put a document in your vault"
+    ),
+    "finaliseUpload": BilingualText(
+        fr="a fait vérifier un document déposé", en="had a document put in your vault checked"
+    ),
+    "listForms": BilingualText(
+        fr="a consulté les formulaires pré-remplis", en="read the pre-filled forms"
+    ),
+    "proposeForm": BilingualText(
+        fr="a consulté un formulaire pré-rempli", en="read a pre-filled form"
+    ),
+    "generateForm": BilingualText(
+        fr="a rempli un formulaire pour vous", en="filled in a form for you"
+    ),
     "google.cloud.storage.object.v1.finalized": BilingualText(
         fr="a vérifié un document déposé dans votre coffre-fort",
         en="checked a document put in your vault",

@@ -12,7 +12,8 @@ class FormSummary(StrictModel):
     form_id: str
     cerfa: str = Field(description="The official form's number, with its *NN version if known.")
     cerfa_verified: bool = Field(
-        description="False until the number was checked against service-public.fr."
+        description="True only when an official page (service-public.fr or the aid's official "
+        "site) showed this number and version."
     )
     title: str
     institution: str

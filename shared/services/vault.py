@@ -166,18 +166,32 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def owner_of(access: Access, *, intake: bool = False) -> str:
-    """Whose vault ``access`` reaches: the subject's, and only for the subject.
+# The scopes a mandate's grants open on a vault (shared/domain/mandates.py): reading,
+# uploading, and generating forms (kept in the vault). The mandate itself was checked
+# and the access journaled when the access was opened (shared/services/access.py).
+MANDATE_SCOPES = frozenset({Scope.VAULT_READ, Scope.VAULT_WRITE, Scope.FORMS})
 
-    No mandate grants a vault scope yet, so anyone acting for someone else is
-    refused — except the Storage-event worker (``intake``), a service account
-    whose access the worker entry point verified and journaled.
+
+def owner_of(access: Access, *, intake: bool = False, owner_only: bool = False) -> str:
+    """Whose vault ``access`` reaches: the subject's, for the subject or their aidant.
+
+    Someone acting for the subject passes only as an aidant whose access was
+    opened under a mandate granting a vault or forms scope (R16), or as the
+    Storage-event worker (``intake``), a service account whose access the worker
+    entry point verified and journaled. Support staff never reach vault files:
+    R9 collects them for the beneficiary's own applications and R14/R18 open
+    personal data only where a job needs it. ``owner_only``: what stays with the
+    beneficiary even under a mandate (renaming, deleting, emptying the vault).
     """
-    if access.on_behalf and not (
+    by_mandate = (
+        not owner_only and access.actor.kind is ActorKind.AIDANT and access.scope in MANDATE_SCOPES
+    )
+    by_intake = (
         intake
         and access.actor.kind is ActorKind.SERVICE_ACCOUNT
         and access.scope is Scope.VAULT_INTAKE
-    ):
+    )
+    if access.on_behalf and not (by_mandate or by_intake):
         from shared.services.access import NOT_ALLOWED_FOR_SUBJECT
 
         raise ApiError("forbidden", NOT_ALLOWED_FOR_SUBJECT)
@@ -410,9 +424,11 @@ def list_documents(
     )
 
 
-def get_document(vault: Vault, access: Access, document_id: str) -> VaultDocument:
+def get_document(
+    vault: Vault, access: Access, document_id: str, *, owner_only: bool = False
+) -> VaultDocument:
     """One of the owner's documents."""
-    owner_uid = owner_of(access)
+    owner_uid = owner_of(access, owner_only=owner_only)
     _require_basis(vault, owner_uid)
     return _owned(vault, owner_uid, document_id)
 
@@ -432,7 +448,7 @@ def change_document(
     vault: Vault, access: Access, document_id: str, changes: DocumentChanges
 ) -> VaultDocument:
     """Rename or re-tag: only the fields given change; the name is sanitised again."""
-    document = get_document(vault, access, document_id)
+    document = get_document(vault, access, document_id, owner_only=True)
     update: dict[str, object] = {
         name: value for name, value in changes.model_dump(exclude_unset=True).items()
     }
@@ -468,7 +484,7 @@ def delete_document(vault: Vault, access: Access, document_id: str) -> DeletedDo
 
     No consent check: a person can always delete their own data.
     """
-    document = vault.metadata.get(owner_of(access), document_id)
+    document = vault.metadata.get(owner_of(access, owner_only=True), document_id)
     if document is None:
         raise VaultRefusal(RefusalCode.DOCUMENT_NOT_FOUND)
     _erase(vault, document)
@@ -483,7 +499,7 @@ def empty_vault(vault: Vault, access: Access) -> VaultEmptied:
     Called when the vault consent is withdrawn (after the person confirmed); the
     answer says what was deleted. Safe to run again after a crash.
     """
-    owner_uid = owner_of(access)
+    owner_uid = owner_of(access, owner_only=True)
     deleted: list[DeletedDocument] = []
     known: set[str] = set()
     for document in vault.metadata.all(owner_uid):

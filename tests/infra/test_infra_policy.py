@@ -52,7 +52,13 @@ LOCATION_ATTRIBUTE = {
     "google_compute_region_ssl_policy": "region",
     "google_compute_region_target_https_proxy": "region",
     "google_compute_region_url_map": "region",
+    "google_compute_region_health_check": "region",
+    "google_compute_region_instance_group_manager": "region",
+    "google_compute_region_instance_template": "region",
+    "google_compute_router": "region",
+    "google_compute_router_nat": "region",
     "google_compute_subnetwork": "region",
+    "google_vpc_access_connector": "region",
     "google_cloudfunctions2_function": "location",
     "google_firestore_database": "location_id",
     "google_kms_key_ring": "location",
@@ -63,8 +69,8 @@ LOCATION_ATTRIBUTE = {
 # switches, rules, routes and alert definitions; keys live in their key ring,
 # objects in their bucket, secrets are checked by their replication (below).
 NOT_LOCATED = {
-    "google_compute_firewall",  # a rule of the edge network, no data
-    "google_compute_network",  # VPC networks are global objects; holds only the proxy subnet
+    "google_compute_firewall",  # a rule of a network, no data
+    "google_compute_network",  # VPC networks are global objects; their subnets are located
     "google_firebase_project",
     "google_firebaserules_release",
     "google_firebaserules_ruleset",
@@ -130,9 +136,10 @@ FUNCTION_ATTRIBUTES = {
 PROJECT_ROLES_ALLOWED = {
     "roles/datastore.user",  # Firestore IAM is project-wide
     "roles/firebaseauth.admin",  # Auth users are project-wide (erasure deletes them)
-    "roles/logging.logWriter",  # builder's build logs
+    "roles/logging.logWriter",  # build logs, and the malware scanner's instance logs
     "roles/eventarc.eventReceiver",  # events-invoker receives Eventarc events
     "roles/pubsub.publisher",  # the Cloud Storage agent publishes object events
+    "roles/monitoring.metricWriter",  # the malware scanner's instances report their metrics
 }
 BUCKET_ROLES_ALLOWED = {
     "roles/storage.objectUser",
@@ -638,8 +645,11 @@ def test_workers_are_announced_only_once_deployed(terraform: Terraform) -> None:
     }
     fn = terraform.resource("google_cloudfunctions2_function", "fn").body
     service = single(fn["service_config"], "service_config")
+    # The scanning functions also get clamd's address (tests/infra/test_scanner.py).
     assert service["environment_variables"] == (
-        "${merge(local.function_environment, {SESAME_FUNCTION = each.key})}"
+        "${merge(local.function_environment, {SESAME_FUNCTION = each.key}, "
+        "contains(local.scanner_clients, each.key) ? "
+        "{SESAME_CLAMD_ADDRESS = local.clamd_address} : {})}"
     )
 
 

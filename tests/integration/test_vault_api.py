@@ -7,7 +7,7 @@ object) and, for the Storage event, through the worker entry point.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -25,7 +25,7 @@ from shared.domain.forms.templates import load_templates
 from shared.domain.policy import CURRENT_POLICY
 from shared.models.simulation_history import StoredSimulation
 from tests.support import emulators, sample_files
-from tests.support.seed import journal_about
+from tests.support.seed import journal_about, seed_mandate
 
 pytestmark = pytest.mark.integration
 
@@ -312,21 +312,161 @@ def test_another_persons_document_is_denied_and_the_error_says_nothing_about_it(
     assert FirestoreVaultMetadata().get(owner.uid, document_id).kind.value == "tax_notice"
 
 
-def test_staff_and_aidants_do_not_reach_a_vault_until_mandates_grant_it(function_client, owner):
-    from tests.support.seed import seed_mandate
+# ------------------------------------------------------------------ caregivers (R14, R16)
 
+
+def aidant_under(owner: emulators.EmulatorUser, scopes: list[str], **mandate: Any) -> Any:
+    """An aidant account holding a mandate from ``owner`` with ``scopes``."""
+    aidant = emulators.create_user(role="aidant")
+    seed_mandate(owner.uid, aidant.uid, scopes, **mandate)
+    return aidant
+
+
+def for_owner(owner: emulators.EmulatorUser) -> dict[str, str]:
+    return {"subject": owner.uid}
+
+
+def attempts(function_client: Any, owner: Any, actor: Any, document_id: str) -> dict[str, int]:
+    """Every vault and forms action an aidant may be granted, as ``actor`` for ``owner``."""
+    vault, forms = function_client("vault"), function_client("forms")
+    subject, headers = for_owner(owner), actor.headers
+    slot_body = {"content_type": "application/pdf", "size": 1000, "kind": "identity_document"}
+    calls = {
+        "listDocuments": vault.post(
+            "/documents/search", json={}, query_string=subject, headers=headers
+        ),
+        "downloadDocument": vault.get(
+            f"/documents/{document_id}/download", query_string=subject, headers=headers
+        ),
+        "documentChecklist": vault.get("/checklist", query_string=subject, headers=headers),
+        "requestUploadSlot": vault.post(
+            "/uploads", json=slot_body, query_string=subject, headers=headers
+        ),
+        "finaliseUpload": vault.post(
+            f"/documents/{document_id}/finalise", query_string=subject, headers=headers
+        ),
+        "listForms": forms.get("/", query_string=subject, headers=headers),
+        "proposeForm": forms.get("/rsa/proposal", query_string=subject, headers=headers),
+        "generateForm": forms.post(
+            "/rsa", json={"edits": {}}, query_string=subject, headers=headers
+        ),
+    }
+    return {action: response.status_code for action, response in calls.items()}
+
+
+# The actions each mandate scope opens, and no other (shared/domain/mandates.py).
+OPENED_BY = {
+    "vault:read": {"listDocuments", "downloadDocument", "documentChecklist"},
+    "vault:write": {"requestUploadSlot", "finaliseUpload"},
+    "forms": {"listForms", "proposeForm", "generateForm"},
+}
+
+
+@pytest.mark.parametrize("scope", sorted(OPENED_BY))
+def test_a_mandate_scope_opens_exactly_its_vault_and_forms_actions_each_journaled(
+    function_client, owner, scope
+):
     document_id = upload(function_client, owner, sample_files.pdf())
     finalise(function_client, owner, document_id)
-    aidant = emulators.create_user(role="aidant")
-    seed_mandate(owner.uid, aidant.uid, ["vault:read", "vault:write"])
-    staff = emulators.create_user(role="staff")
+    aidant = aidant_under(owner, [scope])
 
-    for actor in (aidant, staff):
-        response = function_client("vault").post(
-            f"/documents/search?subject={owner.uid}", json={}, headers=actor.refresh().headers
+    statuses = attempts(function_client, owner, aidant, document_id)
+
+    allowed = {action for action, status in statuses.items() if status in (200, 201)}
+    denied = {action for action, status in statuses.items() if status == 403}
+    assert allowed == OPENED_BY[scope], statuses
+    assert denied == set(statuses) - OPENED_BY[scope], statuses
+    journal = journal_about(owner.uid)
+    assert sorted(e.action for e in journal) == sorted(OPENED_BY[scope])
+    assert {e.actor_role for e in journal} == {"aidant"}
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["revoked", "expired", "mandate_from_someone_else", "staff", "privacy_officer"],
+)
+def test_no_valid_mandate_no_vault_and_no_forms(function_client, owner, who):
+    document_id = upload(function_client, owner, sample_files.pdf())
+    finalise(function_client, owner, document_id)
+    every_scope = sorted(OPENED_BY)
+    if who == "revoked":
+        actor = aidant_under(owner, every_scope, revoked=True)
+    elif who == "expired":
+        actor = aidant_under(
+            owner, every_scope, expires_at=datetime.now(UTC) - timedelta(minutes=1)
         )
-        assert response.status_code == 403
+    elif who == "mandate_from_someone_else":
+        actor = emulators.create_user(role="aidant")
+        seed_mandate(emulators.create_user().uid, actor.uid, every_scope)
+    else:
+        # Support staff and the privacy officer never reach vault files (docs/vault.md).
+        actor = emulators.create_user(role=who)
+
+    statuses = attempts(function_client, owner, actor, document_id)
+
+    assert set(statuses.values()) == {403}, statuses
     assert journal_about(owner.uid) == []
+    assert len(search(function_client, owner).get_json()["documents"]) == 1
+
+
+def test_an_aidant_uploads_for_the_beneficiary_who_then_owns_the_document(function_client, owner):
+    aidant = aidant_under(owner, ["vault:write"])
+    data = sample_files.pdf()
+    vault = function_client("vault")
+    body = {"content_type": "application/pdf", "size": len(data), "kind": "identity_document"}
+
+    granted = vault.post(
+        "/uploads", json=body, query_string=for_owner(owner), headers=aidant.headers
+    ).get_json()
+    put = requests.put(granted["url"], data=data, headers=granted["headers"], timeout=30)
+    assert put.status_code == 200, put.text
+    settled = vault.post(
+        f"/documents/{granted['document_id']}/finalise",
+        query_string=for_owner(owner),
+        headers=aidant.headers,
+    )
+
+    assert settled.status_code == 200, settled.get_json()
+    assert settled.get_json()["status"] == "available"
+    assert VaultObjects().read(owner_prefix(owner.uid) + granted["document_id"]) is not None
+    assert VaultObjects().names_under(owner_prefix(aidant.uid)) == []
+    (listed,) = search(function_client, owner).get_json()["documents"]
+    assert (listed["document_id"], listed["kind"]) == (granted["document_id"], "identity_document")
+    # Renaming, deleting and emptying the vault stay with the beneficiary.
+    document = f"/documents/{granted['document_id']}"
+    rename = vault.patch(
+        document, json={"kind": "lease"}, query_string=for_owner(owner), headers=aidant.headers
+    )
+    delete = vault.delete(document, query_string=for_owner(owner), headers=aidant.headers)
+    assert (rename.status_code, delete.status_code) == (403, 403)
+    assert (
+        FirestoreVaultMetadata().get(owner.uid, granted["document_id"]).kind.value
+        == "identity_document"
+    )
+
+
+def test_an_aidant_generates_a_form_from_the_beneficiarys_data_into_their_vault(
+    function_client, owner
+):
+    aidant = aidant_under(owner, ["forms"])
+    forms = function_client("forms")
+
+    proposal = forms.get("/rsa/proposal", query_string=for_owner(owner), headers=aidant.headers)
+    generated = forms.post(
+        "/rsa",
+        json={"edits": {"phone": ""}},
+        query_string=for_owner(owner),
+        headers=aidant.headers,
+    )
+
+    fields = {f["field_id"]: f["value"] for f in proposal.get_json()["fields"]}
+    assert (fields["family_name"], fields["email"]) == ("Diallo", owner.email)
+    assert generated.status_code == 201, generated.get_json()
+    assert generated.get_json()["values"]["email"] == owner.email
+    assert "phone" not in generated.get_json()["values"]
+    (kept,) = search(function_client, owner).get_json()["documents"]
+    assert kept["kind"] == "application_form"
+    assert sorted(e.action for e in journal_about(owner.uid)) == ["generateForm", "proposeForm"]
 
 
 # ------------------------------------------------------------------ checklist
@@ -431,12 +571,14 @@ def test_a_file_arriving_after_the_withdrawal_is_deleted_with_its_record(functio
 # ------------------------------------------------------------------ forms
 
 
-def test_forms_are_listed_with_their_unverified_cerfa_numbers(function_client, owner):
+def test_forms_are_listed_with_their_cerfa_numbers_and_whether_verified(function_client, owner):
     body = function_client("forms").get("/", headers=owner.headers).get_json()
 
     assert {f["form_id"] for f in body["forms"]} == set(load_templates())
     assert len(body["forms"]) >= 6
-    assert all(f["cerfa_verified"] is False for f in body["forms"])
+    verified = {f["form_id"] for f in body["forms"] if f["cerfa_verified"]}
+    assert verified == {t.id for t in load_templates().values() if t.cerfa.verified}
+    assert verified == {"rsa", "complementaire_sante_solidaire"}
     rsa = next(f for f in body["forms"] if f["form_id"] == "rsa")
     assert (rsa["cerfa"], rsa["title"]) == (
         "15481*01",

@@ -79,3 +79,20 @@ def test_routes_open_to_delegates_document_the_subject_parameter(route):
     assert subject and subject[0]["in"] == "query"
     assert ActorKind.BENEFICIARY not in route.delegates
     assert route.delegates <= route.roles
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if ActorKind.AIDANT in r.delegates], ids=lambda r: r.operation_id
+)
+def test_a_beneficiary_reads_in_plain_words_what_their_aidant_did(route):
+    from datetime import UTC, datetime
+
+    from shared.domain.mandates import SOME_ACCESS, journal_sentence
+
+    at = datetime(2026, 3, 3, tzinfo=UTC)
+    vague = {language: SOME_ACCESS.in_language(language) for language in ("fr", "en")}
+
+    for language in ("fr", "en"):
+        sentence = journal_sentence("Marie D.", route.operation_id, at, language)
+        assert vague[language] not in sentence
+        assert sentence.startswith("Marie D. ") and "2026" in sentence

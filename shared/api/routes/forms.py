@@ -2,7 +2,9 @@
 
 The person lists the forms, reads the proposed values with where each comes
 from, then has the PDF generated with the values they kept or changed; the
-PDF goes into their vault (R9). Owner only, like the vault.
+PDF goes into their vault (R9). An aidant does the same with ``?subject=<uid>``
+under an active mandate granting "generate forms" (R16), each access journaled
+(R14); support staff do not.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from functools import partial
 
 from shared.api.route import Route
-from shared.domain.access import Scope
+from shared.domain.access import ActorKind, Scope
 from shared.domain.purposes import Purpose
 from shared.domain.vault.refusals import RefusalCode
 from shared.models import forms as models
@@ -22,7 +24,15 @@ EXAMPLE = {"form_id": "rsa"}
 FACTS = ("not_registered", "processing_restricted", "purpose_objected", "form_not_found")
 
 # Every endpoint of the function serves the forms purpose.
-forms_route = partial(Route, function="forms", purpose=Purpose.FORMS, scope=Scope.FORMS)
+# An aidant may act for the beneficiary under a mandate granting the forms scope.
+forms_route = partial(
+    Route,
+    function="forms",
+    purpose=Purpose.FORMS,
+    scope=Scope.FORMS,
+    roles=frozenset({ActorKind.BENEFICIARY, ActorKind.AIDANT}),
+    delegates=frozenset({ActorKind.AIDANT}),
+)
 
 ROUTES: tuple[Route, ...] = (
     forms_route(
@@ -33,7 +43,7 @@ ROUTES: tuple[Route, ...] = (
         "verified), title, institution, aids.",
         handler=form_requests.list_forms,
         response_model=models.FormList,
-        requirements=("R7",),
+        requirements=("R7", "R14", "R16"),
     ),
     forms_route(
         method="GET",
@@ -44,7 +54,7 @@ ROUTES: tuple[Route, ...] = (
         handler=form_requests.proposal,
         response_model=FormProposal,
         errors=FACTS,
-        requirements=("R7",),
+        requirements=("R7", "R14", "R16"),
         path_params=FORM,
         example_params=EXAMPLE,
     ),
@@ -66,7 +76,7 @@ ROUTES: tuple[Route, ...] = (
             RefusalCode.QUOTA_EXCEEDED.value,
             "unavailable",
         ),
-        requirements=("R7", "R9"),
+        requirements=("R7", "R9", "R14", "R16"),
         path_params=FORM,
         example_params=EXAMPLE,
     ),

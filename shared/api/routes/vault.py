@@ -2,9 +2,12 @@
 
 Files go straight between the browser and the private bucket through signed
 URLs; these endpoints hand out the slots and links and manage the records.
-Only the owner reaches a vault: no route lists ``delegates`` until mandates
-carry vault scopes, and the use cases refuse anyone acting for someone else
-(R14, R16). Another person's document id is "not found", like an unknown one.
+Besides the owner, an aidant reaches a vault with ``?subject=<uid>`` under an
+active mandate granting the route's scope (R16): reading (list, download,
+checklist) or uploading (slot, finalise); each access is journaled (R14).
+Renaming, deleting and withdrawing the consent stay with the owner, and support
+staff never reach vault files (see docs/vault.md). Another person's document
+id is "not found", like an unknown one.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from functools import partial
 
 from shared.api.route import Route
-from shared.domain.access import Scope
+from shared.domain.access import ActorKind, Scope
 from shared.domain.policy import CURRENT_POLICY
 from shared.domain.purposes import Purpose
 from shared.domain.vault.refusals import RefusalCode
@@ -26,9 +29,15 @@ NOT_FOUND = (RefusalCode.DOCUMENT_NOT_FOUND.value,)
 
 # Every endpoint of the function serves the vault purpose.
 vault_route = partial(Route, function="vault", purpose=Purpose.VAULT)
+# What an aidant may also do for the beneficiary, each route within its mandate scope.
+shared_route = partial(
+    vault_route,
+    roles=frozenset({ActorKind.BENEFICIARY, ActorKind.AIDANT}),
+    delegates=frozenset({ActorKind.AIDANT}),
+)
 
 ROUTES: tuple[Route, ...] = (
-    vault_route(
+    shared_route(
         method="POST",
         path="/uploads",
         operation_id="requestUploadSlot",
@@ -53,9 +62,9 @@ ROUTES: tuple[Route, ...] = (
             RefusalCode.FILE_TOO_LARGE.value,
             RefusalCode.QUOTA_EXCEEDED.value,
         ),
-        requirements=("R9",),
+        requirements=("R9", "R14", "R16"),
     ),
-    vault_route(
+    shared_route(
         method="POST",
         path="/documents/{document_id}/finalise",
         operation_id="finaliseUpload",
@@ -65,11 +74,11 @@ ROUTES: tuple[Route, ...] = (
         response_model=models.DocumentView,
         scope=Scope.VAULT_WRITE,
         errors=(*BASIS, *NOT_FOUND, "unavailable"),
-        requirements=("R9",),
+        requirements=("R9", "R14", "R16"),
         path_params=DOCUMENT,
         example_params=EXAMPLE,
     ),
-    vault_route(
+    shared_route(
         method="POST",
         path="/documents/search",
         operation_id="listDocuments",
@@ -81,9 +90,9 @@ ROUTES: tuple[Route, ...] = (
         response_model=models.DocumentPage,
         scope=Scope.VAULT_READ,
         errors=(*BASIS, RefusalCode.INVALID_CURSOR.value),
-        requirements=("R9",),
+        requirements=("R9", "R14", "R16"),
     ),
-    vault_route(
+    shared_route(
         method="GET",
         path="/documents/{document_id}/download",
         operation_id="downloadDocument",
@@ -92,7 +101,7 @@ ROUTES: tuple[Route, ...] = (
         response_model=models.DocumentDownload,
         scope=Scope.VAULT_READ,
         errors=(*BASIS, *NOT_FOUND, RefusalCode.DOCUMENT_NOT_READY.value),
-        requirements=("R9",),
+        requirements=("R9", "R14", "R16"),
         path_params=DOCUMENT,
         example_params=EXAMPLE,
     ),
@@ -124,7 +133,7 @@ ROUTES: tuple[Route, ...] = (
         path_params=DOCUMENT,
         example_params=EXAMPLE,
     ),
-    vault_route(
+    shared_route(
         method="GET",
         path="/checklist",
         operation_id="documentChecklist",
@@ -134,7 +143,7 @@ ROUTES: tuple[Route, ...] = (
         response_model=models.ChecklistResponse,
         scope=Scope.VAULT_READ,
         errors=BASIS,
-        requirements=("R9",),
+        requirements=("R9", "R14", "R16"),
     ),
     vault_route(
         method="POST",

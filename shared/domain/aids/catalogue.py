@@ -154,6 +154,10 @@ Institution = Literal[
     "msa",
 ]
 Periodicity = Literal["monthly", "yearly", "one_off"]
+TaxNoticeYear = Literal["n_minus_2", "latest"]
+"""Which income year an aid asking for a tax notice reads: ``n_minus_2`` for means tests
+on the income of year N-2 (the CAF family benefits), ``latest`` for the latest notice
+the DGFiP has sent (shared/domain/vault/checklist.py says when that changes)."""
 Entity = Literal["individu", "famille", "menage", "foyer_fiscal"]
 
 
@@ -427,6 +431,9 @@ class Aid(_Strict):
     periodicity: Periodicity
     #: Vault slots this aid needs (R9). Empty only for aids paid automatically.
     documents: tuple[Identifier, ...] = ()
+    #: The income year a tax notice must cover for this aid; declared exactly when
+    #: ``documents`` lists ``tax_notice`` (the vault's checklist reads it).
+    tax_notice_income_year: TaxNoticeYear | None = None
     apply: ApplyInfo
     legal_reference: LegalReference
     published_at: date
@@ -460,6 +467,10 @@ class Aid(_Strict):
     def _coherent(self) -> Aid:
         if not self.documents and not self.apply.automatic:
             raise ValueError("an aid one applies for must list its supporting documents")
+        if ("tax_notice" in self.documents) != (self.tax_notice_income_year is not None):
+            raise ValueError(
+                "tax_notice_income_year is declared exactly when documents list tax_notice"
+            )
         if (self.scope == "local") != (self.territory is not None):
             raise ValueError("a local aid needs a territory, and only a local aid has one")
         comp = self.computation

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import Field, StringConstraints, model_validator
 
+from shared.domain.aids.catalogue import is_official_url
 from shared.domain.strict import BilingualText, FrozenStrictModel
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -26,6 +27,16 @@ class CerfaReference(FrozenStrictModel):
     verified: bool
     source_url: str
     source_note: str
+
+    @model_validator(mode="after")
+    def _verified_on_an_official_page(self) -> CerfaReference:
+        # A number is "verified" only when an official page showed it with its version.
+        if self.verified and (self.version is None or not is_official_url(self.source_url)):
+            raise ValueError(
+                "a verified cerfa needs its version and an official source_url (https, "
+                "service-public.fr or another official domain)"
+            )
+        return self
 
 
 class FormField(FrozenStrictModel):

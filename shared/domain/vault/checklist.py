@@ -8,12 +8,13 @@ person can tell).
 
 Dates that make a document outdated:
 
-- A tax notice covers one income year. Family benefits paid by the CAF read the
-  income of year N-2 (the engine's resource history, shared/DESIGN.md): any notice
-  for N-2 or later does. Other aids ask for the
-  latest notice: income N-1 once every notice of the year has been sent (the
-  DGFiP sends them from late July to early September; from 1 September on), N-2
-  before.
+- A tax notice covers one income year. Each aid asking for one declares in the
+  catalogue which year it reads (``tax_notice_income_year``): ``n_minus_2`` for the
+  family benefits paid by the CAF, which read the income of year N-2 (the engine's
+  resource history, shared/DESIGN.md), so any notice for N-2 or later does;
+  ``latest`` for the latest notice: income N-1 once every notice of the year has
+  been sent (the DGFiP sends them from late July to early September; from
+  1 September on), N-2 before.
 - A proof of address must be less than 3 months old (the catalogue's label).
 """
 
@@ -24,22 +25,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from shared.domain.aids.catalogue import Catalogue
+from shared.domain.aids.catalogue import Aid, Catalogue
 from shared.domain.months import add_months, last_day
 from shared.domain.vault.kinds import DocumentKind
 
-# Aids whose means test reads the income of year N-2 (CAF family benefits).
-INCOME_N_MINUS_2_AIDS = frozenset(
-    {
-        "allocations_familiales",
-        "allocation_rentree_scolaire",
-        "complement_familial",
-        "paje_allocation_base",
-        "paje_prime_naissance",
-        "paje_prime_adoption",
-        "paje_cmg",
-    }
-)
 LATEST_NOTICES_SENT_BY = (9, 1)
 """(month, day) from which the notice of last year's income is in every mailbox."""
 PROOF_OF_ADDRESS_MONTHS = 3
@@ -81,19 +70,19 @@ class AidChecklist:
         return all(item.status is ItemStatus.PRESENT for item in self.items)
 
 
-def income_year_read(aid_id: str, today: date) -> int:
-    """The oldest income year a tax notice may cover and still serve ``aid_id`` today."""
-    if aid_id in INCOME_N_MINUS_2_AIDS:
+def income_year_read(aid: Aid, today: date) -> int:
+    """The oldest income year a tax notice may cover and still serve ``aid`` today."""
+    if aid.tax_notice_income_year == "n_minus_2":
         return today.year - 2
     month, day = LATEST_NOTICES_SENT_BY
     return today.year - 1 if today >= date(today.year, month, day) else today.year - 2
 
 
-def _status_of(aid_id: str, document: HeldDocument, today: date) -> ItemStatus:
+def _status_of(aid: Aid, document: HeldDocument, today: date) -> ItemStatus:
     if document.kind == DocumentKind.TAX_NOTICE:
         if document.income_year is None:
             return ItemStatus.TO_CHECK
-        if document.income_year < income_year_read(aid_id, today):
+        if document.income_year < income_year_read(aid, today):
             return ItemStatus.EXPIRED
     if document.kind == DocumentKind.PROOF_OF_ADDRESS:
         if document.issued_on is None:
@@ -113,11 +102,11 @@ def months_before(today: date, months: int) -> date:
 _RANK = {ItemStatus.PRESENT: 0, ItemStatus.TO_CHECK: 1, ItemStatus.EXPIRED: 2}
 
 
-def _item(aid_id: str, needed: str, held: Iterable[HeldDocument], today: date) -> ChecklistItem:
+def _item(aid: Aid, needed: str, held: Iterable[HeldDocument], today: date) -> ChecklistItem:
     candidates = [
-        (document, _status_of(aid_id, document, today))
+        (document, _status_of(aid, document, today))
         for document in held
-        if document.kind == needed and (not document.aid_ids or aid_id in document.aid_ids)
+        if document.kind == needed and (not document.aid_ids or aid.id in document.aid_ids)
     ]
     if not candidates:
         return ChecklistItem(needed, ItemStatus.MISSING, ())
@@ -136,7 +125,7 @@ def build_checklists(
     return [
         AidChecklist(
             aid_id,
-            tuple(_item(aid_id, needed, held, today) for needed in known[aid_id].documents),
+            tuple(_item(known[aid_id], needed, held, today) for needed in known[aid_id].documents),
         )
         for aid_id in aid_ids
         if aid_id in known

@@ -431,6 +431,10 @@ def _edit(root: Path, aid_id: str, change: Any) -> None:
         (lambda r: r["computation"].update(period="week"), "period"),
         (lambda r: r["apply"].update(form="15481"[:4]), "form"),
         (lambda r: r.update(scope="local"), "territory"),
+        # The checklist needs the income year of every aid asking for a tax notice.
+        (lambda r: r["documents"].append("tax_notice"), "tax_notice_income_year"),
+        (lambda r: r.update(tax_notice_income_year="latest"), "tax_notice_income_year"),
+        (lambda r: r.update(tax_notice_income_year="n_minus_3"), "tax_notice_income_year"),
     ],
 )
 def test_loader_rejects_bad_entries(tmp_path: Path, change: Any, message: str) -> None:

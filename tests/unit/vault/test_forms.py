@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 
 from shared.adapters.pdf_forms import MissingPdfField, field_names, fill, read_values
+from shared.domain.aids.catalogue import is_official_url
 from shared.domain.forms.proposal import UnknownFormField, final_values, propose
 from shared.domain.forms.sources import form_sources
-from shared.domain.forms.templates import load_templates
+from shared.domain.forms.templates import CerfaReference, load_templates
 from shared.services.forms import generate_form, propose_form
 
 PROFILE = {"given_name": "Awa", "family_name": "Diallo", "email": "awa@example.org", "phone": None}
@@ -43,9 +45,53 @@ def test_at_least_the_six_required_forms_with_their_cerfa() -> None:
     assert set(templates) >= REQUIRED_FORMS
     for template in templates.values():
         assert template.cerfa.number.isdigit() and len(template.cerfa.number) == 5
-        assert template.cerfa.source_url.startswith("https://www.service-public.fr/")
+        assert is_official_url(template.cerfa.source_url)
         assert template.cerfa.source_note
         assert template.title.fr and template.title.en
+
+
+# Cerfa numbers an official page showed, with that page (searched 2026-11-30):
+# service-public.fr R1350 lists "Cerfa 15481*01" for the RSA / prime d'activité
+# application; complementaire-sante-solidaire.gouv.fr offers cerfa_12504-10 (C2S).pdf.
+VERIFIED = {
+    "rsa": ("15481", "01", "https://www.service-public.fr/particuliers/vosdroits/R1350"),
+    "complementaire_sante_solidaire": (
+        "12504",
+        "10",
+        "https://complementaire-sante-solidaire.gouv.fr/en/node/155",
+    ),
+}
+
+
+def test_only_cerfa_numbers_seen_on_an_official_page_are_marked_verified() -> None:
+    verified = {
+        t.id: (t.cerfa.number, t.cerfa.version, t.cerfa.source_url)
+        for t in load_templates().values()
+        if t.cerfa.verified
+    }
+
+    assert verified == VERIFIED
+
+
+@pytest.mark.parametrize(
+    ("version", "source_url"),
+    [
+        (None, "https://www.service-public.fr/particuliers/vosdroits/R1350"),
+        ("01", "https://www.startdoc.fr/documents/cerfa-15481"),
+        ("01", "http://www.service-public.fr/particuliers/vosdroits/R1350"),
+    ],
+)
+def test_a_cerfa_is_verified_only_with_its_version_and_an_official_page(
+    version: str | None, source_url: str
+) -> None:
+    with pytest.raises(ValidationError, match="official"):
+        CerfaReference(
+            number="15481",
+            version=version,
+            verified=True,
+            source_url=source_url,
+            source_note="seen there",
+        )
 
 
 @pytest.mark.parametrize("form_id", sorted(REQUIRED_FORMS))

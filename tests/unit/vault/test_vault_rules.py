@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -188,11 +189,39 @@ def test_every_stored_vault_field_has_a_data_category() -> None:
     assert all(category_of(info) for info in VaultDocument.model_fields.values())
 
 
-def test_tax_notice_year_read_per_aid() -> None:
-    assert income_year_read("paje_prime_naissance", date(2026, 11, 30)) == 2024
-    assert income_year_read("rsa", date(2026, 11, 30)) == 2025
-    assert income_year_read("rsa", date(2026, 8, 31)) == 2024
+def test_tax_notice_year_read_per_aid_comes_from_the_catalogue() -> None:
+    catalogue = load_catalogue()
+    prime, aah = catalogue.get("paje_prime_naissance"), catalogue.get("aah")
+    # CAF family benefits read the income of year N-2 (catalogue: tax_notice_income_year).
+    assert prime.tax_notice_income_year == "n_minus_2"
+    assert income_year_read(prime, date(2026, 11, 30)) == 2024
+    # Others read the latest notice: income N-1 once every notice is sent (1 September).
+    assert income_year_read(aah, date(2026, 11, 30)) == 2025
+    assert income_year_read(aah, date(2026, 8, 31)) == 2024
     assert months_before(date(2026, 5, 31), 3) == date(2026, 2, 28)
+
+
+def test_the_checklist_follows_the_tax_year_each_aid_declares() -> None:
+    catalogue = load_catalogue()
+    notice = [HeldDocument("d1", "tax_notice", (), income_year=2024)]
+    today = date(2026, 11, 30)
+    latest_aah = catalogue.get("aah").model_copy(update={"tax_notice_income_year": "latest"})
+    n_minus_2_aah = latest_aah.model_copy(update={"tax_notice_income_year": "n_minus_2"})
+
+    def status_with(aah: Any) -> ItemStatus:
+        changed = catalogue.model_copy(
+            update={"aids": tuple(aah if a.id == "aah" else a for a in catalogue.aids)}
+        )
+        (checklist,) = build_checklists(changed, ["aah"], notice, today)
+        return {i.document: i.status for i in checklist.items}["tax_notice"]
+
+    assert status_with(latest_aah) is ItemStatus.EXPIRED
+    assert status_with(n_minus_2_aah) is ItemStatus.PRESENT
+
+
+def test_every_aid_asking_for_a_tax_notice_says_which_income_year() -> None:
+    for aid in load_catalogue().aids:
+        assert (aid.tax_notice_income_year is not None) == ("tax_notice" in aid.documents), aid.id
 
 
 def test_checklist_present_missing_expired_to_check() -> None:
