@@ -8,7 +8,7 @@ from shared.api.route import AUTH_OPTIONAL, Route
 from shared.domain.access import Scope
 from shared.domain.purposes import Purpose
 from shared.models import reports as report_models
-from shared.models import simulation
+from shared.models import simulation, what_would_change
 from shared.services import reports, simulations
 
 # A single tenant in Paris working part time: the example body of the simulation endpoints.
@@ -51,6 +51,27 @@ ROUTES: tuple[Route, ...] = (
         auth=AUTH_OPTIONAL,
         errors=("not_registered", "processing_restricted"),
         requirements=("R6", "R26"),
+    ),
+    Route(
+        function="simulate",
+        method="POST",
+        path="/what-would-change",
+        operation_id="whatWouldChange",
+        summary=(
+            "What would change the household's aids: per aid, where it starts or stops along "
+            "earnings and rent (to the euro), with a partner, a new child or a child's next "
+            "age band, in French and English, and the earnings curve (0 to 2.5 × SMIC). "
+            "Nothing stored."
+        ),
+        handler=simulations.what_would_change,
+        request_model=simulation.SimulateRequest,
+        example_body={"household": EXAMPLE_HOUSEHOLD, "month": "2025-05"},
+        response_model=what_would_change.WhatWouldChangeReport,
+        scope=Scope.SIMULATION,
+        purpose=Purpose.SIMULATION,
+        auth=AUTH_OPTIONAL,
+        errors=("not_registered", "processing_restricted"),
+        requirements=("R6",),
     ),
     Route(
         function="simulate",
