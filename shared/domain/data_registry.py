@@ -516,6 +516,19 @@ RETENTION_RUNS = DataLocation(
     on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
     description="What each daily retention sweep did, as counts per location (R19, R23).",
 )
+RULES_CHECKS = DataLocation(
+    key="rules_checks",
+    store=StoreKind.FIRESTORE,
+    pattern="rules_checks/{check_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="names no person: aids and legal parameters"),
+    retention=Retention(FIVE_YEARS, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "R6, R23"),
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description=(
+        "What each daily check of the engine's rules found: the catalogue aids whose "
+        "OpenFisca parameters are past their last known value (R6)."
+    ),
+)
 PRIVACY_LOCATIONS: tuple[DataLocation, ...] = (
     ERASURE_JOBS,
     EXPORTS,
@@ -545,6 +558,7 @@ USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
     TASK_PAYLOADS,
     VAULT_DOCUMENTS,
     *PRIVACY_LOCATIONS,
+    RULES_CHECKS,
 )
 
 FIRESTORE_LOCATIONS = tuple(x for x in USER_DATA_LOCATIONS if x.store is StoreKind.FIRESTORE)

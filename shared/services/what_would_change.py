@@ -5,8 +5,8 @@ of the applicant and spouse from 0 to 2.5 × SMIC, rent grid, a partner moving
 in or out, a child arriving, each child's next age band) are computed in ONE
 vectorised simulation (``eligibility.evaluate_batch``: amounts as paid, in
 steady state). Where an aid starts or stops between two grid points, the
-interval is cut in eight, all intervals together, in a few more vectorised
-rounds until the threshold is known to the euro. Every amount is the one a
+interval is cut in 20, all intervals together, round after round (two for a
+grid step up to 400 €) until the threshold is known to the euro. Every amount is the one a
 simulation of that variant alone gives (``test_differential.py`` checks random
 variants against the oracle; ``test_what_would_change.py`` against
 ``evaluate``).
@@ -20,6 +20,7 @@ from typing import Any
 
 from shared.domain.aids.catalogue import Aid, OpenFiscaComputation, load_catalogue
 from shared.domain.aids.explanations import euros
+from shared.domain.mandates import MONTHS_EN, MONTHS_FR
 from shared.domain.money_rules import NET_TO_GROSS_SALARY
 from shared.domain.questionnaire import Household, Relationship
 from shared.domain.strict import BilingualText
@@ -40,8 +41,11 @@ from shared.services import eligibility
 
 #: The OpenFisca parameter of the monthly gross SMIC (35 h a week).
 SMIC_GROSS_MONTHLY = "marche_travail.salaire_minimum.smic.smic_b_mensuel"
-#: Points tried inside each interval per refinement round (the interval is cut in 8).
-POINTS_PER_ROUND = 7
+#: At most this many points tried inside an interval per refinement round: the
+#: interval is cut in 20, so two rounds reach the euro for any grid step up to
+#: 400 € (each round is one vectorised simulation, whose cost is mostly per
+#: simulation, not per household).
+MAX_POINTS_PER_ROUND = 19
 #: A change of an aid smaller than this (euros a month) is not worth a statement.
 NOTABLE = 1.0
 
@@ -116,7 +120,7 @@ class _Bracket:
 
     def inside(self) -> list[float]:
         width = self.hi - self.lo
-        count = min(POINTS_PER_ROUND, int(width) - 1)
+        count = min(MAX_POINTS_PER_ROUND, int(width) - 1)
         points = {float(self.lo + round(width * j / (count + 1))) for j in range(1, count + 1)}
         return sorted(p for p in points if self.lo < p < self.hi)
 
@@ -213,22 +217,6 @@ def _threshold(household: Household, bracket: _Bracket, labels: dict[str, Aid]) 
     )
 
 
-_MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
 def _if_clause(household: Household, variant: Variant) -> BilingualText:
     """The condition a variant states, in words."""
     if variant.axis == "couple":
@@ -244,8 +232,8 @@ def _if_clause(household: Household, variant: Variant) -> BilingualText:
         return BilingualText(fr="Avec un enfant de plus", en="With one more child")
     assert variant.on is not None and variant.value is not None
     age = int(variant.value)
-    when_fr = f"{_MONTHS_FR[variant.on.month - 1]} {variant.on.year}"
-    when_en = variant.on.strftime("%B %Y")
+    when_fr = f"{MONTHS_FR[variant.on.month - 1]} {variant.on.year}"
+    when_en = f"{MONTHS_EN[variant.on.month - 1]} {variant.on.year}"
     return BilingualText(
         fr=f"Quand {variant.person_id} aura {age} ans ({when_fr})",
         en=f"When {variant.person_id} turns {age} ({when_en})",

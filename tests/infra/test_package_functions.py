@@ -60,8 +60,13 @@ def test_function_requirements_are_pinned_exactly_as_the_project(name: str) -> N
     assert packager.pin_drift(REPO_ROOT, name) == []
 
 
-@pytest.mark.parametrize("name", sorted(set(FUNCTIONS) - {"simulate"}))
-def test_only_simulate_installs_the_engine(name: str) -> None:
+#: The functions that compute with OpenFisca: the simulation, and the daily check
+#: of stale rules (it reads the engine's parameters).
+ENGINE_FUNCTIONS = {"simulate", "rules_check"}
+
+
+@pytest.mark.parametrize("name", sorted(set(FUNCTIONS) - ENGINE_FUNCTIONS))
+def test_only_the_engine_functions_install_the_engine(name: str) -> None:
     own = packager.read_pins(packager.function_requirements(REPO_ROOT, name))
     assert not own.keys() & ENGINE_DISTRIBUTIONS
     engine = packager.read_pins(packager.function_requirements(REPO_ROOT, "simulate"))

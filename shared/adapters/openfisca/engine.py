@@ -293,6 +293,24 @@ class FrenchEngine:
             self._stale[key] = min(dates) if dates else None
         return self._stale[key]
 
+    def parameter_checks(self, names: Sequence[str]) -> list[tuple[str, date | None]]:
+        """Each parameter of ``names`` with the date OpenFisca-France last
+        checked its value (``last_value_still_valid_on``; None when never
+        dated), the least recently checked first, undated last."""
+        out: list[tuple[str, date | None]] = []
+        for name in names:
+            node: Any = self.system.parameters
+            for part in name.split("."):
+                children = getattr(node, "children", None)
+                node = children.get(part) if isinstance(children, dict) else None
+                if node is None:
+                    break
+            checked = (getattr(node, "metadata", None) or {}).get("last_value_still_valid_on")
+            if checked is not None and not isinstance(checked, date):
+                checked = date.fromisoformat(str(checked))
+            out.append((name, checked))
+        return sorted(out, key=lambda item: (item[1] is None, item[1] or date.min, item[0]))
+
     def _parameter_stale_since(self, name: str, month: str) -> date | None:
         node: Any = self.system.parameters
         for part in name.split("."):
