@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from shared.domain.months import first_day
 from shared.domain.questionnaire import (
+    MAX_MONTHLY_AMOUNT,
     RENT_PAYING,
     ActivityStatus,
     CoupleStatus,
@@ -144,8 +145,9 @@ def earnings_grid(smic_net: float) -> list[float]:
 
 
 def rent_grid(rent: float) -> list[float]:
-    """0 to twice the rent (at least :data:`RENT_SPAN_MINIMUM`), whole euros."""
-    top = max(2 * rent, RENT_SPAN_MINIMUM)
+    """0 to twice the rent (at least :data:`RENT_SPAN_MINIMUM`, at most the
+    largest amount the questionnaire accepts), whole euros."""
+    top = min(max(2 * rent, RENT_SPAN_MINIMUM), MAX_MONTHLY_AMOUNT)
     return [float(round(top * step / RENT_STEPS)) for step in range(RENT_STEPS + 1)]
 
 

@@ -93,6 +93,12 @@ def test_a_single_person_gains_a_partner_and_invalid_variants_are_left_out() -> 
     assert list(what_if.child_age_variants(single, MONTH)) == []
 
 
+def test_grids_stay_within_what_the_questionnaire_accepts() -> None:
+    assert what_if.rent_grid(900_000.0)[-1] == 1_000_000.0
+    assert what_if.rent_grid(300.0)[-1] == what_if.RENT_SPAN_MINIMUM
+    assert what_if.earnings_grid(1405.0) == [round(1405.0 * 0.1 * i) for i in range(26)]
+
+
 pytest.importorskip("openfisca_france")
 
 from shared.services import eligibility  # noqa: E402
