@@ -9,7 +9,9 @@
 2. cold start to first answer in a fresh process (engine cache present, and
    with an empty cache);
 3. batch throughput of ``evaluate_batch`` on generated households;
-4. peak memory (max RSS) of the cold process and of this one;
+4. "what would change it" for one household (wall and CPU time, variants
+   and vectorised simulations), warm, the median over ``--rounds``;
+5. peak memory (max RSS) of the cold process and of this one;
 and checks that both paths give identical amounts.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -138,15 +141,67 @@ def batch(month: str, size: int) -> tuple[float, int]:
     return elapsed, len(rows)
 
 
+#: A couple renting with a child of 13, one earner: every axis of "what would
+#: change it" applies (two earnings grids, the rent grid, couple, child).
+WHAT_IF_HOUSEHOLD: dict[str, Any] = {
+    "persons": [
+        {
+            "id": "sam",
+            "relationship": "applicant",
+            "birth_date": "1988-06-01",
+            "activity": "employed",
+            "resources": [{"kind": "salary", "monthly_amount": 1300.0}],
+        },
+        {"id": "kim", "relationship": "spouse", "birth_date": "1990-02-10", "activity": "inactive"},
+        {"id": "lou", "relationship": "child", "birth_date": "2012-01-20"},
+    ],
+    "couple_status": "married",
+    "housing": {"status": "tenant", "rent": 700.0, "commune": "69123"},
+}
+
+
+def what_would_change(month: str, rounds: int) -> dict[str, Any]:
+    """Warm wall and CPU time of one "what would change it" answer (median)."""
+    from shared.domain.questionnaire import Household
+    from shared.services.what_would_change import what_would_change as answer
+
+    household = Household.model_validate(WHAT_IF_HOUSEHOLD)
+    answer(household, month)  # warms the parameters of the variants' months
+    walls: list[float] = []
+    cpus: list[float] = []
+    for _ in range(max(rounds, 3)):
+        wall, cpu = time.perf_counter(), time.process_time()
+        report = answer(household, month)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return {
+        "what_if_wall_p50_s": statistics.median(walls),
+        "what_if_cpu_p50_s": statistics.median(cpus),
+        "what_if_variants": report.variants_simulated,
+        "what_if_simulations": report.simulations,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--month", default="2025-05")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--cache-dir", type=Path, default=None)
+    parser.add_argument(
+        "--only-what-if", action="store_true", help="only the 'what would change it' figures"
+    )
     args = parser.parse_args(argv)
     cache_dir = args.cache_dir or Path(tempfile.mkdtemp(prefix="sesame-bench-"))
     figures: dict[str, Any] = {"month": args.month}
+    if args.only_what_if:
+        from shared.services import eligibility
+
+        eligibility.configure(cache_dir)
+        figures.update(what_would_change(args.month, args.rounds))
+        figures["load_average"] = [round(x, 1) for x in os.getloadavg()]
+        print(json.dumps(figures, indent=2))
+        return 0
 
     base_times, base_amounts = baseline(args.month, args.rounds)
     fast_times, fast_amounts = optimised(args.month, args.rounds, cache_dir)
@@ -169,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     figures["cold_start_peak_mb"] = max(peak for _, _, peak in colds)
     empty = Path(tempfile.mkdtemp(prefix="sesame-bench-empty-"))
     figures["cold_start_empty_cache_s"] = round(cold_start(args.month, empty)[0], 3)
+
+    figures.update(what_would_change(args.month, args.rounds))
+    figures["load_average"] = [round(x, 1) for x in os.getloadavg()]
 
     elapsed, count = batch(args.month, args.batch)
     figures["batch_households"] = count

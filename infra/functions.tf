@@ -377,6 +377,24 @@ locals {
       signs_blobs   = false
       clears_tasks  = false
     }
+    # R6: daily, lists the catalogue aids whose OpenFisca parameters are past their
+    # last known value (read by staff: GET /simulate/stale-rules).
+    rules_check = {
+      description   = "Daily check of stale engine rules (R6)."
+      invoker       = "scheduler"
+      schedule      = "0 6 * * *"
+      event         = null
+      min_instances = 0
+      max_instances = 1
+      memory        = "1Gi"
+      cpu           = null
+      timeout       = 300
+      project_roles = ["roles/datastore.user"]
+      bucket_roles  = []
+      secrets       = []
+      enqueues      = []
+      signs_blobs   = false
+    }
   }
 
   # The functions whose code exists: exactly the folders infra/package_functions.py

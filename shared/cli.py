@@ -5,6 +5,8 @@ API's answer to an anonymous caller (``SimulationResponse`` with ``stored:
 false``), validated by the same request model (``SimulateRequest``: supported
 months, nobody born after the month) and computed by the same code path
 (:func:`shared.services.eligibility.evaluate`); invalid input exits with 2.
+With ``--what-would-change`` it prints the answer of
+``POST /simulate/what-would-change`` for the same body instead.
 ``sesame warm-cache [--cache-dir DIR]`` builds the engine cache (pickled
 parameters, pruning profile) ahead of deployment, so no instance pays for it.
 """
@@ -33,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
         help="the body of POST /simulate ({household, month}), or the household alone",
     )
     simulate.add_argument("--month", help="YYYY-MM (default: the current month)")
+    simulate.add_argument(
+        "--what-would-change",
+        action="store_true",
+        help="print what would change the aids (POST /simulate/what-would-change) instead",
+    )
     simulate.add_argument("--cache-dir", type=Path, help="engine cache (default ~/.cache/sesame)")
     warm = commands.add_parser("warm-cache", help="build the engine cache")
     warm.add_argument("--cache-dir", type=Path, help="engine cache (default ~/.cache/sesame)")
@@ -88,6 +95,12 @@ def _run(args: argparse.Namespace) -> int:
     try:
         # As strict as the API: a boolean is true or false, a number a JSON number.
         request = SimulateRequest.model_validate_json(json.dumps(body), strict=True)
+        if args.what_would_change:
+            from shared.services.what_would_change import what_would_change
+
+            changes = what_would_change(request.household, request.month)
+            _emit(sys.stdout, changes.model_dump(mode="json"))
+            return 0
         report = eligibility.evaluate(request.household, request.month)
     except ValidationError as error:
         # The field a cross-field check names is in the ``loc``, as in the API's

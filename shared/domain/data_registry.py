@@ -727,6 +727,19 @@ RIGHTS_REQUESTS = DataLocation(
         " and each step; the reply address is cleared once answered (R30)."
     ),
 )
+RULES_CHECKS = DataLocation(
+    key="rules_checks",
+    store=StoreKind.FIRESTORE,
+    pattern="rules_checks/{check_id}",
+    locator=Locator(LocatorKind.NO_PERSON),
+    export=ExportRule(ExportKind.NOTHING, reason="names no person: aids and legal parameters"),
+    retention=Retention(FIVE_YEARS, CountedFrom.CREATED, LegalBasis.LEGITIMATE_INTEREST, "R6, R23"),
+    on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
+    description=(
+        "What each daily check of the engine's rules found: the catalogue aids whose "
+        "OpenFisca parameters are past their last known value (R6)."
+    ),
+)
 PRIVACY_LOCATIONS: tuple[DataLocation, ...] = (
     ERASURE_JOBS,
     EXPORTS,
@@ -764,6 +777,7 @@ USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
     DEMO_REQUEST_LIMITS,
     *PRIVACY_LOCATIONS,
     *ALERT_LOCATIONS,
+    RULES_CHECKS,
 )
 
 FIRESTORE_LOCATIONS = tuple(x for x in USER_DATA_LOCATIONS if x.store is StoreKind.FIRESTORE)

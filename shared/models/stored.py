@@ -36,6 +36,7 @@ from shared.models.privacy import (
 from shared.models.simulation_history import AidOutcome, StoredSimulation
 from shared.models.sso import SsoPartner, UsedAssertion
 from shared.models.support import DemoRequest, DemoRequestLimit, SupportMessage, SupportThread
+from shared.models.stale_rules import StaleRulesCheck
 from shared.models.vault import VaultDocument
 
 STORED_MODELS: dict[str, type[BaseModel]] = {
@@ -47,6 +48,8 @@ STORED_MODELS: dict[str, type[BaseModel]] = {
     registry.AUDIT_JOURNAL.key: AuditEntry,
     registry.WORKER_RECEIPTS.key: WorkerReceipt,
     registry.VAULT_DOCUMENTS.key: VaultDocument,
+    # The daily check of the engine's rules (R6): no person.
+    registry.RULES_CHECKS.key: StaleRulesCheck,
     # Privacy rights (R21, R22, R27, R28).
     registry.ERASURE_JOBS.key: ErasureJob,
     registry.EXPORTS.key: ExportRecord,

@@ -35,6 +35,7 @@ from shared.models.simulation import (
     SimulationSummary,
 )
 from shared.models.simulation_history import AidOutcome, OutcomeEvent, StoredSimulation
+from shared.models.what_would_change import WhatWouldChangeReport
 from shared.services.accounts import NOTICES, load_profile
 from shared.services.stored_simulations import latest_simulation
 
@@ -120,6 +121,23 @@ def simulate(access: Access | None, request: SimulateRequest) -> SimulationRespo
         changes=changes,
         outcomes=_outcome_list(uid),
     )
+
+
+def what_would_change(access: Access | None, request: SimulateRequest) -> WhatWouldChangeReport:
+    """What would change the household's aids (earnings, rent, couple, children).
+
+    Computed, never stored. A signed-in person who restricted processing is
+    refused, as for ``simulate``; an objection to the follow-up changes
+    nothing since nothing is kept.
+    """
+    if access is not None:
+        profile = load_profile(access)
+        if profile.processing_decision(Purpose.SIMULATION).code == "processing_restricted":
+            raise ApiError("processing_restricted", NOTICES["restricted"])
+    from shared.services import eligibility, what_would_change
+
+    eligibility.configure(settings().engine_cache_dir)
+    return what_would_change.what_would_change(request.household, request.month)
 
 
 def history(access: Access) -> SimulationHistoryResponse:

@@ -111,6 +111,7 @@ INTERNAL_BY_DESIGN = {
     "alerts_worker",
     "erasure_worker",
     "retention_sweep",
+    "rules_check",
     "notices_worker",
     "vault_events",
 }

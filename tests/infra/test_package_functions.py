@@ -60,12 +60,14 @@ def test_function_requirements_are_pinned_exactly_as_the_project(name: str) -> N
     assert packager.pin_drift(REPO_ROOT, name) == []
 
 
-# The alerts worker re-evaluates batches of stored situations (R5) with the same engine.
-ENGINE_FUNCTIONS = {"simulate", "alerts_worker"}
+# The functions that compute with OpenFisca: the simulation, the alerts worker that
+# re-evaluates batches of stored situations (R5), and the daily check of stale rules
+# (it reads the engine's parameters).
+ENGINE_FUNCTIONS = {"simulate", "alerts_worker", "rules_check"}
 
 
 @pytest.mark.parametrize("name", sorted(set(FUNCTIONS) - ENGINE_FUNCTIONS))
-def test_only_simulate_installs_the_engine(name: str) -> None:
+def test_only_the_engine_functions_install_the_engine(name: str) -> None:
     own = packager.read_pins(packager.function_requirements(REPO_ROOT, name))
     assert not own.keys() & ENGINE_DISTRIBUTIONS
     for user in ENGINE_FUNCTIONS:

@@ -248,6 +248,19 @@ def export_a_beneficiary(urls: Mapping[str, str]) -> requests.Response:
     return _worker_outcome(response, "ready")
 
 
+def scheduler_call(url: str, job_name: str) -> requests.Response:
+    """What Cloud Scheduler posts to a daily job: an empty object and its headers."""
+    return requests.post(
+        url,
+        json={},
+        headers={
+            "X-CloudScheduler-JobName": job_name,
+            "X-CloudScheduler-ScheduleTime": datetime_now_iso(),
+        },
+        timeout=TIMEOUT,
+    )
+
+
 def sweep_retention(urls: Mapping[str, str]) -> requests.Response:
     """Cloud Scheduler's daily call: one idle account is warned, one warned long ago erased."""
     from datetime import UTC, datetime, timedelta
@@ -266,15 +279,7 @@ def sweep_retention(urls: Mapping[str, str]) -> requests.Response:
         sent_at=long_ago, last_active_at=long_ago, erasure_due_on=long_ago.date()
     )
     document_store.add(INACTIVITY_WARNINGS.collection(uid=idle[1].uid), warned)
-    response = requests.post(
-        urls["retention_sweep"],
-        json={},
-        headers={
-            "X-CloudScheduler-JobName": "retention-sweep",
-            "X-CloudScheduler-ScheduleTime": datetime_now_iso(),
-        },
-        timeout=TIMEOUT,
-    )
+    response = scheduler_call(urls["retention_sweep"], "retention-sweep")
     from shared.adapters import task_queue
     from shared.services.audit import pseudonym
 
@@ -475,6 +480,15 @@ def write_to_support(urls: Mapping[str, str]) -> requests.Response:
     )
 
 
+def check_stale_rules(urls: Mapping[str, str]) -> requests.Response:
+    """Cloud Scheduler's daily call: the stale engine rules are listed and recorded."""
+    response = scheduler_call(urls["rules_check"], "rules-check")
+    outcome = response.json().get("outcome", "") if response.ok else ""
+    if response.ok and not str(outcome).startswith("stale_aids="):
+        raise AssertionError(f"check outcome {response.text[:500]!r}")
+    return response
+
+
 @dataclass(frozen=True)
 class FirstRequest:
     """How to send a function its first request, given the served functions' base URLs."""
@@ -495,6 +509,7 @@ FIRST_REQUESTS: dict[str, FirstRequest] = {
     "erasure_worker": FirstRequest(erase_a_beneficiary),
     "export_worker": FirstRequest(export_a_beneficiary),
     "retention_sweep": FirstRequest(sweep_retention),
+    "rules_check": FirstRequest(check_stale_rules),
     "mandates": FirstRequest(invite_a_caregiver, also_serves=("signup",)),
     "organisations": FirstRequest(invite_through_a_client),
     "sso": FirstRequest(hand_off_from_a_partner, also_serves=("organisations",)),

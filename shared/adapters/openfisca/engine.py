@@ -293,6 +293,24 @@ class FrenchEngine:
             self._stale[key] = min(dates) if dates else None
         return self._stale[key]
 
+    def parameter_checks(self, names: Sequence[str]) -> list[tuple[str, date | None]]:
+        """Each parameter of ``names`` with the date OpenFisca-France last
+        checked its value (``last_value_still_valid_on``; None when never
+        dated), the least recently checked first, undated last."""
+        out: list[tuple[str, date | None]] = []
+        for name in names:
+            node: Any = self.system.parameters
+            for part in name.split("."):
+                children = getattr(node, "children", None)
+                node = children.get(part) if isinstance(children, dict) else None
+                if node is None:
+                    break
+            checked = (getattr(node, "metadata", None) or {}).get("last_value_still_valid_on")
+            if checked is not None and not isinstance(checked, date):
+                checked = date.fromisoformat(str(checked))
+            out.append((name, checked))
+        return sorted(out, key=lambda item: (item[1] is None, item[1] or date.min, item[0]))
+
     def _parameter_stale_since(self, name: str, month: str) -> date | None:
         node: Any = self.system.parameters
         for part in name.split("."):
@@ -333,14 +351,16 @@ class FrenchEngine:
         dates = [d for d in stale if d is not None]
         return value, (min(dates) if dates else None)
 
-    def evaluate_batch(self, households: Sequence[Household], month: str) -> list[dict[str, float]]:
-        """Monthly (or monthly-equivalent) amount of every OpenFisca aid, for
-        each household, from one vectorised simulation.
+    def batch_values(self, households: Sequence[Household], month: str) -> dict[str, np.ndarray]:
+        """OpenFisca's value of every aid (float, as computed: month or year,
+        before any deduction) for each household, from one vectorised
+        simulation, every household in steady state (the benefits it declares
+        are computed, not taken as declared).
 
-        Every household is taken in steady state, benefits it declares
-        included (a declared benefit is an input of the whole simulation, so
-        honouring each household's would split the batch): the smart alerts
-        ask "may this aid concern them", which the steady state answers.
+        Equal, household by household, to a simulation of that household alone
+        without declared benefits (``test_differential.py`` checks it against
+        the oracle, on generated households and on "what would change it"
+        variants).
         """
         plan = plan_households(households, month, declared_benefits=False)
         simulation = build_simulation(self.system, plan, self.profile.pruned)
@@ -350,28 +370,41 @@ class FrenchEngine:
         )
         hold_at_zero(simulation, plan, zero)
         settle(simulation, month)
-        columns: dict[str, np.ndarray] = {}
-        for aid in self.aids:
-            period = month if aid.period == "month" else month[:4]
-            values = household_values(simulation, plan, aid.variable, period).astype(np.float64)
-            if aid.output == "eligibility" or aid.output == "monthly_contribution":
-                values = (values > 0).astype(np.float64)
-            elif (
-                aid.output == "annual_amount"
-                or aid.period == "year"
-                or aid.periodicity != "monthly"
-            ):
-                values = values / 12
-            columns[aid.aid_id] = np.round(values, 2)
+        return {
+            aid.aid_id: self.value(simulation, plan, aid).astype(np.float64) for aid in self.aids
+        }
+
+    def evaluate_batch(self, households: Sequence[Household], month: str) -> list[dict[str, float]]:
+        """Monthly (or monthly-equivalent) amount of every OpenFisca aid, for
+        each household, from one vectorised simulation.
+
+        Every household is taken in steady state, benefits it declares
+        included (a declared benefit is an input of the whole simulation, so
+        honouring each household's would split the batch): the smart alerts
+        ask "may this aid concern them", which the steady state answers.
+        """
+        raw = self.batch_values(households, month)
+        columns = {aid.aid_id: monthly_equivalent(aid, raw[aid.aid_id]) for aid in self.aids}
         return [
             {aid_id: float(column[index]) for aid_id, column in columns.items()}
-            for index in range(plan.households)
+            for index in range(len(households))
         ]
 
     def value(self, simulation: Simulation, plan: Plan, aid: AidVariable) -> np.ndarray:
         """The aid's value for each household's applicant family."""
         period = plan.month if aid.period == "month" else plan.month[:4]
         return household_values(simulation, plan, aid.variable, period)
+
+
+def monthly_equivalent(aid: AidVariable, values: np.ndarray) -> np.ndarray:
+    """The monthly amount of each value of ``aid``, rounded to the cent: 1.0
+    when eligible for eligibility-only aids and contributions, a twelfth of
+    yearly and one-off amounts."""
+    if aid.output == "eligibility" or aid.output == "monthly_contribution":
+        values = (values > 0).astype(np.float64)
+    elif aid.output == "annual_amount" or aid.period == "year" or aid.periodicity != "monthly":
+        values = values / 12
+    return np.round(values, 2)
 
 
 def household_values(simulation: Simulation, plan: Plan, variable: str, period: str) -> np.ndarray:

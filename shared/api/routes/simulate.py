@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from shared.api.route import AUTH_OPTIONAL, Route
-from shared.domain.access import Scope
+from shared.domain.access import ActorKind, Scope
 from shared.domain.purposes import Purpose
 from shared.models import reports as report_models
-from shared.models import simulation
-from shared.services import reports, simulations
+from shared.models import simulation, what_would_change
+from shared.models import stale_rules as stale_rules_models
+from shared.services import reports, simulations, stale_rules
 
 # A single tenant in Paris working part time: the example body of the simulation endpoints.
 EXAMPLE_APPLICANT: dict[str, Any] = {
@@ -51,6 +52,27 @@ ROUTES: tuple[Route, ...] = (
         auth=AUTH_OPTIONAL,
         errors=("not_registered", "processing_restricted"),
         requirements=("R6", "R26"),
+    ),
+    Route(
+        function="simulate",
+        method="POST",
+        path="/what-would-change",
+        operation_id="whatWouldChange",
+        summary=(
+            "What would change the household's aids: per aid, where it starts or stops along "
+            "earnings and rent (to the euro), with a partner, a new child or a child's next "
+            "age band, in French and English, and the earnings curve (0 to 2.5 × SMIC). "
+            "Nothing stored."
+        ),
+        handler=simulations.what_would_change,
+        request_model=simulation.SimulateRequest,
+        example_body={"household": EXAMPLE_HOUSEHOLD, "month": "2025-05"},
+        response_model=what_would_change.WhatWouldChangeReport,
+        scope=Scope.SIMULATION,
+        purpose=Purpose.SIMULATION,
+        auth=AUTH_OPTIONAL,
+        errors=("not_registered", "processing_restricted"),
+        requirements=("R6",),
     ),
     Route(
         function="simulate",
@@ -114,6 +136,23 @@ ROUTES: tuple[Route, ...] = (
         path_params={"aid_id": "an aid id of the catalogue, e.g. rsa"},
         example_params={"aid_id": "rsa"},
         path_values={"aid_id": catalogue_aid_ids},
+    ),
+    Route(
+        function="simulate",
+        method="GET",
+        path="/stale-rules",
+        operation_id="getStaleRules",
+        summary=(
+            "Staff: the latest daily check of the engine's rules — catalogue aids whose "
+            "OpenFisca parameters are past their last known value (a new OpenFisca-France "
+            "release is needed), with each parameter's last-checked date."
+        ),
+        handler=stale_rules.latest,
+        response_model=stale_rules_models.StaleRulesResponse,
+        scope=Scope.SIMULATION,
+        purpose=Purpose.SIMULATION,
+        roles=frozenset({ActorKind.STAFF}),
+        requirements=("R6",),
     ),
     # Reference reads: the catalogue's labels, and one stored report by id.
     Route(
