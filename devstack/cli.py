@@ -210,6 +210,8 @@ def command_web_export(args: argparse.Namespace) -> int:
     written = export_for_hosting(Path(args.target), config)
     print(f"{len(written)} files written to {args.target}", flush=True)
     return 0
+
+
 def command_demo_partner(args: argparse.Namespace) -> int:
     """Play a client's intranet: register it on the running stack, sign a hand-off for an e-mail."""
     from devstack import demo_partner

@@ -77,9 +77,8 @@ class Settings:
     # look for pending tasks about a person in each.
     queue_ids: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
-    # Where people reach the API and the web app, for links in e-mails
-    # (unsubscribe, results); locally the gateway and the first web origin.
-    public_api_base: str = "http://127.0.0.1:8080"
+    # Where people reach the web app, for links in e-mails (results); locally the
+    # first web origin.
     web_base: str = "http://localhost:3000"
     # Signs unsubscribe tokens (secret mail-token-key in production, R26).
     mail_token_key: bytes | None = None
@@ -205,7 +204,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             for name, value in env.items()
             if (match := re.fullmatch(r"SESAME_([A-Z]+)_WORKER_URL", name)) and value
         },
-        public_api_base=env.get("SESAME_PUBLIC_API_BASE", "http://127.0.0.1:8080"),
         web_base=env.get("SESAME_WEB_BASE", "")
         or (_csv(env.get("SESAME_CORS_ORIGINS", "")) or ("http://localhost:3000",))[0],
         mail_token_key=(

@@ -35,8 +35,8 @@ from shared.models.privacy import (
 )
 from shared.models.simulation_history import AidOutcome, StoredSimulation
 from shared.models.sso import SsoPartner, UsedAssertion
-from shared.models.support import DemoRequest, DemoRequestLimit, SupportMessage, SupportThread
 from shared.models.stale_rules import StaleRulesCheck
+from shared.models.support import DemoRequest, DemoRequestLimit, SupportMessage, SupportThread
 from shared.models.vault import VaultDocument
 
 STORED_MODELS: dict[str, type[BaseModel]] = {
