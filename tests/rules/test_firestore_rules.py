@@ -226,6 +226,9 @@ COVERED_PATTERNS = {
     "demo_request_limits/{window_id}",
     # Privacy rights: server-only, closed by default (tests/rules/test_privacy_rules.py).
     "erasure_jobs/{job_id}",
+    "beneficiaries/{uid}/directives/{directive_id}",
+    "directive_executions/{execution_id}",
+    "rights_requests/{request_id}",
     "beneficiaries/{uid}/exports/{export_id}",
     "beneficiaries/{uid}/inactivity_warnings/{warning_id}",
     "retention_runs/{run_id}",

@@ -15,12 +15,9 @@ from shared.models.stored import STORED_MODELS
 from tests.support import emulators
 from tests.support.footprint import sample_document
 
-LOCATIONS = [
-    registry.ERASURE_JOBS,
-    registry.EXPORTS,
-    registry.INACTIVITY_WARNINGS,
-    registry.RETENTION_RUNS,
-]
+# Erasure jobs, exports, inactivity warnings, retention runs, post-mortem directives and
+# their executions, requests received by post or e-mail.
+LOCATIONS = list(registry.PRIVACY_LOCATIONS)
 
 
 @pytest.mark.parametrize("location", LOCATIONS, ids=lambda x: x.key)
