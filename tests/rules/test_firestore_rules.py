@@ -232,6 +232,7 @@ COVERED_PATTERNS = {
     "beneficiaries/{uid}/exports/{export_id}",
     "beneficiaries/{uid}/inactivity_warnings/{warning_id}",
     "retention_runs/{run_id}",
+    "rules_checks/{check_id}",
     # Smart alerts and suppressed addresses: server-only (tests/rules/test_alerts_rules.py).
     "alert_runs/{run_id}",
     "alert_runs/{run_id}/batches/{batch_id}",
