@@ -94,7 +94,12 @@ def _profile(uid: str) -> BeneficiaryProfile:
 
 
 def _check_basis(uid: str, *, by_agent: bool) -> None:
-    """Support may process this beneficiary's messages now: no restriction, no objection (R26)."""
+    """Support may process this beneficiary's messages now: no restriction, no objection (R26).
+
+    For an agent, a thread whose beneficiary has no profile any more is not found.
+    """
+    if by_agent and document_store.get(BENEFICIARY.path(uid=uid), BeneficiaryProfile) is None:
+        raise ApiError("not_found", NO_THREAD)
     decision = _profile(uid).processing_decision(Purpose.SUPPORT)
     if decision.code == "processing_restricted":
         raise ApiError(
@@ -256,8 +261,8 @@ def read_thread(access: Access, thread_id: str) -> ThreadOut:
 def write_message(access: Access, request: MessageRequest, thread_id: str) -> tuple[ThreadOut, int]:
     """The beneficiary adds a message to their thread."""
     uid = access.subject_uid
-    _own_thread(access, thread_id)
     _check_basis(uid, by_agent=False)
+    _own_thread(access, thread_id)
     message = SupportMessage(
         beneficiary_uid=uid,
         thread_id=thread_id,

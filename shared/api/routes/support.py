@@ -26,6 +26,9 @@ THREAD_ID = {"thread_id": "the thread's id"}
 # Refusals of support processing for this beneficiary now (R26), and of writing more.
 LEGAL_BASIS_ERRORS = ("not_registered", "processing_restricted", "purpose_objected")
 WRITE_ERRORS = (*LEGAL_BASIS_ERRORS, "support_limit_reached")
+# An agent acts on someone else's thread: the caller's own profile is never asked for.
+AGENT_ERRORS = ("not_found", "processing_restricted", "purpose_objected")
+AGENT_WRITE_ERRORS = (*AGENT_ERRORS, "support_limit_reached")
 EXAMPLE_THREAD = {"thread_id": "t1"}
 EXAMPLE_MESSAGE = {"body": "Merci, c'est bien reçu."}
 EXAMPLE_DEMO = {
@@ -73,6 +76,7 @@ def _new_message(
     scope: Scope,
     roles: frozenset[ActorKind],
     requirements: tuple[str, ...],
+    errors: tuple[str, ...] = WRITE_ERRORS,
 ) -> Route:
     """A new message in a thread: the beneficiary's or an agent's, the same contract."""
     return Route(
@@ -89,7 +93,7 @@ def _new_message(
         purpose=Purpose.SUPPORT,
         success_status=201,
         roles=roles,
-        errors=WRITE_ERRORS,
+        errors=errors,
         requirements=requirements,
         path_params=THREAD_ID,
         example_params=EXAMPLE_THREAD,
@@ -179,7 +183,7 @@ ROUTES: tuple[Route, ...] = (
         scope=Scope.SUPPORT_ANSWER,
         purpose=Purpose.SUPPORT,
         roles=AGENT,
-        errors=LEGAL_BASIS_ERRORS,
+        errors=AGENT_ERRORS,
         requirements=("R8", "R14", "R26"),
         path_params=THREAD_ID,
         example_params=EXAMPLE_THREAD,
@@ -192,6 +196,7 @@ ROUTES: tuple[Route, ...] = (
         Scope.SUPPORT_ANSWER,
         AGENT,
         ("R8", "R14", "R26"),
+        AGENT_WRITE_ERRORS,
     ),
     Route(
         function="support",
