@@ -219,6 +219,7 @@ locals {
       secrets       = ["audit-pepper"]
       enqueues      = []
       signs_blobs   = false
+      clears_tasks  = false
     }
     # R5 smart alerts: daily, works out what changed since the last run and queues one
     # task per batch of beneficiaries whose alerts are on (named: a retry adds nothing).
@@ -275,6 +276,7 @@ locals {
       secrets       = ["audit-pepper", "mail-token-key"]
       enqueues      = ["alerts"]
       signs_blobs   = false
+      clears_tasks  = false
     }
     # R21, R22, R28: resumable erasure of every store (Firestore, vault, exports, Auth).
     erasure_worker = {
@@ -394,6 +396,7 @@ locals {
       secrets       = []
       enqueues      = []
       signs_blobs   = false
+      clears_tasks  = false
     }
   }
 
