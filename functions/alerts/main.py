@@ -6,7 +6,7 @@ import json
 import functions_framework
 from flask import Request, Response
 
-from shared.api.dispatch import dispatch, problem_response
+from shared.api.dispatch import dispatch, problem_response, serve_every_path
 from shared.api.routes.alerts import ROUTES
 from shared.errors import ApiError, language_of, text
 
@@ -43,3 +43,6 @@ def alerts(request: Request) -> Response:
     if request.path.rstrip("/") == MAIL_EVENTS_PATH:
         return mail_events(request)
     return dispatch(ROUTES, request)
+
+
+serve_every_path(alerts)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Request, Response
@@ -319,3 +319,17 @@ def dispatch(routes: Sequence[Route], request: Request) -> Response:
         duration_ms=round((time.perf_counter() - started) * 1000, 1),
     )
     return response
+
+
+def serve_every_path(handler: Callable[[Request], Any]) -> None:
+    """Let ``handler`` answer the paths the framework's own URL rule cannot match.
+
+    The Functions Framework routes ``/<path:path>``, which does not match a path
+    holding a line break (``%0A`` in an id): Flask would answer its HTML 404.
+    Registered on the function's app while its module loads, our handler answers
+    those too, with a problem+json like every other refusal.
+    """
+    import flask
+
+    if flask.has_app_context():
+        flask.current_app.register_error_handler(404, lambda _error: handler(flask.request))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,8 @@ from shared.config import settings
 from shared.domain.access import ActorKind
 from shared.domain.policy import CURRENT_POLICY
 from tests.support import emulators
+
+FUNCTIONS_DIR = Path(__file__).resolve().parents[2] / "functions"
 
 BODY_ROUTES = [r for r in ROUTES if r.request_model is not None]
 # The endpoints that work on the caller's own beneficiary data.
@@ -287,3 +290,14 @@ def test_problems_are_french_by_default_and_english_on_request(function_client, 
     assert en["errors"][0]["message"] == "String should have at most 80 characters"
     assert french.headers["Content-Language"] == "fr"
     assert english.headers["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize("name", sorted(p.parent.name for p in FUNCTIONS_DIR.glob("*/main.py")))
+def test_a_line_break_in_the_path_is_a_problem_not_the_frameworks_html_page(function_client, name):
+    """The framework's URL rule does not match a line break; our entry point still answers.
+
+    Public functions answer a problem+json, workers their JSON outcome: never an HTML page.
+    """
+    response = function_client(name).get("/items/a%0Ab", headers={"Accept-Language": "fr"})
+    assert 400 <= response.status_code < 500, response.data[:200]
+    assert response.is_json, response.content_type
