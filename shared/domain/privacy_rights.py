@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from shared.domain import data_registry as registry
 from shared.domain.data_registry import DataLocation, OnErasure, StoreKind
-from shared.domain.strict import BilingualText
+from shared.domain.strict import BilingualText, Language
 
 # When backups holding erased data are gone: Firestore runs without point-in-time
 # recovery and keeps at most one hour of versions (infra/firestore.tf); buckets
@@ -46,6 +46,41 @@ def erasure_order(locations: tuple[DataLocation, ...] | None = None) -> list[Dat
 def kept_by_law(location: DataLocation) -> bool:
     """True when erasure leaves this location's records in place (pseudonymous proof)."""
     return location.on_erasure is OnErasure.KEEP_PSEUDONYMOUS
+
+
+# What a person reads about each record erasure keeps (the registry's descriptions are
+# for engineers). A location kept by law without its words here fails the unit tests.
+KEPT_DESCRIPTIONS: dict[str, BilingualText] = {
+    "audit_journal": BilingualText(
+        fr="Le journal des accès à vos données par d'autres que vous (aidants, équipe), "
+        "sous un identifiant pseudonyme (R14).",
+        en="The journal of accesses to your data by others (caregivers, staff), under a "
+        "pseudonymous id (R14).",
+    ),
+    "directive_executions": BilingualText(
+        fr="La trace de l'exécution de vos directives post mortem : choix, dates, sans "
+        "votre nom (R29).",
+        en="The record that your post-mortem directives were carried out: choice, dates, "
+        "without your name (R29).",
+    ),
+    "erasure_jobs": BilingualText(
+        fr="La preuve de cet effacement : état par stockage, vérification finale et ce reçu, "
+        "sans votre nom ni votre adresse (R21, R28).",
+        en="The proof of this erasure: status per store, final check and this receipt, "
+        "without your name or address (R21, R28).",
+    ),
+    "rights_requests": BilingualText(
+        fr="Les demandes d'exercice de vos droits reçues par courrier ou e-mail et leurs "
+        "réponses, sans votre adresse (R30).",
+        en="The rights requests received by post or e-mail and their answers, without your "
+        "address (R30).",
+    ),
+}
+
+
+def kept_description(location: DataLocation, language: Language = "fr") -> str:
+    """What a person reads about the records of ``location`` that erasure keeps."""
+    return KEPT_DESCRIPTIONS[location.key].in_language(language)
 
 
 def kept_until(location: DataLocation, erased_on: date) -> date:

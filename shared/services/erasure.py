@@ -34,7 +34,7 @@ from shared.domain import data_registry as registry
 from shared.domain import privacy_rights as rules
 from shared.domain.access import Access
 from shared.domain.data_registry import BENEFICIARY, ERASURE_JOBS, DataLocation, PersonalData
-from shared.domain.strict import BilingualText, StrictModel
+from shared.domain.strict import BilingualText, Language, StrictModel
 from shared.errors import ApiError, PermanentFailure, TransientFailure, text
 from shared.models.account import BeneficiaryProfile
 from shared.models.privacy import (
@@ -65,11 +65,12 @@ class StoreFailure(TransientFailure):
     """One store could not be erased now; the job resumes there on the next delivery."""
 
 
-def _kept(erased_on: datetime) -> list[KeptByLaw]:
+def _kept(erased_on: datetime, language: Language = "fr") -> list[KeptByLaw]:
+    """What erasure keeps by law, described for the person (French unless asked)."""
     return [
         KeptByLaw(
             location=location.key,
-            description=location.description,
+            description=rules.kept_description(location, language),
             legal_basis=location.retention.legal_basis.value,
             source=location.retention.source,
             until=rules.kept_until(location, erased_on.date()),
@@ -85,7 +86,7 @@ def erasure_notice(access: Access) -> ErasureNotice:
     return ErasureNotice(
         notice=rules.ERASURE_NOTICE.in_language(language),
         stops=[item.in_language(language) for item in rules.ERASURE_STOPS],
-        kept_by_law=_kept(utc_now()),
+        kept_by_law=_kept(utc_now(), language),
         backups_expire_after_days=rules.BACKUP_EXPIRY.days,
         confirm_with=rules.CONFIRMATION_WORD.in_language(language),
     )

@@ -30,6 +30,11 @@ def test_a_beneficiary_reads_the_notice_confirms_and_downloads_the_receipt(funct
     assert notice.get_json()["confirm_with"] == "EFFACER"
     english = privacy.get("/erasure/notice", headers={**person.headers, "Accept-Language": "en"})
     assert english.get_json()["confirm_with"] == "ERASE"
+    # What the law keeps is said in the reader's language too, not in the registry's words.
+    kept = {item["location"]: item["description"] for item in notice.get_json()["kept_by_law"]}
+    kept_en = {i["location"]: i["description"] for i in english.get_json()["kept_by_law"]}
+    assert "journal des accès" in kept["audit_journal"]
+    assert "journal of accesses" in kept_en["audit_journal"]
 
     refused = privacy.post("/erasure", json={"confirm": "ok"}, headers=person.headers)
     assert refused.status_code == 422
