@@ -87,3 +87,34 @@ resource "google_firestore_index" "composite" {
     }
   }
 }
+
+# Collection-group single-field indexes (fieldOverrides of firestore.indexes.json):
+# the retention sweep, export/erasure and export links query nested collections
+# across every parent; the list is derived from the data registry and kept equal
+# to it by tests/unit/test_firestore_indexes.py (shared/services/firestore_indexes.py).
+locals {
+  firestore_field_overrides = {
+    for field in jsondecode(file("${path.module}/../firestore.indexes.json")).fieldOverrides :
+    "${field.collectionGroup}.${field.fieldPath}" => field
+  }
+}
+
+resource "google_firestore_field" "collection_group" {
+  for_each = local.firestore_field_overrides
+
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = each.value.collectionGroup
+  field      = each.value.fieldPath
+
+  # An override replaces the automatic indexes: the collection's own are listed again.
+  index_config {
+    dynamic "indexes" {
+      for_each = each.value.indexes
+      content {
+        order       = indexes.value.order
+        query_scope = indexes.value.queryScope
+      }
+    }
+  }
+}

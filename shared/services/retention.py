@@ -145,6 +145,15 @@ def _inactive_accounts(at: datetime) -> tuple[int, int]:
     return warned, erased
 
 
+def date_field_of(location: registry.DataLocation) -> str | None:
+    """The stored date the sweep reads to end a Firestore location's records, if it has one."""
+    if location.store is not registry.StoreKind.FIRESTORE:
+        return None
+    candidates = DATE_FIELDS.get(location.retention.counted_from, ())
+    fields = STORED_MODELS[location.key].model_fields
+    return next((name for name in candidates if name in fields), None)
+
+
 def _purge_by_creation(at: datetime) -> dict[str, int]:
     """Delete the records of every Firestore location counted from a stored date, past its period.
 
@@ -153,11 +162,7 @@ def _purge_by_creation(at: datetime) -> dict[str, int]:
     """
     purged: dict[str, int] = {}
     for location in registry.USER_DATA_LOCATIONS:
-        if location.store is not registry.StoreKind.FIRESTORE:
-            continue
-        candidates = DATE_FIELDS.get(location.retention.counted_from, ())
-        fields = STORED_MODELS[location.key].model_fields
-        field = next((name for name in candidates if name in fields), None)
+        field = date_field_of(location)
         if field is None:
             continue
         before = at - timedelta(days=location.retention.days)

@@ -75,6 +75,7 @@ NOT_LOCATED = {
     "google_firebaserules_release",
     "google_firebaserules_ruleset",
     "google_firestore_index",  # part of the (default) database, located with it
+    "google_firestore_field",  # a field index of that database, located with it
     "google_identity_platform_config",  # global service: README, known limits (R17)
     "google_kms_crypto_key",
     "google_kms_crypto_key_iam_member",
@@ -172,6 +173,7 @@ NOT_PER_FUNCTION_FOR_EACH = {
     "${local.secret_env_names}",
     "${local.deployed_queues}",  # one per deployed worker: checked on its own
     "${local.firestore_indexes}",  # the composite indexes of firestore.indexes.json
+    "${local.firestore_field_overrides}",  # its collection-group field indexes
 }
 # References to one function's resource (only per-function resources hold them).
 PER_FUNCTION_REFERENCE = re.compile(
