@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 from shared.adapters.openfisca.plan import PLAN_INPUT_VARIABLES, plan_households
 from shared.adapters.openfisca.reference_households import reference_households
 from shared.adapters.openfisca.speedups import _is_default, build_simulation
-from shared.adapters.openfisca.steady_state import settle
+from shared.adapters.openfisca.steady_state import STEADY_STATE_ORDER, settle
 from shared.adapters.openfisca.system import LOG_COMPONENT, PROFILE_MONTHS, _warn
 
 
@@ -147,7 +147,7 @@ def derive_profile(engine: FrenchEngine) -> Profile:
         plan = plan_households(households, month)
         simulation = build_simulation(system, plan)
         simulation.trace = True
-        settle(simulation, month)
+        settle(simulation, month, order=STEADY_STATE_ORDER)
         for variable, period in _aid_periods(engine, month):
             try:
                 simulation.calculate(variable, period)
@@ -188,7 +188,7 @@ def derive_profile(engine: FrenchEngine) -> Profile:
         plan = plan_households(households, month)
         simulation = build_simulation(system, plan, pruned)
         simulation.trace = True
-        settle(simulation, month)
+        settle(simulation, month, order=STEADY_STATE_ORDER)
         for aid in engine.aids:
             period = month if aid.period == "month" else month[:4]
             try:
