@@ -40,6 +40,8 @@ from infra import package_functions
 
 PYTHON_VARIABLE = "SESAME_PACKAGES_PYTHON"
 MODULES_LOG_VARIABLE = "SESAME_PACKAGE_MODULES_LOG"
+START_ATTEMPTS = 3
+"""How many times a function process that exits before listening is started (port races)."""
 # Put on the served function's PYTHONPATH (its only entry): when a process of the
 # server exits, it writes the names of every module it imported, however imported
 # (``importlib.import_module`` escapes ``-X importtime``). Standard library only.
@@ -197,27 +199,36 @@ def serve(
     env = isolated_environment(environment)
     env["PYTHONPATH"] = str(probe_dir)
     env[MODULES_LOG_VARIABLE] = str(modules_log)
-    process = supervisor.spawn(
-        f"package-{package.name}",
-        [
-            str(bin_dir / "functions-framework"),
-            f"--target={package.name}",
-            "--source=main.py",
-            f"--host={HOST}",
-            f"--port={port}",
-        ],
-        cwd=package.source_dir,
-        env=env,
-    )
-    ready = accepts_connections(HOST, port)
-    deadline = time.monotonic() + timeout
-    try:
-        while not ready():
-            if process.exited() is not None or time.monotonic() > deadline:
-                raise StackError(
-                    f"{package.name} did not start from its package:\n{process.log_tail(40)}"
-                )
+    # A process that exits before listening is started again on another free port, at
+    # most twice: the port was picked free but another process on the machine may bind it
+    # first (several stacks pick free ports at once). A timeout is never retried.
+    for attempt in range(1, START_ATTEMPTS + 1):
+        process = supervisor.spawn(
+            f"package-{package.name}",
+            [
+                str(bin_dir / "functions-framework"),
+                f"--target={package.name}",
+                "--source=main.py",
+                f"--host={HOST}",
+                f"--port={port}",
+            ],
+            cwd=package.source_dir,
+            env=env,
+        )
+        ready = accepts_connections(HOST, port)
+        deadline = time.monotonic() + timeout
+        while not ready() and process.exited() is None and time.monotonic() < deadline:
             time.sleep(0.1)
+        if ready():
+            break
+        if process.exited() is None or attempt == START_ATTEMPTS:
+            supervisor.stop_all()
+            raise StackError(
+                f"{package.name} did not start from its package:\n{process.log_tail(40)}"
+            )
+        supervisor.stop_all()
+        port = free_loopback_ports(1)[0]
+    try:
         yield RunningFunction(package.name, f"http://{HOST}:{port}", modules_log)
     finally:
         supervisor.stop_all()
