@@ -59,18 +59,20 @@ def _beneficiary() -> None:
 def upload_to_available(size: int, rounds: int) -> dict[str, float]:
     from shared.adapters.file_content import content_facts
     from shared.adapters.vault_objects import owner_prefix
+    from shared.domain.access import Access, Actor, ActorKind, Scope
     from shared.domain.vault.kinds import DocumentKind
     from shared.models.vault import DocumentStatus, UploadSlotRequest
     from shared.services import vault as vault_service
     from tests.support.sample_files import pdf_of_size
 
+    owner = Access(Actor(OWNER, ActorKind.BENEFICIARY), OWNER, Scope.VAULT_WRITE, "bench")
     vault = vault_service.default_vault()
     data = pdf_of_size(size)
     puts, finals, reads = [], [], []
     for _ in range(rounds):
         slot = vault_service.request_upload_slot(
             vault,
-            OWNER,
+            owner,
             UploadSlotRequest(
                 content_type="application/pdf", size=size, kind=DocumentKind.PAYSLIPS_3_MONTHS
             ),
@@ -79,7 +81,7 @@ def upload_to_available(size: int, rounds: int) -> dict[str, float]:
         requests.put(slot.url, data=data, headers=slot.headers, timeout=60).raise_for_status()
         uploaded = time.perf_counter()
         settled = vault_service.finalise_upload(
-            vault, OWNER, owner_prefix(OWNER) + slot.document_id
+            vault, owner, owner_prefix(OWNER) + slot.document_id
         )
         done = time.perf_counter()
         assert settled is not None and settled.status is DocumentStatus.AVAILABLE, settled
@@ -88,7 +90,7 @@ def upload_to_available(size: int, rounds: int) -> dict[str, float]:
         start = time.perf_counter()
         vault.objects.read(settled.object_name)
         reads.append(time.perf_counter() - start)
-        vault_service.delete_document(vault, OWNER, slot.document_id)
+        vault_service.delete_document(vault, owner, slot.document_id)
     return {
         "put_ms": statistics.median(puts) * 1000,
         "finalise_ms": statistics.median(finals) * 1000,

@@ -57,3 +57,33 @@ resource "google_firebaserules_release" "firestore" {
     replace_triggered_by = [google_firebaserules_ruleset.firestore]
   }
 }
+
+# Composite indexes of the application's queries, declared once in
+# firestore.indexes.json (Firebase's format) at the repository root; the vault's
+# list query derives them from its own declaration and tests/unit/vault checks
+# that the file holds exactly those (shared/adapters/vault_metadata.py).
+locals {
+  # One entry per index, keyed by its collection and fields (stable across reorderings).
+  firestore_indexes = {
+    for index in jsondecode(file("${path.module}/../firestore.indexes.json")).indexes :
+    "${index.collectionGroup}:${join(",", [for f in index.fields : "${f.fieldPath}.${lookup(f, "order", lookup(f, "arrayConfig", ""))}"])}" => index
+  }
+}
+
+resource "google_firestore_index" "composite" {
+  for_each = local.firestore_indexes
+
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = each.value.collectionGroup
+  query_scope = each.value.queryScope
+
+  dynamic "fields" {
+    for_each = each.value.fields
+    content {
+      field_path   = fields.value.fieldPath
+      order        = lookup(fields.value, "order", null)
+      array_config = lookup(fields.value, "arrayConfig", null)
+    }
+  }
+}

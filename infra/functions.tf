@@ -85,6 +85,7 @@ locals {
       enqueues      = []
       signs_blobs   = false
     }
+    # R7: generated forms are kept in the person's vault (R9), so forms writes there.
     forms = {
       description   = "Pre-filled application forms (R7)."
       invoker       = "public"
@@ -96,7 +97,7 @@ locals {
       cpu           = null
       timeout       = 60
       project_roles = ["roles/datastore.user"]
-      bucket_roles  = []
+      bucket_roles  = [{ bucket = "vault", role = "roles/storage.objectUser" }]
       secrets       = []
       enqueues      = []
       signs_blobs   = false

@@ -120,6 +120,32 @@ ERROR_CODES: dict[str, tuple[int, BilingualText]] = {
 }
 
 
+# Vault and pre-filled forms (R7, R9): each refusal of the vault keeps its own
+# stable code (shared/domain/vault/refusals.py), and the forms and the vault
+# consent withdrawal add theirs.
+from shared.domain.vault.refusals import REFUSALS as _VAULT_REFUSALS  # noqa: E402
+
+ERROR_CODES.update({code.value: (r.status, r.message) for code, r in _VAULT_REFUSALS.items()})
+ERROR_CODES.update(
+    {
+        "vault_withdrawal_needs_confirmation": (
+            409,
+            text(
+                "Retirer le consentement au coffre-fort le vide : confirmez-le par "
+                "POST /vault/consent-withdrawal",
+                "Withdrawing the vault consent empties the vault: confirm it with "
+                "POST /vault/consent-withdrawal",
+            ),
+        ),
+        "form_not_found": (404, text("Formulaire inconnu", "Unknown form")),
+        "form_field_unknown": (
+            422,
+            text("Ce formulaire n'a pas ce champ", "This form has no such field"),
+        ),
+    }
+)
+
+
 @dataclass
 class ApiError(Exception):
     """A failure that the caller can understand and act on, told in their language."""

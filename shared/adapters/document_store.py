@@ -45,6 +45,12 @@ class Writes:
     def set(self, path: str, document: BaseModel) -> None:
         self._transaction.set(firestore_client().document(path), checked_data(path, document))
 
+    def all_in(self, collection_path: str, model: type[M]) -> list[M]:
+        """Every document of one collection, read inside the transaction."""
+        # A transaction reads queries, not collection references: order by document name.
+        query = firestore_client().collection(collection_path).order_by("__name__")
+        return [model.model_validate(s.to_dict()) for s in self._transaction.get(query)]
+
 
 def run_in_transaction(work: Callable[[Writes], T]) -> T:
     """Run ``work`` in a Firestore transaction (retried on contention)."""
@@ -60,6 +66,22 @@ def run_in_transaction(work: Callable[[Writes], T]) -> T:
 def get(path: str, model: type[M]) -> M | None:
     snapshot = firestore_client().document(path).get()
     return model.model_validate(snapshot.to_dict()) if snapshot.exists else None
+
+
+def create(path: str, document: BaseModel) -> None:
+    """Create the document at ``path`` (a registered location); fails if it exists."""
+    firestore_client().document(path).create(checked_data(path, document))
+
+
+def put(path: str, document: BaseModel) -> None:
+    """Write the whole document at ``path`` (a registered location)."""
+    firestore_client().document(path).set(checked_data(path, document))
+
+
+def delete(path: str) -> None:
+    """Delete the document at ``path``, which must be at a registered location."""
+    location_of(path)
+    firestore_client().document(path).delete()
 
 
 def add(collection_path: str, document: BaseModel) -> str:

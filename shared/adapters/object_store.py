@@ -30,13 +30,6 @@ def metadata(bucket: str, name: str) -> dict[str, str] | None:
     return None if blob is None else dict(blob.metadata or {})
 
 
-def set_metadata(bucket: str, name: str, values: dict[str, str]) -> None:
-    """Merge ``values`` into the object's custom metadata."""
-    blob = _client().bucket(bucket).blob(name)
-    blob.metadata = values
-    blob.patch()
-
-
 def delete(bucket: str, name: str) -> bool:
     """Delete one object; ``False`` when it was already gone."""
     from google.api_core.exceptions import NotFound

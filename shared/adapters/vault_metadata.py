@@ -1,27 +1,67 @@
 """Vault document records in Firestore: ``beneficiaries/{uid}/vault_documents/{id}``.
 
-Written through ``google.cloud.firestore`` directly, next to (not through) the
-registry-checked document store, until the data registry lists this
-collection; the stored model already declares a data category on every field.
-The admin client bypasses the security rules: only the owner's use cases reach
-these records, and the rules keep clients out of the collection (deny by default).
+Paths come from the data registry's ``VAULT_DOCUMENTS`` location and every write
+goes through the registry-checked document store, so export, erasure and
+retention know these records (R9, R21, R27). The admin client bypasses the
+security rules: only the vault's use cases reach these records, and the rules
+keep clients out of the collection.
+
+The list query is declared here as data (:data:`LIST_FILTERS`, :data:`LIST_ORDER`)
+so that the composite indexes it needs (``firestore.indexes.json``, deployed by
+``infra/firestore.tf``) are derived from the same declaration and checked against it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import combinations
 from typing import Any
 
+from shared.adapters import document_store
 from shared.adapters.clients import firestore_client
+from shared.domain.data_registry import VAULT_DOCUMENTS
 from shared.models.vault import LISTED_STATUSES, VaultDocument
-
-COLLECTION = "vault_documents"
 
 Decide = Callable[[VaultDocument, list[VaultDocument]], VaultDocument | None]
 
+COLLECTION_ID = VAULT_DOCUMENTS.collection_pattern.rsplit("/", 1)[1]
+
+# The list query: always ``status in LISTED_STATUSES``; optionally ``kind ==`` and
+# ``aid_ids array-contains``; newest first, document id breaking ties (stable cursor).
+STATUS_FILTER = ("status", "ASCENDING")
+LIST_FILTERS = {"kind": ("kind", "ASCENDING"), "aid_id": ("aid_ids", "CONTAINS")}
+LIST_ORDER = (("created_at", "DESCENDING"), ("document_id", "DESCENDING"))
+
 
 def documents_path(owner_uid: str) -> str:
-    return f"beneficiaries/{owner_uid}/{COLLECTION}"
+    """The collection of ``owner_uid``'s vault records."""
+    return VAULT_DOCUMENTS.collection(uid=owner_uid)
+
+
+def record_path(owner_uid: str, document_id: str) -> str:
+    return VAULT_DOCUMENTS.path(uid=owner_uid, document_id=document_id)
+
+
+def list_index_fields(filters: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The composite index fields the list query needs with these optional ``filters``.
+
+    Array-contains first, then equality fields by name, then the order: the form
+    Firestore proposes for a missing index.
+    """
+    chosen = [LIST_FILTERS[name] for name in filters] + [STATUS_FILTER]
+    contains = sorted(f for f in chosen if f[1] == "CONTAINS")
+    equal = sorted(f for f in chosen if f[1] != "CONTAINS")
+    return (*contains, *equal, *LIST_ORDER)
+
+
+def required_indexes() -> set[tuple[tuple[str, str], ...]]:
+    """Every composite index of the list query, one per combination of optional filters."""
+    names = tuple(LIST_FILTERS)
+    return {
+        list_index_fields(subset)
+        for size in range(len(names) + 1)
+        for subset in combinations(names, size)
+    }
 
 
 def _load(snapshot: Any) -> VaultDocument:
@@ -35,21 +75,16 @@ class FirestoreVaultMetadata:
         return firestore_client().collection(documents_path(owner_uid))
 
     def create(self, document: VaultDocument) -> None:
-        self._collection(document.owner_uid).document(document.document_id).create(
-            document.model_dump(mode="python")
-        )
+        document_store.create(record_path(document.owner_uid, document.document_id), document)
 
     def get(self, owner_uid: str, document_id: str) -> VaultDocument | None:
-        snapshot = self._collection(owner_uid).document(document_id).get()
-        return _load(snapshot) if snapshot.exists else None
+        return document_store.get(record_path(owner_uid, document_id), VaultDocument)
 
     def save(self, document: VaultDocument) -> None:
-        self._collection(document.owner_uid).document(document.document_id).set(
-            document.model_dump(mode="python")
-        )
+        document_store.put(record_path(document.owner_uid, document.document_id), document)
 
     def delete(self, owner_uid: str, document_id: str) -> None:
-        self._collection(owner_uid).document(document_id).delete()
+        document_store.delete(record_path(owner_uid, document_id))
 
     def all(self, owner_uid: str) -> list[VaultDocument]:
         return [_load(snapshot) for snapshot in self._collection(owner_uid).stream()]
@@ -61,29 +96,20 @@ class FirestoreVaultMetadata:
         the same owner racing for the last bytes of the quota cannot both win: the
         transaction that read a document the other changed is retried.
         """
-        from google.cloud import firestore
+        path = record_path(owner_uid, document_id)
 
-        collection = self._collection(owner_uid)
-        reference = collection.document(document_id)
-
-        @firestore.transactional
-        def run(transaction: Any) -> VaultDocument | None:
-            snapshot = reference.get(transaction=transaction)
-            if not snapshot.exists:
+        def work(writes: document_store.Writes) -> VaultDocument | None:
+            current = writes.get(path, VaultDocument)
+            if current is None:
                 return None
-            current = _load(snapshot)
-            every_record = collection.where(
-                filter=firestore.FieldFilter("owner_uid", "==", owner_uid)
-            )
-            everything = [_load(s) for s in transaction.get(every_record)]
+            everything = writes.all_in(documents_path(owner_uid), VaultDocument)
             changed = decide(current, everything)
             if changed is None:
                 return current
-            transaction.set(reference, changed.model_dump(mode="python"))
+            writes.set(path, changed)
             return changed
 
-        result: VaultDocument | None = run(firestore_client().transaction())
-        return result
+        return document_store.run_in_transaction(work)
 
     def page(
         self,
@@ -105,9 +131,8 @@ class FirestoreVaultMetadata:
             query = query.where(filter=firestore.FieldFilter("kind", "==", kind))
         if aid_id is not None:
             query = query.where(filter=firestore.FieldFilter("aid_ids", "array_contains", aid_id))
-        query = query.order_by("created_at", direction=firestore.Query.DESCENDING).order_by(
-            "document_id", direction=firestore.Query.DESCENDING
-        )
+        for name, direction in LIST_ORDER:
+            query = query.order_by(name, direction=getattr(firestore.Query, direction))
         if after_document_id is not None:
             after = collection.document(after_document_id).get()
             if not after.exists:

@@ -7,9 +7,15 @@ deployed functions never import it, each imports its own route module.
 from __future__ import annotations
 
 from shared.api.route import Route
-from shared.api.routes import profile, signup, simulate
+from shared.api.routes import forms, profile, signup, simulate, vault
 
-ROUTES: tuple[Route, ...] = (*signup.ROUTES, *profile.ROUTES, *simulate.ROUTES)
+ROUTES: tuple[Route, ...] = (
+    *signup.ROUTES,
+    *profile.ROUTES,
+    *simulate.ROUTES,
+    *vault.ROUTES,
+    *forms.ROUTES,
+)
 
 
 def routes_of(function: str) -> list[Route]:

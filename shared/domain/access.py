@@ -47,6 +47,9 @@ class Scope(StrEnum):
     OUTCOMES_WRITE = "outcomes:write"
     NOTIFY = "notify"
     VAULT_INTAKE = "vault:intake"
+    VAULT_READ = "vault:read"
+    VAULT_WRITE = "vault:write"
+    FORMS = "forms"
 
 
 class Check(StrEnum):

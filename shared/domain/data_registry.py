@@ -284,6 +284,23 @@ WORKER_RECEIPTS = DataLocation(
     description="Idempotency receipts of task and event deliveries (at-least-once queues).",
 )
 
+# Vault and pre-filled forms (R7, R9): the record of each file kept in the vault,
+# uploaded or generated (a pre-filled form is a vault document of kind
+# ``application_form``). Consent-based like the files themselves: withdrawing the
+# vault consent deletes the records with the objects (shared/services/vault.py).
+VAULT_CONSENT = Retention(0, CountedFrom.CONSENT_WITHDRAWN, LegalBasis.CONSENT, "policy §2.2.7; R9")
+VAULT_DOCUMENTS = DataLocation(
+    key="vault_documents",
+    store=StoreKind.FIRESTORE,
+    pattern="beneficiaries/{uid}/vault_documents/{document_id}",
+    locator=UID,
+    export=ExportRule(ExportKind.ALL),
+    retention=VAULT_CONSENT,
+    on_erasure=OnErasure.DELETE,
+    description="One record per vault file, uploaded or a generated form: kind, aids, "
+    "sanitised name, checks (R7, R9).",
+)
+
 # ------------------------------------------------------------------ other stores
 
 VAULT_OBJECTS = DataLocation(
@@ -294,7 +311,7 @@ VAULT_OBJECTS = DataLocation(
     locator=UID,
     export=ExportRule(ExportKind.ALL),
     # R9: the vault rests on consent; withdrawing it empties the vault.
-    retention=Retention(0, CountedFrom.CONSENT_WITHDRAWN, LegalBasis.CONSENT, "policy §2.2.7; R9"),
+    retention=VAULT_CONSENT,
     on_erasure=OnErasure.DELETE,
     category=DataCategory.DIAGNOSTIC,
     description="Supporting documents the beneficiary keeps in the vault (R9).",
@@ -378,6 +395,7 @@ USER_DATA_LOCATIONS: tuple[DataLocation, ...] = (
     MAIL_CONTACTS,
     MAIL_SUPPRESSIONS,
     TASK_PAYLOADS,
+    VAULT_DOCUMENTS,
 )
 
 FIRESTORE_LOCATIONS = tuple(x for x in USER_DATA_LOCATIONS if x.store is StoreKind.FIRESTORE)

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from shared.domain.data_categories import DataCategory, categorised
+from shared.domain.purposes import ProcessingDecision, Purpose, check_legal_basis
 from shared.domain.strict import Language, StrictModel
 from shared.errors import bilingual_error
 
@@ -78,6 +79,15 @@ class BeneficiaryProfile(StrictModel):
     updated_at: datetime = categorised(C.INTERACTION)
     # Drives the 3-year inactivity deletion (R19).
     last_active_at: datetime = categorised(C.INTERACTION)
+
+    def processing_decision(self, purpose: Purpose) -> ProcessingDecision:
+        """Whether ``purpose`` may run now (consent, objection, restriction)."""
+        return check_legal_basis(
+            purpose,
+            consents={name: state.granted for name, state in self.consents.items()},
+            objections=set(self.objections),
+            restricted=self.restricted,
+        )
 
 
 class ConsentEvent(StrictModel):

@@ -16,6 +16,7 @@ from shared.models.access import Mandate, WorkerReceipt
 from shared.models.account import BeneficiaryProfile, ConsentEvent
 from shared.models.audit import AuditEntry
 from shared.models.simulation_history import AidOutcome, StoredSimulation
+from shared.models.vault import VaultDocument
 
 STORED_MODELS: dict[str, type[BaseModel]] = {
     registry.BENEFICIARY.key: BeneficiaryProfile,
@@ -25,6 +26,7 @@ STORED_MODELS: dict[str, type[BaseModel]] = {
     registry.MANDATES.key: Mandate,
     registry.AUDIT_JOURNAL.key: AuditEntry,
     registry.WORKER_RECEIPTS.key: WorkerReceipt,
+    registry.VAULT_DOCUMENTS.key: VaultDocument,
 }
 
 

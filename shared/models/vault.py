@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -169,3 +169,54 @@ class VaultEmptied(StrictModel):
 class DocumentDownload(StrictModel):
     url: str
     expires_at: datetime
+
+
+# ---------------------------------------------------------------- HTTP bodies
+
+
+class DocumentQuery(StrictModel):
+    """Which documents to list: filters (kind, aid) and the page."""
+
+    kind: DocumentKind | None = None
+    aid_id: AidId | None = None
+    cursor: str | None = Field(default=None, max_length=200)
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+class ChecklistItemView(StrictModel):
+    document: str
+    document_label: str
+    status: str = Field(description="present, missing, expired or to_check")
+    document_ids: list[str]
+
+
+class AidChecklistView(StrictModel):
+    aid_id: str
+    aid_label: str
+    complete: bool
+    items: list[ChecklistItemView]
+
+
+class ChecklistResponse(StrictModel):
+    """Per aid of the latest simulation: the documents it needs and where they stand."""
+
+    simulation_id: str | None = Field(description="The simulation read; null when there is none.")
+    simulated_at: datetime | None
+    aids: list[AidChecklistView]
+
+
+class VaultConsentWithdrawal(StrictModel):
+    """Withdraw the vault consent (R9): the vault is emptied, so it takes an explicit yes."""
+
+    confirm_empty_vault: Literal[True] = Field(
+        description="Must be true: every document of the vault is deleted."
+    )
+    policy_version: str = Field(max_length=20)
+
+
+class VaultConsentWithdrawn(StrictModel):
+    """The consent is withdrawn and this is what was deleted."""
+
+    consent_granted: bool
+    deleted: list[DeletedDocument]
+    orphan_objects_deleted: int

@@ -283,7 +283,26 @@ def rectify_profile(access: Access, patch: ProfilePatch) -> ProfileResponse:
 
 
 def set_consent(access: Access, change: ConsentChange, purpose: str) -> ProfileResponse:
-    """Grant or withdraw a consent-based purpose, keeping the history (R9, R10)."""
+    """Grant or withdraw a consent-based purpose, keeping the history (R9, R10).
+
+    Withdrawing the vault consent empties the vault (R9), so it is done only by
+    ``POST /vault/consent-withdrawal`` with an explicit confirmation, never here.
+    """
+    if purpose == Purpose.VAULT and not change.granted:
+        raise ApiError(
+            "vault_withdrawal_needs_confirmation",
+            text(
+                "Ce retrait supprimerait tous les documents de votre coffre-fort : faites-le "
+                "depuis le coffre-fort, qui vous demande de le confirmer.",
+                "This withdrawal would delete every document of your vault: do it from the "
+                "vault, which asks you to confirm it.",
+            ),
+        )
+    return record_consent(access, change, purpose)
+
+
+def record_consent(access: Access, change: ConsentChange, purpose: str) -> ProfileResponse:
+    """Record a consent grant or withdrawal and its history event (R9, R10)."""
     if purpose not in {p.value for p in CONSENT_PURPOSES}:
         raise ApiError(
             "validation_failed",

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import Field
 
 from shared.adapters.pdf_forms import fill
+from shared.domain.access import Access
 from shared.domain.forms.proposal import final_values, propose
 from shared.domain.forms.sources import form_sources
 from shared.domain.forms.templates import FormTemplate, load_templates
@@ -86,23 +87,30 @@ def propose_form(
     )
 
 
+def filled_values(
+    form_id: str, profile: Mapping[str, Any], household: Mapping[str, Any], edits: Edits
+) -> dict[str, str]:
+    """PDF field name → value: the proposal with the person's edits, blank fields left out."""
+    template = template_of(form_id)
+    proposals = propose(template, form_sources(profile, household))
+    return final_values(template, proposals, edits)
+
+
 def generate_form(
     form_id: str, profile: Mapping[str, Any], household: Mapping[str, Any], edits: Edits
 ) -> bytes:
     """The filled PDF: the proposal with the person's edits, and nothing else."""
-    template = template_of(form_id)
-    proposals = propose(template, form_sources(profile, household))
-    return fill(template.pdf_path, final_values(template, proposals, edits))
+    values = filled_values(form_id, profile, household, edits)
+    return fill(template_of(form_id).pdf_path, values)
 
 
-def store_form(
-    vault: Vault, owner_uid: str, form_id: str, pdf: bytes, language: Language = "fr"
-) -> VaultDocument:
+def store_form(vault: Vault, access: Access, form_id: str, pdf: bytes) -> VaultDocument:
     """Keep a generated form in the owner's vault, tagged with the aids it serves."""
     template = template_of(form_id)
+    language = access.language
     return deposit_generated(
         vault,
-        owner_uid,
+        access,
         pdf,
         content_type="application/pdf",
         kind=DocumentKind.APPLICATION_FORM,

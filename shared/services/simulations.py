@@ -19,7 +19,7 @@ from shared.domain.access import Access
 from shared.domain.aids.catalogue import load_catalogue
 from shared.domain.data_registry import AID_OUTCOMES, SIMULATIONS
 from shared.domain.follow_up import Received, changes_between, summaries, total_received
-from shared.domain.purposes import Purpose, check_legal_basis
+from shared.domain.purposes import Purpose
 from shared.domain.results import EligibilityReport
 from shared.errors import ApiError, FieldError, text
 from shared.models.simulation import (
@@ -36,6 +36,7 @@ from shared.models.simulation import (
 )
 from shared.models.simulation_history import AidOutcome, OutcomeEvent, StoredSimulation
 from shared.services.accounts import NOTICES, load_profile
+from shared.services.stored_simulations import latest_simulation
 
 
 def _outcome_list(uid: str) -> list[OutcomeOut]:
@@ -68,12 +69,7 @@ def simulate(access: Access | None, request: SimulateRequest) -> SimulationRespo
 
     profile = load_profile(access)
     uid = access.subject_uid
-    decision = check_legal_basis(
-        Purpose.SIMULATION,
-        consents={k: v.granted for k, v in profile.consents.items()},
-        objections=set(profile.objections),
-        restricted=profile.restricted,
-    )
+    decision = profile.processing_decision(Purpose.SIMULATION)
     if decision.code == "processing_restricted":
         raise ApiError("processing_restricted", NOTICES["restricted"])
     report = _evaluate(request)
@@ -82,16 +78,7 @@ def simulate(access: Access | None, request: SimulateRequest) -> SimulationRespo
         return SimulationResponse(report=report, stored=False, notices=[notice])
 
     results = [result.model_dump(mode="json") for result in report.results]
-    previous = next(
-        document_store.list_collection(
-            SIMULATIONS.collection(uid=uid),
-            StoredSimulation,
-            "created_at",
-            descending=True,
-            limit=1,
-        ),
-        None,
-    )
+    previous = latest_simulation(uid)
     changes = [
         ChangeOut(kind=c.kind.value, aid_id=c.aid_id, before=c.before, after=c.after)
         for c in changes_between(

@@ -3,9 +3,15 @@
 Written against small ports (:class:`MetadataStore`, :class:`ObjectStore`,
 :class:`Scanner`, :class:`LegalBasis`) so the composition root wires the
 Firestore, Cloud Storage and clamd adapters (:func:`default_vault`) and tests may
-wire others. Every use case takes the owner's uid explicitly: whoever calls has
-already established who the data subject is, and only the subject's own records
-and objects are ever addressed (another person's document id is simply not found).
+wire others. Every use case takes the access object (:class:`Access`): the
+records and objects addressed are always the subject's own (another person's
+document id is simply not found). Until mandates carry vault scopes, nobody but
+the owner reaches a vault (R9, R16); the one exception is the Storage-event
+worker finalising an upload, whose access is journaled by the worker entry point
+(R14).
+
+Finalising is the one intake path: the Storage finalize event (``vault_events``
+worker) and the explicit call both run :func:`finalise_upload`.
 
 Finalising is idempotent (at-least-once delivery of Storage events and retries
 of explicit calls): the record is keyed by the object name, and a record already
@@ -27,6 +33,7 @@ from typing import Protocol
 from shared.adapters.clamd import ScanVerdict
 from shared.adapters.file_content import content_facts
 from shared.adapters.vault_objects import SignedRequest, StoredObject
+from shared.domain.access import Access, ActorKind, Scope
 from shared.domain.aids.catalogue import load_catalogue
 from shared.domain.purposes import ProcessingDecision
 from shared.domain.strict import Language
@@ -40,6 +47,7 @@ from shared.domain.vault.content import (
 from shared.domain.vault.file_names import sanitise_display_name
 from shared.domain.vault.kinds import DocumentKind, label_of
 from shared.domain.vault.refusals import RefusalCode, VaultRefusal, refusal_message
+from shared.errors import ApiError
 from shared.models.vault import (
     FINAL_STATUSES,
     DeletedDocument,
@@ -141,18 +149,13 @@ class ProfileLegalBasis:
     def vault_decision(self, owner_uid: str) -> ProcessingDecision:
         from shared.adapters import document_store
         from shared.domain.data_registry import BENEFICIARY
-        from shared.domain.purposes import Purpose, check_legal_basis
+        from shared.domain.purposes import Purpose
         from shared.models.account import BeneficiaryProfile
 
         profile = document_store.get(BENEFICIARY.path(uid=owner_uid), BeneficiaryProfile)
         if profile is None:
             return ProcessingDecision(False, "consent_required")
-        return check_legal_basis(
-            Purpose.VAULT,
-            consents={k: v.granted for k, v in profile.consents.items()},
-            objections=set(profile.objections),
-            restricted=profile.restricted,
-        )
+        return profile.processing_decision(Purpose.VAULT)
 
 
 # ---------------------------------------------------------------- helpers
@@ -162,13 +165,37 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _require_basis(vault: Vault, owner_uid: str) -> None:
+def owner_of(access: Access, *, intake: bool = False) -> str:
+    """Whose vault ``access`` reaches: the subject's, and only for the subject.
+
+    No mandate grants a vault scope yet, so anyone acting for someone else is
+    refused — except the Storage-event worker (``intake``), a service account
+    whose access the worker entry point verified and journaled.
+    """
+    if access.on_behalf and not (
+        intake
+        and access.actor.kind is ActorKind.SERVICE_ACCOUNT
+        and access.scope is Scope.VAULT_INTAKE
+    ):
+        from shared.services.access import NOT_ALLOWED_FOR_SUBJECT
+
+        raise ApiError("forbidden", NOT_ALLOWED_FOR_SUBJECT)
+    return access.subject_uid
+
+
+def _basis_refusal(vault: Vault, owner_uid: str) -> RefusalCode | None:
     decision = vault.legal_basis.vault_decision(owner_uid)
     if decision.allowed:
-        return
+        return None
     if decision.code == "consent_required":
-        raise VaultRefusal(RefusalCode.CONSENT_REQUIRED)
-    raise VaultRefusal(RefusalCode.PROCESSING_RESTRICTED)
+        return RefusalCode.CONSENT_REQUIRED
+    return RefusalCode.PROCESSING_RESTRICTED
+
+
+def _require_basis(vault: Vault, owner_uid: str) -> None:
+    refusal = _basis_refusal(vault, owner_uid)
+    if refusal is not None:
+        raise VaultRefusal(refusal)
 
 
 def _owned(vault: Vault, owner_uid: str, document_id: str) -> VaultDocument:
@@ -206,12 +233,13 @@ def used_bytes(documents: Sequence[VaultDocument], *, excluding: str | None = No
 # ---------------------------------------------------------------- use cases
 
 
-def request_upload_slot(vault: Vault, owner_uid: str, request: UploadSlotRequest) -> SignedUpload:
+def request_upload_slot(vault: Vault, access: Access, request: UploadSlotRequest) -> SignedUpload:
     """Create the record and a signed URL for one upload.
 
     Refused before anything is written when the consent is missing, the declared
     type or size is out of bounds, or the declared size no longer fits the quota.
     """
+    owner_uid = owner_of(access)
     _require_basis(vault, owner_uid)
     refusal = declared_refusal(request.content_type, request.size)
     if refusal is None:
@@ -262,21 +290,30 @@ def _document_id_of(vault: Vault, owner_uid: str, object_name: str) -> str | Non
 
 
 def finalise_upload(
-    vault: Vault, owner_uid: str, object_name: str, generation: int | None = None
+    vault: Vault, access: Access, object_name: str, generation: int | None = None
 ) -> VaultDocument | None:
     """Check the uploaded bytes and settle the record: available or rejected.
 
-    Idempotent: a record already settled for this generation is returned
+    The one intake path, run by the Storage finalize event and by the explicit
+    call. Idempotent: a record already settled for this generation is returned
     unchanged. A rejected file is deleted and its refusal code recorded. Returns
     ``None`` for an object no record of the owner knows (it is deleted: nothing
-    unchecked stays in the vault).
+    unchecked stays in the vault). Without the vault consent (R9) the file and
+    its record are deleted and the refusal raised.
     """
+    owner_uid = owner_of(access, intake=True)
     document_id = _document_id_of(vault, owner_uid, object_name)
     document = vault.metadata.get(owner_uid, document_id) if document_id else None
     if document is None:
         if document_id is not None:
             vault.objects.delete(object_name)
         return None
+    no_basis = _basis_refusal(vault, owner_uid)
+    if no_basis is not None and document.status is not DocumentStatus.AVAILABLE:
+        # Nothing new enters a vault without consent; what is already there stays
+        # until the person empties it (withdrawal) or lifts the restriction.
+        _erase(vault, document)
+        raise VaultRefusal(no_basis)
     if document.status is DocumentStatus.DELETING:
         return document
     if document.status in FINAL_STATUSES and (
@@ -337,7 +374,7 @@ def decode_cursor(cursor: str) -> str:
 
 def list_documents(
     vault: Vault,
-    owner_uid: str,
+    access: Access,
     *,
     kind: DocumentKind | None = None,
     aid_id: str | None = None,
@@ -346,6 +383,7 @@ def list_documents(
     language: Language = "fr",
 ) -> DocumentPage:
     """The owner's documents, newest first, filtered by kind or aid, one page at a time."""
+    owner_uid = owner_of(access)
     _require_basis(vault, owner_uid)
     after = decode_cursor(cursor) if cursor else None
     documents, cursor_valid, next_id = vault.metadata.page(
@@ -363,15 +401,16 @@ def list_documents(
     )
 
 
-def get_document(vault: Vault, owner_uid: str, document_id: str) -> VaultDocument:
+def get_document(vault: Vault, access: Access, document_id: str) -> VaultDocument:
     """One of the owner's documents."""
+    owner_uid = owner_of(access)
     _require_basis(vault, owner_uid)
     return _owned(vault, owner_uid, document_id)
 
 
-def download_link(vault: Vault, owner_uid: str, document_id: str) -> DocumentDownload:
+def download_link(vault: Vault, access: Access, document_id: str) -> DocumentDownload:
     """A short-lived URL that downloads an available document as an attachment."""
-    document = get_document(vault, owner_uid, document_id)
+    document = get_document(vault, access, document_id)
     if document.status is not DocumentStatus.AVAILABLE or document.content_type is None:
         raise VaultRefusal(RefusalCode.DOCUMENT_NOT_READY)
     signed = vault.objects.signed_download(
@@ -381,10 +420,10 @@ def download_link(vault: Vault, owner_uid: str, document_id: str) -> DocumentDow
 
 
 def change_document(
-    vault: Vault, owner_uid: str, document_id: str, changes: DocumentChanges
+    vault: Vault, access: Access, document_id: str, changes: DocumentChanges
 ) -> VaultDocument:
     """Rename or re-tag: only the fields given change; the name is sanitised again."""
-    document = get_document(vault, owner_uid, document_id)
+    document = get_document(vault, access, document_id)
     update: dict[str, object] = {
         name: value for name, value in changes.model_dump(exclude_unset=True).items()
     }
@@ -415,23 +454,27 @@ def _erase(vault: Vault, document: VaultDocument) -> None:
     vault.metadata.delete(document.owner_uid, document.document_id)
 
 
-def delete_document(vault: Vault, owner_uid: str, document_id: str) -> None:
+def delete_document(vault: Vault, access: Access, document_id: str) -> DeletedDocument:
     """Delete a document's file and record together; a retry finishes an interrupted one.
 
     No consent check: a person can always delete their own data.
     """
-    document = vault.metadata.get(owner_uid, document_id)
+    document = vault.metadata.get(owner_of(access), document_id)
     if document is None:
         raise VaultRefusal(RefusalCode.DOCUMENT_NOT_FOUND)
     _erase(vault, document)
+    return DeletedDocument(
+        document_id=document.document_id, kind=document.kind, display_name=document.display_name
+    )
 
 
-def empty_vault(vault: Vault, owner_uid: str) -> VaultEmptied:
+def empty_vault(vault: Vault, access: Access) -> VaultEmptied:
     """Delete every document of the owner and any stray file in their folder (R9).
 
     Called when the vault consent is withdrawn (after the person confirmed); the
     answer says what was deleted. Safe to run again after a crash.
     """
+    owner_uid = owner_of(access)
     deleted: list[DeletedDocument] = []
     known: set[str] = set()
     for document in vault.metadata.all(owner_uid):
@@ -452,12 +495,13 @@ def empty_vault(vault: Vault, owner_uid: str) -> VaultEmptied:
 
 
 def checklists(
-    vault: Vault, owner_uid: str, aid_ids: Sequence[str], today: date | None = None
+    vault: Vault, access: Access, aid_ids: Sequence[str], today: date | None = None
 ) -> list[AidChecklist]:
     """For each aid, which documents the vault holds, misses, or holds outdated.
 
     ``aid_ids``: the aids the latest simulation says the person may get.
     """
+    owner_uid = owner_of(access)
     _require_basis(vault, owner_uid)
     held = [
         HeldDocument(
@@ -475,7 +519,7 @@ def checklists(
 
 def deposit_generated(
     vault: Vault,
-    owner_uid: str,
+    access: Access,
     data: bytes,
     *,
     content_type: str,
@@ -484,6 +528,7 @@ def deposit_generated(
     display_name: str,
 ) -> VaultDocument:
     """Store a file the service made itself (a pre-filled form) and check it like any upload."""
+    owner_uid = owner_of(access)
     _require_basis(vault, owner_uid)
     refusal = declared_refusal(content_type, len(data))
     if refusal is not None:
@@ -501,7 +546,7 @@ def deposit_generated(
     )
     object_name = document.object_name
     generation = vault.objects.write(object_name, data, content_type)
-    settled = finalise_upload(vault, owner_uid, object_name, generation)
+    settled = finalise_upload(vault, access, object_name, generation)
     if settled is None:
         raise VaultRefusal(RefusalCode.DOCUMENT_NOT_FOUND)
     if settled.refusal is not None:

@@ -1,26 +1,26 @@
-"""What happens when a file lands in the vault bucket (a Storage "object finalized" event).
+"""A file landed in the vault bucket (a Storage "object finalized" event): finalise it.
 
-The vault rests on consent (R9): a file whose owner has no account, or has
-not consented (or withdrew consent), is deleted at once instead of kept.
-A file whose owner consented is marked accepted on its metadata, which the
-vault reads before listing it. The owner is the first segment of the object
-name, as the data registry declares for the vault (``{uid}/…``).
+The event runs the same finalise as the explicit call
+(:func:`shared.services.vault.finalise_upload`): consent (R9), real type,
+size, quota, PDF active content, clamd scan; idempotent. A file whose owner
+has not consented is deleted with its record; a file no upload slot announced
+is deleted. The owner is read from the object name by the registry's vault
+locator (:func:`shared.adapters.vault_objects.owner_of_object`).
 """
 
 from __future__ import annotations
 
 from pydantic import ConfigDict
 
-from shared.adapters import object_store
+from shared.adapters.clamd import ScannerUnavailable
+from shared.adapters.vault_objects import owner_of_object
+from shared.config import settings
 from shared.domain.access import Access
-from shared.domain.data_registry import VAULT_OBJECTS
-from shared.domain.purposes import Purpose, check_legal_basis
 from shared.domain.strict import StrictModel
-from shared.errors import ApiError, PermanentFailure
-from shared.services.accounts import load_profile
+from shared.domain.vault.refusals import VaultRefusal
+from shared.errors import PermanentFailure, TransientFailure
 
 FINALIZED = "google.cloud.storage.object.v1.finalized"
-INTAKE_KEY = "sesame-intake"
 
 
 class StorageObjectEvent(StrictModel):
@@ -34,35 +34,29 @@ class StorageObjectEvent(StrictModel):
 
     bucket: str
     name: str
+    generation: int | None = None
 
 
-def owner_of_vault_object(event: StorageObjectEvent) -> str:
-    """The subject of the intake job: the uid segment the registry's vault locator names."""
-    if event.bucket != object_store.bucket_name(VAULT_OBJECTS.bucket):
+def owner_of_vault_event(event: StorageObjectEvent) -> str:
+    """The subject of the intake job: the owner whose vault prefix holds the object."""
+    if event.bucket != settings().vault_bucket:
         raise PermanentFailure("not_the_vault_bucket")
-    owner = VAULT_OBJECTS.subject_of(event.name)
+    owner = owner_of_object(event.name)
     if owner is None:
         raise PermanentFailure("not_a_vault_object")
     return owner
 
 
 def take_in(access: Access, event: StorageObjectEvent) -> str:
-    """Keep the file if its owner consented to the vault (R9), else delete it."""
+    """Finalise the uploaded file; the outcome names the status or the refusal, never a person."""
+    from shared.services.vault import default_vault, finalise_upload
+
     try:
-        profile = load_profile(access)
-    except ApiError:
-        object_store.delete(event.bucket, event.name)
-        return "deleted_no_account"
-    decision = check_legal_basis(
-        Purpose.VAULT,
-        consents={k: v.granted for k, v in profile.consents.items()},
-        objections=set(profile.objections),
-        restricted=profile.restricted,
-    )
-    if not decision.allowed:
-        object_store.delete(event.bucket, event.name)
-        return f"deleted_{decision.code}"
-    if object_store.metadata(event.bucket, event.name) is None:
-        return "already_gone"
-    object_store.set_metadata(event.bucket, event.name, {INTAKE_KEY: "accepted"})
-    return "accepted"
+        settled = finalise_upload(default_vault(), access, event.name, event.generation)
+    except ScannerUnavailable:
+        raise TransientFailure("scanner_unavailable") from None
+    except VaultRefusal as refusal:
+        return f"deleted_{refusal.code.value}"
+    if settled is None:
+        return "deleted_unknown_object"
+    return settled.refusal.value if settled.refusal else settled.status.value

@@ -68,6 +68,7 @@ NOT_LOCATED = {
     "google_firebase_project",
     "google_firebaserules_release",
     "google_firebaserules_ruleset",
+    "google_firestore_index",  # part of the (default) database, located with it
     "google_identity_platform_config",  # global service: README, known limits (R17)
     "google_kms_crypto_key",
     "google_kms_crypto_key_iam_member",
@@ -153,6 +154,7 @@ NOT_PER_FUNCTION_FOR_EACH = {
     "${local.kms_keys}",
     "${local.secret_env_names}",
     "${local.deployed_queues}",  # one per deployed worker: checked on its own
+    "${local.firestore_indexes}",  # the composite indexes of firestore.indexes.json
 }
 # References to one function's resource (only per-function resources hold them).
 PER_FUNCTION_REFERENCE = re.compile(
@@ -813,7 +815,8 @@ def test_the_vault_and_exports_are_reachable_only_by_the_functions_that_need_the
         }
         for bucket in ("vault", "exports")
     }
-    assert holders["vault"] == {"vault", "erasure_worker", "vault_events"}
+    # forms keeps each generated form in the person's vault (R7, R9).
+    assert holders["vault"] == {"vault", "forms", "erasure_worker", "vault_events"}
     assert holders["exports"] == {"privacy", "erasure_worker"}
 
 

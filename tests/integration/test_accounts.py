@@ -128,16 +128,33 @@ def test_rectification_changes_only_sent_fields_and_null_clears(function_client,
 
 
 def test_consent_withdrawal_keeps_history(function_client, user):
-    signup(function_client("signup"), user, consents={"vault": True})
+    signup(function_client("signup"), user, consents={"promotion": True})
     profile = function_client("profile")
     withdrawn = profile.put(
-        "/consents/vault", json={"granted": False, "policy_version": POLICY}, headers=user.headers
+        "/consents/promotion",
+        json={"granted": False, "policy_version": POLICY},
+        headers=user.headers,
     )
     history = profile.get("/consents", headers=user.headers).get_json()["events"]
 
-    assert withdrawn.get_json()["consents"]["vault"]["granted"] is False
-    vault_events = [(e["granted"], e["source"]) for e in history if e["purpose"] == "vault"]
-    assert vault_events == [(True, "signup"), (False, "self_service")]
+    assert withdrawn.get_json()["consents"]["promotion"]["granted"] is False
+    events = [(e["granted"], e["source"]) for e in history if e["purpose"] == "promotion"]
+    assert events == [(True, "signup"), (False, "self_service")]
+
+
+def test_the_vault_consent_is_not_withdrawn_without_emptying_the_vault(function_client, user):
+    """R9: withdrawing empties the vault, so only the vault's confirmed withdrawal does it."""
+    signup(function_client("signup"), user, consents={"vault": True})
+    profile = function_client("profile")
+
+    refused = profile.put(
+        "/consents/vault", json={"granted": False, "policy_version": POLICY}, headers=user.headers
+    )
+
+    assert refused.status_code == 409
+    assert refused.get_json()["code"] == "vault_withdrawal_needs_confirmation"
+    assert "coffre-fort" in refused.get_json()["detail"]
+    assert profile.get("/", headers=user.headers).get_json()["consents"]["vault"]["granted"]
 
 
 def test_only_consent_based_purposes_take_consent(function_client, user):

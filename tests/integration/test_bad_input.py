@@ -201,6 +201,10 @@ VALID_BODIES: dict[str, dict[str, Any] | None] = {
     "simulationHistory": None,
     "listOutcomes": None,
     "recordOutcome": {"status": "applied"},
+    # Vault and forms (R7, R9).
+    "withdrawVaultConsent": {"confirm_empty_vault": True, "policy_version": CURRENT_POLICY.version},
+    "proposeForm": None,
+    "generateForm": {"edits": {}},
 }
 
 

@@ -13,6 +13,7 @@ from shared.adapters import document_store
 from shared.adapters.clamd import ClamdScanner, ScannerUnavailable
 from shared.adapters.vault_metadata import FirestoreVaultMetadata
 from shared.adapters.vault_objects import VaultObjects, owner_prefix
+from shared.domain.access import Access, Actor, ActorKind, Scope
 from shared.domain.vault.content import MAX_FILE_BYTES
 from shared.domain.vault.kinds import DocumentKind
 from shared.domain.vault.refusals import RefusalCode, VaultRefusal
@@ -23,6 +24,11 @@ from shared.services.vault import Vault, default_vault
 from tests.support import sample_files
 
 pytestmark = pytest.mark.integration
+
+
+def me(uid: str) -> Access:
+    """A beneficiary acting on their own vault."""
+    return Access(Actor(uid, ActorKind.BENEFICIARY), uid, Scope.VAULT_WRITE, "vault")
 
 
 def _beneficiary(uid: str, *, vault_consent: bool = True) -> None:
@@ -70,7 +76,7 @@ def _upload(
     """Ask for a slot and PUT the bytes to the signed URL, as a browser would."""
     slot = vault_service.request_upload_slot(
         vault,
-        owner,
+        me(owner),
         UploadSlotRequest(
             content_type=content_type,
             size=declared_size if declared_size is not None else len(data),
@@ -86,7 +92,7 @@ def _upload(
 
 
 def _finalise(vault: Vault, owner: str, document_id: str) -> VaultDocument:
-    settled = vault_service.finalise_upload(vault, owner, owner_prefix(owner) + document_id)
+    settled = vault_service.finalise_upload(vault, me(owner), owner_prefix(owner) + document_id)
     assert settled is not None
     return settled
 
@@ -108,7 +114,7 @@ def test_upload_and_finalise_makes_the_document_available(vault: Vault, owner: s
 def test_signed_upload_url_binds_type_length_and_creation_only(vault: Vault, owner: str) -> None:
     slot = vault_service.request_upload_slot(
         vault,
-        owner,
+        me(owner),
         UploadSlotRequest(content_type="image/png", size=71, kind=DocumentKind.IDENTITY_DOCUMENT),
     )
     query = parse_qs(urlsplit(slot.url).query)
@@ -153,7 +159,7 @@ def test_refused_file_is_deleted_and_its_reason_recorded(
     assert settled.status is DocumentStatus.REJECTED
     assert settled.refusal is code
     assert vault.objects.read(settled.object_name) is None
-    page = vault_service.list_documents(vault, owner)
+    page = vault_service.list_documents(vault, me(owner))
     (view,) = page.documents
     assert view.refusal is code
     assert view.refusal_message and view.refusal_message == vault_service.refusal_message(code)
@@ -163,7 +169,7 @@ def test_oversize_is_refused_at_the_slot_and_after_upload(vault: Vault, owner: s
     with pytest.raises(VaultRefusal) as refused:
         vault_service.request_upload_slot(
             vault,
-            owner,
+            me(owner),
             UploadSlotRequest.model_construct(
                 content_type="application/pdf",
                 size=MAX_FILE_BYTES + 1,
@@ -194,7 +200,7 @@ def test_quota_counts_available_documents(owner: str) -> None:
     with pytest.raises(VaultRefusal) as refused:
         vault_service.request_upload_slot(
             small,
-            owner,
+            me(owner),
             UploadSlotRequest(
                 content_type="application/pdf", size=len(second), kind="payslips_3_months"
             ),
@@ -232,7 +238,7 @@ def test_finalise_delivered_twice_settles_once(vault: Vault, owner: str) -> None
     stored = vault.objects.read(first.object_name)
     assert stored is not None
 
-    again = vault_service.finalise_upload(vault, owner, first.object_name, stored.generation)
+    again = vault_service.finalise_upload(vault, me(owner), first.object_name, stored.generation)
 
     assert again == first  # same record, same check time: nothing ran twice
 
@@ -243,13 +249,13 @@ def test_another_persons_document_is_not_found_and_says_nothing(vault: Vault, ow
     _beneficiary("intruder")
 
     attempts = [
-        lambda: vault_service.get_document(vault, "intruder", document_id),
-        lambda: vault_service.download_link(vault, "intruder", document_id),
+        lambda: vault_service.get_document(vault, me("intruder"), document_id),
+        lambda: vault_service.download_link(vault, me("intruder"), document_id),
         lambda: vault_service.change_document(
-            vault, "intruder", document_id, DocumentChanges(display_name="x")
+            vault, me("intruder"), document_id, DocumentChanges(display_name="x")
         ),
-        lambda: vault_service.delete_document(vault, "intruder", document_id),
-        lambda: vault_service.get_document(vault, "intruder", "no-such-document-id"),
+        lambda: vault_service.delete_document(vault, me("intruder"), document_id),
+        lambda: vault_service.get_document(vault, me("intruder"), "no-such-document-id"),
     ]
     messages = set()
     for attempt in attempts:
@@ -261,9 +267,12 @@ def test_another_persons_document_is_not_found_and_says_nothing(vault: Vault, ow
     assert document_id not in str(messages)
     # The intruder's finalise of the owner's object is not theirs to settle.
     assert (
-        vault_service.finalise_upload(vault, "intruder", owner_prefix(owner) + document_id) is None
+        vault_service.finalise_upload(vault, me("intruder"), owner_prefix(owner) + document_id)
+        is None
     )
-    assert vault_service.get_document(vault, owner, document_id).status is DocumentStatus.AVAILABLE
+    assert (
+        vault_service.get_document(vault, me(owner), document_id).status is DocumentStatus.AVAILABLE
+    )
 
 
 @pytest.mark.parametrize(
@@ -292,7 +301,7 @@ def test_download_link_is_a_short_lived_attachment(vault: Vault, owner: str) -> 
     document_id = _upload(vault, owner, data, file_name="Avis d'impôt 2024.pdf")
     _finalise(vault, owner, document_id)
 
-    link = vault_service.download_link(vault, owner, document_id)
+    link = vault_service.download_link(vault, me(owner), document_id)
 
     query = parse_qs(urlsplit(link.url).query)
     assert query["response-content-disposition"][0].startswith("attachment;")
@@ -312,20 +321,22 @@ def test_list_filters_and_paginates_with_a_cursor(vault: Vault, owner: str) -> N
     ]
     _upload(vault, owner, sample_files.png(), content_type="image/png", kind=DocumentKind.LEASE)
 
-    first = vault_service.list_documents(vault, owner, kind=DocumentKind.PAYSLIPS_3_MONTHS, limit=2)
+    first = vault_service.list_documents(
+        vault, me(owner), kind=DocumentKind.PAYSLIPS_3_MONTHS, limit=2
+    )
     assert first.next_cursor is not None
     second = vault_service.list_documents(
-        vault, owner, kind=DocumentKind.PAYSLIPS_3_MONTHS, limit=2, cursor=first.next_cursor
+        vault, me(owner), kind=DocumentKind.PAYSLIPS_3_MONTHS, limit=2, cursor=first.next_cursor
     )
 
     seen = [d.document_id for d in first.documents + second.documents]
     assert sorted(seen) == sorted(ids) and second.next_cursor is None
     assert {d.kind_label for d in first.documents} == {"Bulletins de salaire des 3 derniers mois"}
-    by_aid = vault_service.list_documents(vault, owner, aid_id="rsa", language="en")
+    by_aid = vault_service.list_documents(vault, me(owner), aid_id="rsa", language="en")
     assert len(by_aid.documents) == 4
-    assert vault_service.list_documents(vault, owner, aid_id="aah").documents == []
+    assert vault_service.list_documents(vault, me(owner), aid_id="aah").documents == []
     with pytest.raises(VaultRefusal) as refused:
-        vault_service.list_documents(vault, owner, cursor="not-a-real-cursor")
+        vault_service.list_documents(vault, me(owner), cursor="not-a-real-cursor")
     assert refused.value.code is RefusalCode.INVALID_CURSOR
 
 
@@ -335,7 +346,7 @@ def test_rename_and_retag(vault: Vault, owner: str) -> None:
 
     changed = vault_service.change_document(
         vault,
-        owner,
+        me(owner),
         document_id,
         DocumentChanges(
             display_name="../Avis 2025\u202e.pdf", kind="tax_notice", aid_ids=["aah", "rsa"]
@@ -372,13 +383,13 @@ def test_delete_interrupted_then_retried_leaves_neither(vault: Vault, owner: str
     crashing = Vault(**{**vault.__dict__, "metadata": _CrashOnce(FirestoreVaultMetadata())})
 
     with pytest.raises(RuntimeError):
-        vault_service.delete_document(crashing, owner, document_id)
+        vault_service.delete_document(crashing, me(owner), document_id)
 
     # Between the crash and the retry the document is gone from the person's view.
     interrupted = FirestoreVaultMetadata().get(owner, document_id)
     assert interrupted is not None and interrupted.status is DocumentStatus.DELETING
-    assert vault_service.list_documents(vault, owner).documents == []
-    vault_service.delete_document(crashing, owner, document_id)
+    assert vault_service.list_documents(vault, me(owner)).documents == []
+    vault_service.delete_document(crashing, me(owner), document_id)
     assert FirestoreVaultMetadata().get(owner, document_id) is None
     assert vault.objects.read(settled.object_name) is None
 
@@ -392,7 +403,7 @@ def test_withdrawn_consent_empties_the_vault_and_says_what_went(vault: Vault, ow
     theirs = _upload(vault, "neighbour", sample_files.pdf())
     _beneficiary(owner, vault_consent=False)
 
-    emptied = vault_service.empty_vault(vault, owner)
+    emptied = vault_service.empty_vault(vault, me(owner))
 
     assert sorted(d.document_id for d in emptied.deleted) == sorted(kept)
     assert {d.display_name for d in emptied.deleted} == {"doc0.pdf", "doc1.pdf"}
@@ -401,11 +412,11 @@ def test_withdrawn_consent_empties_the_vault_and_says_what_went(vault: Vault, ow
     assert FirestoreVaultMetadata().all(owner) == []
     assert FirestoreVaultMetadata().get("neighbour", theirs) is not None
     with pytest.raises(VaultRefusal) as refused:
-        vault_service.list_documents(vault, owner)
+        vault_service.list_documents(vault, me(owner))
     assert refused.value.code is RefusalCode.CONSENT_REQUIRED
     with pytest.raises(VaultRefusal):
         vault_service.request_upload_slot(
-            vault, owner, UploadSlotRequest(content_type="image/png", size=10, kind="lease")
+            vault, me(owner), UploadSlotRequest(content_type="image/png", size=10, kind="lease")
         )
 
 
@@ -414,7 +425,7 @@ def test_scanner_down_is_transient_and_settles_nothing(owner: str) -> None:
     document_id = _upload(down, owner, sample_files.pdf())
 
     with pytest.raises(ScannerUnavailable):
-        vault_service.finalise_upload(down, owner, owner_prefix(owner) + document_id)
+        vault_service.finalise_upload(down, me(owner), owner_prefix(owner) + document_id)
 
     record = FirestoreVaultMetadata().get(owner, document_id)
     assert record is not None and record.status is DocumentStatus.AWAITING_UPLOAD
@@ -438,7 +449,7 @@ def test_checklist_reads_the_vault(vault: Vault, owner: str) -> None:
     document_id = _upload(vault, owner, sample_files.pdf(), kind=DocumentKind.IDENTITY_DOCUMENT)
     _finalise(vault, owner, document_id)
 
-    (rsa,) = vault_service.checklists(vault, owner, ["rsa"])
+    (rsa,) = vault_service.checklists(vault, me(owner), ["rsa"])
 
     statuses = {item.document: item.status.value for item in rsa.items}
     assert statuses["identity_document"] == "present"
@@ -452,7 +463,7 @@ def test_generated_form_is_checked_and_kept_in_the_vault(vault: Vault, owner: st
     profile = {"given_name": "Awa", "family_name": "Diallo"}
     pdf = generate_form("rsa", profile, {}, {"phone": "06 12 34 56 78"})
 
-    kept = store_form(vault, owner, "rsa", pdf)
+    kept = store_form(vault, me(owner), "rsa", pdf)
 
     assert kept.status is DocumentStatus.AVAILABLE
     assert kept.kind is DocumentKind.APPLICATION_FORM

@@ -221,10 +221,32 @@ def finalize(worker: Worker, name: str) -> Any:
     )
 
 
+def uploaded_through_a_slot(uid: str) -> str:
+    """A vault upload as the browser makes it: a slot, then the bytes; returns the object name."""
+    from shared.adapters.vault_objects import VaultObjects
+    from shared.domain.access import Access, Actor, ActorKind, Scope
+    from shared.models.vault import UploadSlotRequest
+    from shared.services import vault as vault_service
+    from tests.support.sample_files import pdf
+
+    data = pdf()
+    access = Access(Actor(uid, ActorKind.BENEFICIARY), uid, Scope.VAULT_WRITE, "vault")
+    wiring = vault_service.default_vault()
+    slot = vault_service.request_upload_slot(
+        wiring,
+        access,
+        UploadSlotRequest(content_type="application/pdf", size=len(data), kind="tax_notice"),
+    )
+    name = wiring.owner_prefix(uid) + slot.document_id
+    VaultObjects().write(name, data, "application/pdf")
+    return name
+
+
 def test_a_finalize_event_delivered_three_times_takes_effect_once(worker):
+    from shared.adapters.vault_metadata import FirestoreVaultMetadata
+
     person = seed_profile(f"u-{uuid.uuid4().hex[:8]}", vault=True)
-    name = f"{person.uid}/{uuid.uuid4().hex}.pdf"
-    upload(name)
+    name = uploaded_through_a_slot(person.uid)
     storage_url = settings().storage_emulator_host or ""
 
     answers = [
@@ -233,22 +255,37 @@ def test_a_finalize_event_delivered_three_times_takes_effect_once(worker):
     ]
 
     assert [a.status for a in answers] == [200, 200, 200]
-    assert [a.body.count('"accepted"') for a in answers] == [1, 0, 0]
+    assert [a.body.count('"available"') for a in answers] == [1, 0, 0]
     assert all('"duplicate"' in a.body for a in answers[1:])
-    assert object_store.metadata(settings().vault_bucket, name) == {"sesame-intake": "accepted"}
+    (record,) = FirestoreVaultMetadata().all(person.uid)
+    assert record.status.value == "available" and record.object_name == name
     assert [e.action for e in journal_about(person.uid)] == [
         "google.cloud.storage.object.v1.finalized"
     ]
 
 
 def test_a_file_of_an_owner_without_vault_consent_is_deleted(worker):
-    person = seed_profile(f"u-{uuid.uuid4().hex[:8]}", vault=False)
+    from shared.adapters.vault_metadata import FirestoreVaultMetadata
+
+    person = seed_profile(f"u-{uuid.uuid4().hex[:8]}", vault=True)
+    name = uploaded_through_a_slot(person.uid)
+    seed_profile(person.uid, vault=False)
+
+    answer = finalize(worker, name)
+
+    assert answer.status == 200 and "deleted_vault_consent_required" in answer.body
+    assert object_store.metadata(settings().vault_bucket, name) is None
+    assert FirestoreVaultMetadata().all(person.uid) == []
+
+
+def test_a_file_no_upload_slot_announced_is_deleted(worker):
+    person = seed_profile(f"u-{uuid.uuid4().hex[:8]}", vault=True)
     name = f"{person.uid}/{uuid.uuid4().hex}.pdf"
     upload(name)
 
     answer = finalize(worker, name)
 
-    assert answer.status == 200 and "deleted_consent_required" in answer.body
+    assert answer.status == 200 and "deleted_unknown_object" in answer.body
     assert object_store.metadata(settings().vault_bucket, name) is None
 
 

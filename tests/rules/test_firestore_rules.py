@@ -204,6 +204,8 @@ COVERED_PATTERNS = {
     "audit_journal/{entry_id}",
     "mandates/{mandate_id}",
     "worker_receipts/{receipt_id}",
+    # tests/rules/test_vault_rules.py (R9)
+    "beneficiaries/{uid}/vault_documents/{document_id}",
 }
 
 

@@ -24,8 +24,9 @@ def clean() -> None:
     emulators.reset_auth()
 
 
-def test_vault_records_are_closed_to_owner_others_and_anonymous() -> None:
-    alice, bob = emulators.create_user(), emulators.create_user()
+@pytest.mark.parametrize("role", [None, "aidant", "staff", "privacy_officer"])
+def test_vault_records_are_closed_to_owner_others_and_anonymous(role: str | None) -> None:
+    alice, bob = emulators.create_user(), emulators.create_user(role=role)
     FirestoreVaultMetadata().create(
         VaultDocument(
             document_id="d0cum3nt1d0cum3nt1",

@@ -90,17 +90,26 @@ def notify_a_beneficiary_of_the_policy(urls: Mapping[str, str]) -> requests.Resp
 
 
 def vault_file_finalized(urls: Mapping[str, str]) -> requests.Response:
-    """Storage announces a file written to the vault of a beneficiary who consented."""
+    """Storage announces a file uploaded through a slot by a beneficiary who consented."""
     from devstack.storage_events import deliver_finalized
-    from shared.adapters.clients import storage_client
+    from shared.adapters.vault_objects import VaultObjects
     from shared.config import settings
-    from shared.domain.data_registry import VAULT_OBJECTS
+    from shared.domain.access import Access, Actor, ActorKind, Scope
+    from shared.models.vault import UploadSlotRequest
+    from shared.services import vault as vault_service
+    from tests.support.sample_files import pdf
 
     person = seed_profile(f"pkg-{uuid.uuid4().hex[:10]}", vault=True)
-    name = VAULT_OBJECTS.path(uid=person.uid) + uuid.uuid4().hex
-    storage_client().bucket(settings().vault_bucket).blob(name).upload_from_string(
-        b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+    data = pdf()
+    access = Access(Actor(person.uid, ActorKind.BENEFICIARY), person.uid, Scope.VAULT_WRITE, "")
+    wiring = vault_service.default_vault()
+    slot = vault_service.request_upload_slot(
+        wiring,
+        access,
+        UploadSlotRequest(content_type="application/pdf", size=len(data), kind="tax_notice"),
     )
+    name = wiring.owner_prefix(person.uid) + slot.document_id
+    VaultObjects().write(name, data, "application/pdf")
     delivered = deliver_finalized(
         settings().storage_emulator_host or "", urls["vault_events"], settings().vault_bucket, name
     )
@@ -108,7 +117,38 @@ def vault_file_finalized(urls: Mapping[str, str]) -> requests.Response:
     response.status_code = delivered.status
     response.headers["Content-Type"] = "application/json"
     response._content = delivered.body.encode()
-    return _worker_outcome(response, "accepted")
+    return _worker_outcome(response, "available")
+
+
+def _signed_up_to_the_vault(urls: Mapping[str, str]) -> dict[str, str]:
+    """Headers of a new beneficiary who consented to the vault at sign-up."""
+    user = emulators.create_user()
+    body = {**_signup_body(), "consents": {"vault": True}}
+    requests.post(
+        urls["signup"], json=body, headers=user.headers, timeout=TIMEOUT
+    ).raise_for_status()
+    return user.refresh().headers
+
+
+def vault_upload_slot(urls: Mapping[str, str]) -> requests.Response:
+    """A beneficiary who consented asks for an upload slot (a signed URL)."""
+    body = {"content_type": "application/pdf", "size": 1000, "kind": "tax_notice"}
+    return requests.post(
+        f"{urls['vault']}/uploads",
+        json=body,
+        headers=_signed_up_to_the_vault(urls),
+        timeout=TIMEOUT,
+    )
+
+
+def form_generated(urls: Mapping[str, str]) -> requests.Response:
+    """A beneficiary has the RSA form filled and kept in the vault (pypdf, clamd)."""
+    return requests.post(
+        f"{urls['forms']}/rsa",
+        json={"edits": {"phone": "06 12 34 56 78"}},
+        headers=_signed_up_to_the_vault(urls),
+        timeout=TIMEOUT,
+    )
 
 
 @dataclass(frozen=True)
@@ -125,4 +165,6 @@ FIRST_REQUESTS: dict[str, FirstRequest] = {
     "simulate": FirstRequest(simulate_signed_in, also_serves=("signup",)),
     "notices_worker": FirstRequest(notify_a_beneficiary_of_the_policy),
     "vault_events": FirstRequest(vault_file_finalized),
+    "vault": FirstRequest(vault_upload_slot, also_serves=("signup",)),
+    "forms": FirstRequest(form_generated, also_serves=("signup",)),
 }

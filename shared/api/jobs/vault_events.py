@@ -12,10 +12,10 @@ from shared.services import vault_intake
 JOBS: tuple[Job[Any], ...] = (
     Job(
         name=vault_intake.FINALIZED,
-        summary="Keep an uploaded vault file only if its owner consented to the vault (R9).",
+        summary="Finalise an uploaded vault file: consent (R9), type, size, quota, PDF, scan.",
         payload_model=vault_intake.StorageObjectEvent,
         handler=vault_intake.take_in,
-        subject_of=vault_intake.owner_of_vault_object,
+        subject_of=vault_intake.owner_of_vault_event,
         scope=Scope.VAULT_INTAKE,
         purpose=Purpose.VAULT,
         requirements=("R9",),

@@ -76,7 +76,12 @@ ROUTES: tuple[Route, ...] = (
         response_model=account.ProfileResponse,
         scope=Scope.PROFILE_WRITE,
         purpose=Purpose.ACCOUNT,
-        errors=("not_registered", "policy_not_accepted", "email_not_verified"),
+        errors=(
+            "not_registered",
+            "policy_not_accepted",
+            "email_not_verified",
+            "vault_withdrawal_needs_confirmation",
+        ),
         requirements=("R9", "R10"),
         path_params={"purpose": "vault or promotion"},
         example_params={"purpose": "vault"},

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from shared.domain.aids.catalogue import load_catalogue
 from shared.domain.strict import BilingualText
 
 
@@ -68,6 +67,10 @@ VAULT_ONLY_LABELS: dict[DocumentKind, BilingualText] = {
 
 def label_of(kind: DocumentKind) -> BilingualText:
     """The French and English label of ``kind``."""
+    # Imported here: every registry-checked write imports the stored models, and
+    # functions that never show a label (signup, profile) must not load the catalogue.
+    from shared.domain.aids.catalogue import load_catalogue
+
     if kind in VAULT_ONLY_LABELS:
         return VAULT_ONLY_LABELS[kind]
     return load_catalogue().documents[kind.value].label
@@ -75,5 +78,7 @@ def label_of(kind: DocumentKind) -> BilingualText:
 
 def is_special_category(kind: DocumentKind) -> bool:
     """True for health data (GDPR art. 9), as the catalogue marks it."""
+    from shared.domain.aids.catalogue import load_catalogue
+
     document = load_catalogue().documents.get(kind.value)
     return bool(document and document.special_category)
