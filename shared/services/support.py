@@ -86,21 +86,19 @@ def _new_id() -> str:
     return uuid.uuid4().hex[:20]
 
 
-def _profile(uid: str) -> BeneficiaryProfile:
-    profile = document_store.get(BENEFICIARY.path(uid=uid), BeneficiaryProfile)
-    if profile is None:
-        raise ApiError("not_registered", NOT_REGISTERED)
-    return profile
-
-
 def _check_basis(uid: str, *, by_agent: bool) -> None:
     """Support may process this beneficiary's messages now: no restriction, no objection (R26).
 
     For an agent, a thread whose beneficiary has no profile any more is not found.
     """
-    if by_agent and document_store.get(BENEFICIARY.path(uid=uid), BeneficiaryProfile) is None:
-        raise ApiError("not_found", NO_THREAD)
-    decision = _profile(uid).processing_decision(Purpose.SUPPORT)
+    profile = document_store.get(BENEFICIARY.path(uid=uid), BeneficiaryProfile)
+    if profile is None:
+        raise (
+            ApiError("not_found", NO_THREAD)
+            if by_agent
+            else ApiError("not_registered", NOT_REGISTERED)
+        )
+    decision = profile.processing_decision(Purpose.SUPPORT)
     if decision.code == "processing_restricted":
         raise ApiError(
             "processing_restricted",
