@@ -206,8 +206,8 @@ def find_one_in_group(
     """
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    name = location.collection_pattern.rsplit("/", 1)[-1]
-    query = firestore_client().collection_group(name).where(filter=FieldFilter(field, "==", value))
+    group = firestore_client().collection_group(location.collection_group)
+    query = group.where(filter=FieldFilter(field, "==", value))
     for snapshot in query.limit(5).stream():
         if location.matches(snapshot.reference.path):
             return snapshot.reference.path, model.model_validate(snapshot.to_dict())

@@ -56,11 +56,10 @@ def _firestore_documents(found: PersonalData) -> Iterator[Any]:
             return
         yield from client.collection(found.path).stream()
         return
-    parent = location.collection_pattern
-    if "{" in parent:  # a field inside a nested collection: query the group, keep the pattern
-        query: Any = client.collection_group(parent.rsplit("/", 1)[-1])
+    if location.nested:  # a field inside a nested collection: query the group, keep the pattern
+        query: Any = client.collection_group(location.collection_group)
     else:
-        query = client.collection(parent)
+        query = client.collection(location.collection_pattern)
     for snapshot in query.where(filter=FieldFilter(found.field, "==", found.value)).stream():
         if location.matches(snapshot.reference.path):
             yield snapshot

@@ -172,6 +172,16 @@ class DataLocation:
     def collection_pattern(self) -> str:
         return self.pattern.rsplit("/", 1)[0]
 
+    @property
+    def collection_group(self) -> str:
+        """The last collection name of the pattern: what a collection-group query names."""
+        return self.collection_pattern.rsplit("/", 1)[-1]
+
+    @property
+    def nested(self) -> bool:
+        """Whether the documents sit under a parent document (found by collection group)."""
+        return "{" in self.collection_pattern
+
     def matches(self, document_path: str) -> bool:
         regex = "^" + re.sub(r"\\\{[a-z_]+\\\}", r"[^/]+", re.escape(self.pattern)) + "$"
         return re.match(regex, document_path) is not None

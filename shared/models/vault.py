@@ -30,9 +30,9 @@ AidId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
 
 def _in_catalogue(aid_id: str) -> str:
     """Refuse an aid the catalogue does not list (checked on requests, not on stored records)."""
-    from shared.domain.aids.catalogue import load_catalogue
+    from shared.domain.aids.catalogue import catalogue_aid_ids
 
-    if aid_id not in {aid.id for aid in load_catalogue().aids}:
+    if aid_id not in catalogue_aid_ids():
         raise ValueError("unknown aid: not in the catalogue (GET /simulate/catalogue)")
     return aid_id
 

@@ -37,16 +37,16 @@ def group_queried_fields() -> list[tuple[str, str]]:
     for location in registry.USER_DATA_LOCATIONS:
         if location.store is not registry.StoreKind.FIRESTORE:
             continue
-        if "{" not in location.collection_pattern:
+        if not location.nested:
             continue  # a top-level collection: its automatic indexes serve the query
-        group = location.collection_pattern.rsplit("/", 1)[-1]
+        group = location.collection_group
         if location.locator.kind is registry.LocatorKind.FIELD:
             pairs.add((group, location.locator.name))
         date_field = date_field_of(location)
         if date_field is not None:
             pairs.add((group, date_field))
     for location, field in OTHER_GROUP_QUERIES:
-        pairs.add((location.collection_pattern.rsplit("/", 1)[-1], field))
+        pairs.add((location.collection_group, field))
     return sorted(pairs)
 
 

@@ -89,18 +89,19 @@ def _warning_body(profile: BeneficiaryProfile, due: datetime) -> str:
     )
 
 
-def _documents_of(collection_pattern: str) -> Any:
+def _documents_of(location: registry.DataLocation) -> Any:
     """A query over every document of a location (a collection group when nested)."""
     client = firestore_client()
-    name = collection_pattern.rsplit("/", 1)[-1]
-    return client.collection_group(name) if "{" in collection_pattern else client.collection(name)
+    if location.nested:
+        return client.collection_group(location.collection_group)
+    return client.collection(location.collection_pattern)
 
 
-def _older_than(collection_pattern: str, field: str, before: datetime) -> list[Any]:
+def _older_than(location: registry.DataLocation, field: str, before: datetime) -> list[Any]:
     """Snapshots of a location's documents whose ``field`` is before ``before``."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    query = _documents_of(collection_pattern)
+    query = _documents_of(location)
     return list(query.where(filter=FieldFilter(field, "<=", before)).stream())
 
 
@@ -115,7 +116,7 @@ def _inactive_accounts(at: datetime) -> tuple[int, int]:
     """Warn, then erase, the accounts inactive for the R19 period; returns (warned, erased)."""
     warned = erased = 0
     threshold = at - inactivity_period() + WARNING_AHEAD
-    for snapshot in _older_than(BENEFICIARY.collection_pattern, "last_active_at", threshold):
+    for snapshot in _older_than(BENEFICIARY, "last_active_at", threshold):
         if not BENEFICIARY.matches(snapshot.reference.path):
             continue
         uid = snapshot.id
@@ -167,9 +168,7 @@ def _purge_by_creation(at: datetime) -> dict[str, int]:
             continue
         before = at - timedelta(days=location.retention.days)
         old = [
-            s
-            for s in _older_than(location.collection_pattern, field, before)
-            if location.matches(s.reference.path)
+            s for s in _older_than(location, field, before) if location.matches(s.reference.path)
         ]
         for snapshot in old:
             firestore_client().recursive_delete(snapshot.reference)
@@ -228,7 +227,7 @@ def _purge_after_contract_end(at: datetime) -> dict[str, int]:
         last_day = at.date() - timedelta(days=location.retention.days)
         ended = [
             snapshot
-            for snapshot in _documents_of(location.collection_pattern).stream()
+            for snapshot in _documents_of(location).stream()
             if location.matches(snapshot.reference.path)
             and (end := _contract_end(location, snapshot, contract_ends)) is not None
             and end <= last_day

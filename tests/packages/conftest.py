@@ -1,6 +1,6 @@
 """Fixtures of the package tests: the deploy's archives, unpacked, and their clean environments.
 
-Each distinct ``requirements.txt`` is installed once per session (pip's cache is
+Each distinct ``requirements.txt`` is installed once per session (uv's or pip's cache is
 reused); the time each install took is printed at the end of the run. The
 environments are made from the test interpreter, or from ``SESAME_PACKAGES_PYTHON``
 (e.g. a python3.12, the deployed runtime's version) when it is set.

@@ -28,9 +28,9 @@ EXAMPLE_HOUSEHOLD: dict[str, Any] = {
 
 def catalogue_aid_ids() -> tuple[str, ...]:
     """The aid ids of the catalogue (loaded on first use, not at import)."""
-    from shared.domain.aids.catalogue import load_catalogue
+    from shared.domain.aids import catalogue
 
-    return tuple(sorted(aid.id for aid in load_catalogue().aids))
+    return catalogue.catalogue_aid_ids()
 
 
 ROUTES: tuple[Route, ...] = (

@@ -724,3 +724,9 @@ def load_catalogue_from(
 def load_catalogue() -> Catalogue:
     """The catalogue shipped next to this module, loaded and validated once."""
     return load_catalogue_from(CATALOGUE_DIR, DOCUMENTS_FILE, RULE_FIELDS_FILE)
+
+
+@lru_cache(maxsize=1)
+def catalogue_aid_ids() -> tuple[str, ...]:
+    """The ids of the catalogue's aids, sorted (what a request may name)."""
+    return tuple(sorted(aid.id for aid in load_catalogue().aids))
