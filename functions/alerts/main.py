@@ -3,10 +3,9 @@ SendGrid's signed event webhook (bounces and spam reports stop every further mai
 
 import json
 
-import functions_framework
 from flask import Request, Response
 
-from shared.api.dispatch import dispatch, problem_response, serve_every_path
+from shared.api.dispatch import dispatch, http_function, problem_response
 from shared.api.routes.alerts import ROUTES
 from shared.errors import ApiError, language_of, text
 
@@ -38,11 +37,8 @@ def mail_events(request: Request) -> Response:
     return Response(json.dumps(counts), status=200, content_type="application/json")
 
 
-@functions_framework.http
+@http_function
 def alerts(request: Request) -> Response:
     if request.path.rstrip("/") == MAIL_EVENTS_PATH:
         return mail_events(request)
     return dispatch(ROUTES, request)
-
-
-serve_every_path(alerts)

@@ -1,16 +1,12 @@
 """Cloud Function ``export_worker``: Cloud Tasks deliveries of portability exports (R27)."""
 
-import functions_framework
 from flask import Request, Response
 
-from shared.api.dispatch import serve_every_path
+from shared.api.dispatch import http_function
 from shared.api.jobs.export_worker import JOBS
 from shared.api.worker import dispatch_task
 
 
-@functions_framework.http
+@http_function
 def export_worker(request: Request) -> Response:
     return dispatch_task("export_worker", JOBS, request)
-
-
-serve_every_path(export_worker)

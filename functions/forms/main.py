@@ -1,15 +1,11 @@
 """Cloud Function ``forms``: pre-filled application forms, kept in the vault (R7, R9)."""
 
-import functions_framework
 from flask import Request, Response
 
-from shared.api.dispatch import dispatch, serve_every_path
+from shared.api.dispatch import dispatch, http_function
 from shared.api.routes.forms import ROUTES
 
 
-@functions_framework.http
+@http_function
 def forms(request: Request) -> Response:
     return dispatch(ROUTES, request)
-
-
-serve_every_path(forms)

@@ -1,15 +1,11 @@
 """Cloud Function ``mandates``: caregivers' mandates and the access journal (R14, R16)."""
 
-import functions_framework
 from flask import Request, Response
 
-from shared.api.dispatch import dispatch, serve_every_path
+from shared.api.dispatch import dispatch, http_function
 from shared.api.routes.mandates import ROUTES
 
 
-@functions_framework.http
+@http_function
 def mandates(request: Request) -> Response:
     return dispatch(ROUTES, request)
-
-
-serve_every_path(mandates)

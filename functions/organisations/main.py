@@ -1,15 +1,11 @@
 """Cloud Function ``organisations``: clients, admins, payments and invitations (R3, R11, R20)."""
 
-import functions_framework
 from flask import Request, Response
 
-from shared.api.dispatch import dispatch, serve_every_path
+from shared.api.dispatch import dispatch, http_function
 from shared.api.routes.organisations import ROUTES
 
 
-@functions_framework.http
+@http_function
 def organisations(request: Request) -> Response:
     return dispatch(ROUTES, request)
-
-
-serve_every_path(organisations)

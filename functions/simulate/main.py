@@ -1,15 +1,11 @@
 """Cloud Function ``simulate``: eligibility and amounts on OpenFisca-France (R6)."""
 
-import functions_framework
 from flask import Request, Response
 
-from shared.api.dispatch import dispatch, serve_every_path
+from shared.api.dispatch import dispatch, http_function
 from shared.api.routes.simulate import ROUTES
 
 
-@functions_framework.http
+@http_function
 def simulate(request: Request) -> Response:
     return dispatch(ROUTES, request)
-
-
-serve_every_path(simulate)

@@ -1,15 +1,11 @@
 """Cloud Function ``vault``: the digital vault of supporting documents (R9)."""
 
-import functions_framework
 from flask import Request, Response
 
-from shared.api.dispatch import dispatch, serve_every_path
+from shared.api.dispatch import dispatch, http_function
 from shared.api.routes.vault import ROUTES
 
 
-@functions_framework.http
+@http_function
 def vault(request: Request) -> Response:
     return dispatch(ROUTES, request)
-
-
-serve_every_path(vault)

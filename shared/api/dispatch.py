@@ -321,15 +321,20 @@ def dispatch(routes: Sequence[Route], request: Request) -> Response:
     return response
 
 
-def serve_every_path(handler: Callable[[Request], Any]) -> None:
-    """Let ``handler`` answer the paths the framework's own URL rule cannot match.
+def http_function(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
+    """Declare ``handler`` as the HTTP Cloud Function of its ``main.py``, answering every path.
 
-    The Functions Framework routes ``/<path:path>``, which does not match a path
-    holding a line break (``%0A`` in an id): Flask would answer its HTML 404.
-    Registered on the function's app while its module loads, our handler answers
-    those too, with a problem+json like every other refusal.
+    It registers the handler with the Functions Framework (as ``@functions_framework.http``
+    does) and lets it answer the paths the framework's own URL rule cannot match: the
+    framework routes ``/<path:path>``, which does not match a path holding a line break
+    (``%0A`` in an id), and Flask would answer its HTML 404. Used while the function's
+    module loads, inside the app's context, the handler answers those too, with a
+    problem+json like every other refusal.
     """
     import flask
+    import functions_framework
 
+    registered = functions_framework.http(handler)
     if flask.has_app_context():
-        flask.current_app.register_error_handler(404, lambda _error: handler(flask.request))
+        flask.current_app.register_error_handler(404, lambda _error: registered(flask.request))
+    return registered
