@@ -27,7 +27,7 @@ run: install
 ## test: lint, type check, then unit, rules and integration tests on real emulators (free ports:
 ## it runs beside `make run`), then infra checks
 test: install lint typecheck
-	$(PY) -m devstack run --free-ports -- $(PY) -m pytest tests
+	$(PY) -m devstack run --free-ports -- $(PY) -m pytest tests --durations=25
 	$(MAKE) --no-print-directory infra-check
 
 lint: $(STAMP)
