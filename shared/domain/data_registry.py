@@ -760,7 +760,9 @@ DIRECTIVE_EXECUTIONS = DataLocation(
     on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
     description=(
         "A post-mortem directive carried out by a privacy officer on a verified death"
-        " notice: choice, evidence kind, dates, the export or erasure it started (R29)."
+        " notice: choice, evidence kind, dates, the state of each step, the export or"
+        " erasure it started (R29); the trusted contact's name and address only until"
+        " the steps end."
     ),
 )
 RIGHTS_REQUESTS = DataLocation(
