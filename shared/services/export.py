@@ -342,6 +342,13 @@ README = (
 )
 
 
+# The archive is uploaded as a resumable upload, one chunk per request; the writer
+# holds one chunk in memory (the client's default is 40 MiB, so a whole archive of
+# that size sat there). 1 MiB bounds the export's memory at the cost of one request
+# per MiB; the API wants a multiple of 256 KiB.
+UPLOAD_CHUNK = 4 * 256 * 1024
+
+
 def _write_archive(
     uid: str,
     export_id: str,
@@ -353,7 +360,9 @@ def _write_archive(
     blob = storage_client().bucket(settings().exports_bucket).blob(name)
     manifest: list[dict[str, Any]] = []
     with (
-        blob.open("wb", content_type="application/zip", ignore_flush=True) as sink,
+        blob.open(
+            "wb", content_type="application/zip", ignore_flush=True, chunk_size=UPLOAD_CHUNK
+        ) as sink,
         zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as zip_file,
     ):
         archive = _Archive(zip_file)
