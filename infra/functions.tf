@@ -29,8 +29,9 @@
 #   secrets       Secret Manager secrets exposed as env vars (secrets.tf local.secret_env_names).
 #   enqueues      Cloud Tasks queues it may add tasks to (tasks.tf).
 #   signs_blobs   may sign with its own identity (V4 signed URLs, Firebase custom tokens).
-#   clears_tasks  may list (FULL view: the payloads) and delete the tasks of every deployed
-#                 queue: erasure removes pending tasks naming the person (R21, R22).
+#   clears_tasks  may list (FULL view: the payloads), delete and re-create the tasks of every
+#                 deployed queue: erasure removes pending tasks naming the person, and queues
+#                 a batch naming them among others again without them (R21, R22).
 # R18: a function gets nothing that is not listed here.
 
 locals {
@@ -591,14 +592,20 @@ resource "google_cloud_tasks_queue_iam_member" "fn" {
 }
 
 # Erasure finds the pending tasks naming a person (ListTasks with the FULL view, which
-# shows payloads) and deletes them, on each queue. No predefined role holds exactly
-# these three permissions (the enqueuer role would also create tasks, the viewer role
-# cannot see payloads), hence a custom role.
+# shows payloads) on each queue, deletes those about them, and queues a batch that names
+# them among others again without them (create, then delete the original). No predefined
+# role holds exactly these permissions (the viewer role cannot see payloads, the admin
+# role manages queues), hence a custom role.
 resource "google_project_iam_custom_role" "task_clearer" {
   role_id     = "sesameTaskClearer"
   title       = "Sésame task clearer"
-  description = "Lists tasks with their payloads and deletes them (erasure, R21, R22)."
-  permissions = ["cloudtasks.tasks.list", "cloudtasks.tasks.fullView", "cloudtasks.tasks.delete"]
+  description = "Lists tasks with their payloads, deletes them, re-creates batches (erasure, R21, R22)."
+  permissions = [
+    "cloudtasks.tasks.list",
+    "cloudtasks.tasks.fullView",
+    "cloudtasks.tasks.delete",
+    "cloudtasks.tasks.create",
+  ]
 }
 
 resource "google_cloud_tasks_queue_iam_member" "fn_clears_tasks" {
@@ -610,9 +617,13 @@ resource "google_cloud_tasks_queue_iam_member" "fn_clears_tasks" {
   member   = google_service_account.fn[each.value.function].member
 }
 
-# Creating a task that carries an OIDC token of tasks-invoker requires actAs on it.
+# Creating a task that carries an OIDC token of tasks-invoker requires actAs on it:
+# enqueuers, and the task clearer (a batch queued again keeps its token).
 resource "google_service_account_iam_member" "fn_acts_as_tasks_invoker" {
-  for_each = toset([for pair in values(local.function_enqueues) : pair.function])
+  for_each = toset(concat(
+    [for pair in values(local.function_enqueues) : pair.function],
+    [for pair in values(local.function_task_clearing) : pair.function],
+  ))
 
   service_account_id = google_service_account.tasks_invoker.name
   role               = "roles/iam.serviceAccountUser"

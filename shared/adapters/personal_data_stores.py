@@ -10,7 +10,8 @@ them, so a location registered later is handled with no change here:
 * Cloud Storage: every object under a prefix of the location's bucket;
 * Firebase Auth: the account;
 * the mail provider: its contacts and unsubscribe records for the address;
-* Cloud Tasks: pending tasks whose payload names the person.
+* Cloud Tasks: pending tasks whose payload names the person (deleted, or a
+  batch queued again without them, as each task kind declares).
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ def records(found: PersonalData) -> Iterator[tuple[str, dict[str, Any]]]:
         for index, record in enumerate(mail_records.records(found.location.pattern, found.value)):
             yield f"{found.location.pattern}/{index}", _json_ready(record)
     elif store is StoreKind.TASK_PAYLOADS:
-        for name in task_queue.tasks_with(found.field, found.value):
+        for name in task_queue.tasks_naming(found.value):
             yield name, {"task": name.rsplit("/", 1)[-1]}
 
 
@@ -190,5 +191,4 @@ def erase(found: PersonalData) -> int:
         return 1
     if store is StoreKind.MAIL_PROVIDER:
         return mail_records.erase(found.location.pattern, found.value)
-    names = list(task_queue.tasks_with(found.field, found.value))
-    return sum(task_queue.delete(name) for name in names)
+    return task_queue.remove_person(found.value)

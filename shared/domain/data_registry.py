@@ -539,8 +539,59 @@ TASK_PAYLOADS = DataLocation(
     retention=Retention(31, CountedFrom.DELIVERY, LegalBasis.CONTRACT, "operational; R23"),
     on_erasure=OnErasure.DELETE,
     category=DataCategory.IDENTIFICATION,
-    description="Payloads of tasks waiting in a Cloud Tasks queue (they carry the subject's uid).",
+    description=(
+        "Payloads of tasks waiting in a Cloud Tasks queue: the uid of one person, or a list "
+        "of people, in the fields each task kind declares (TASK_KINDS)."
+    ),
 )
+
+
+@dataclass(frozen=True)
+class TaskKind:
+    """One kind of queued task, named by the worker job its URL ends with.
+
+    It declares which payload fields name people, so that erasure (R21, R22)
+    reaches every pending task about a person without knowing any feature:
+
+    * ``person_fields`` hold the uid of the one person the task is about: the
+      task is deleted;
+    * ``people_fields`` hold a list of uids (a batch): the task is queued again
+      without the erased person, so that the others are still served.
+
+    A kind naming no person says why in ``reason``. The task queue refuses to
+    enqueue a kind declared nowhere here.
+    """
+
+    job: str
+    person_fields: tuple[str, ...] = ()
+    people_fields: tuple[str, ...] = ()
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if not (self.person_fields or self.people_fields) and not self.reason:
+            raise ValueError(f"{self.job}: a task kind naming no person says why")
+
+
+TASK_KINDS = (
+    TaskKind("build_export", person_fields=("uid",)),
+    TaskKind("evaluate_batch", people_fields=("uids",)),
+    TaskKind("send_campaign", people_fields=("uids",)),
+    TaskKind("erase", reason="the job id only: the keyed hash of the uid"),
+)
+
+
+class UnregisteredTaskKind(LookupError):
+    """A task aimed at a worker job that :data:`TASK_KINDS` does not declare."""
+
+
+def task_kind(url: str) -> TaskKind:
+    """The declared kind of a task posting to ``url`` (its last path segment is the job)."""
+    job = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    for kind in TASK_KINDS:
+        if kind.job == job:
+            return kind
+    raise UnregisteredTaskKind(f"no task kind declared for job {job!r}")
+
 
 # ------------------------------------------------------------------ privacy rights (R21-R30)
 
@@ -719,7 +770,9 @@ DIRECTIVE_EXECUTIONS = DataLocation(
     on_erasure=OnErasure.KEEP_PSEUDONYMOUS,
     description=(
         "A post-mortem directive carried out by a privacy officer on a verified death"
-        " notice: choice, evidence kind, dates, the export or erasure it started (R29)."
+        " notice: choice, evidence kind, dates, the state of each step, the export or"
+        " erasure it started (R29); the trusted contact's name and address only until"
+        " the steps end."
     ),
 )
 RIGHTS_REQUESTS = DataLocation(

@@ -212,8 +212,20 @@ class DeathNotice(StrictModel):
     verified_on: date
 
 
+# One step of a directive's execution: ``started`` is recorded before the step
+# runs, ``done`` or ``failed`` after. A mail found ``started`` by a later call may
+# have gone: it is recorded ``uncertain`` and never sent again.
+DirectiveStep = Literal["export", "erasure", "contact_mail"]
+StepState = Literal["pending", "started", "done", "failed", "uncertain"]
+
+
 class DirectiveExecution(StrictModel):
-    """``directive_executions/{keyed hash of the uid}``: a directive carried out, once."""
+    """``directive_executions/{keyed hash of the uid}``: a directive carried out, once.
+
+    Recorded before anything runs, with the steps the choice needs; each step's
+    state is recorded as it runs, so a call after a crash finishes the missing
+    steps and repeats none (the export and erasure it starts, the contact's mail).
+    """
 
     subject_ref: str = categorised(C.INTERACTION)
     choice: DirectiveChoice = categorised(C.INTERACTION)
@@ -224,6 +236,13 @@ class DirectiveExecution(StrictModel):
     export_id: str | None = categorised(C.INTERACTION, None)
     erasure_receipt_id: str | None = categorised(C.INTERACTION, None)
     contact_notified_at: datetime | None = categorised(C.INTERACTION, None)
+    # Empty only on records made before steps were recorded: those were carried out whole.
+    steps: dict[DirectiveStep, StepState] = categorised(C.INTERACTION, default_factory=dict)
+    completed_at: datetime | None = categorised(C.INTERACTION, None)
+    # Working data: the erasure step may delete the directive before the contact is
+    # mailed, so who to tell is held here until the steps end, then cleared.
+    working_contact_name: str | None = categorised(C.CONTACT, None)
+    working_contact_email: str | None = categorised(C.CONTACT, None)
 
 
 class DirectiveExecutionOut(StrictModel):
@@ -235,6 +254,8 @@ class DirectiveExecutionOut(StrictModel):
     export_id: str | None
     erasure_receipt_url: str | None
     contact_notified: bool
+    steps: dict[DirectiveStep, StepState]
+    completed: bool
 
 
 # ---------------------------------------------------------- requests by post or e-mail (R30)

@@ -16,12 +16,18 @@ carries the directive out once a death notice is verified:
   the contact gets the link of its receipt, which holds no personal data.
 
 The execution is recorded once per person (``directive_executions/<keyed
-hash>``), without personal data in clear, as proof; a repeated call returns it.
+hash>``) before anything runs, with the steps the choice needs and the state
+of each (:data:`STEPS`). A call after a crash finishes the missing steps and
+repeats none: the export and the erasure are started under ids fixed in the
+record (starting them again finds them), and the contact's mail is claimed
+before it is sent, so the contact gets one mail at most. Once every step has
+ended, the contact's address held for them is cleared and what stays as proof
+holds no personal data in clear; a repeated call returns the record.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
 
 from shared.adapters import document_store, mail
 from shared.adapters.document_store import Writes
@@ -29,14 +35,16 @@ from shared.config import settings
 from shared.domain.access import Access, Scope
 from shared.domain.data_registry import DIRECTIVE_EXECUTIONS, POST_MORTEM_DIRECTIVES
 from shared.domain.purposes import Purpose
-from shared.errors import ApiError, text
+from shared.errors import ApiError, PermanentFailure, text
 from shared.models.privacy import (
     DeathNotice,
     DirectiveExecution,
     DirectiveExecutionOut,
     DirectiveOut,
     DirectiveRequest,
+    DirectiveStep,
     PostMortemDirective,
+    StepState,
 )
 from shared.services import erasure, export
 from shared.services.access import open_access, require_privacy_officer_now
@@ -44,6 +52,22 @@ from shared.services.audit import actor_ref, pseudonym
 from shared.services.erasure import Clock, utc_now
 
 DIRECTIVE_ID = "post_mortem"  # one directive per person: recording again replaces it
+
+# The steps of each choice, in order. *communicate* has no mail step here: the
+# export job mails the contact, once, when the archive is ready.
+STEPS: dict[str, tuple[DirectiveStep, ...]] = {
+    "keep": ("contact_mail",),
+    "erase": ("erasure", "contact_mail"),
+    "communicate": ("export",),
+}
+ENDED: frozenset[StepState] = frozenset({"done", "failed", "uncertain"})
+
+Fault = Callable[[DirectiveStep], None]
+
+
+def _no_fault(step: DirectiveStep) -> None:
+    return None
+
 
 NO_DIRECTIVE = text(
     "Aucune directive post-mortem n'est enregistrée.", "No post-mortem directive is recorded."
@@ -86,15 +110,22 @@ def _execution_out(execution: DirectiveExecution) -> DirectiveExecutionOut:
         erasure_receipt_url=erasure.receipt_url(receipt) if receipt else None,
         # *communicate*: the contact is mailed by the export job when the archive is ready.
         contact_notified=execution.contact_notified_at is not None,
+        steps=execution.steps,
+        completed=_completed(execution),
     )
 
 
-def _tell_contact(directive: PostMortemDirective, receipt_id: str | None) -> None:
+def _completed(execution: DirectiveExecution) -> bool:
+    # A record without steps predates their recording: it was carried out whole.
+    return execution.completed_at is not None or not execution.steps
+
+
+def _tell_contact(name: str, email: str, receipt_id: str | None) -> None:
     """The contact's mail for *keep* and *erase* (*communicate* mails when the export is ready)."""
     if receipt_id is not None:
         link = settings().public_api_base.rstrip("/") + erasure.receipt_url(receipt_id)
         body = (
-            f"Bonjour {directive.trusted_contact_name},\n\n"
+            f"Bonjour {name},\n\n"
             "Une personne utilisant Sésame vous a désigné comme personne de confiance. "
             "Conformément à ses directives, toutes ses données sont en cours d'effacement. "
             f"Le reçu d'effacement, sans donnée personnelle, est ici :\n\n{link}\n\n"
@@ -103,7 +134,7 @@ def _tell_contact(directive: PostMortemDirective, receipt_id: str | None) -> Non
         )
     else:
         body = (
-            f"Bonjour {directive.trusted_contact_name},\n\n"
+            f"Bonjour {name},\n\n"
             "Une personne utilisant Sésame vous a désigné comme personne de confiance. "
             "Conformément à ses directives, ses données sont conservées jusqu'à la fin de "
             "leur durée de conservation (3 ans sans activité), puis supprimées. Vous pouvez "
@@ -112,18 +143,20 @@ def _tell_contact(directive: PostMortemDirective, receipt_id: str | None) -> Non
             "data is kept until its retention period ends (3 years without activity), then "
             "deleted."
         )
-    mail.send(directive.trusted_contact_email, "Sésame : directives d'une personne décédée", body)
+    mail.send(email, "Sésame : directives d'une personne décédée", body)
 
 
 def execute_directive(
-    access: Access, notice: DeathNotice, *, now: Clock = utc_now
+    access: Access, notice: DeathNotice, *, now: Clock = utc_now, fault: Fault = _no_fault
 ) -> tuple[DirectiveExecutionOut, int]:
     """A privacy officer carries out the subject's directive on a verified death notice.
 
     The role is checked on the Auth record, then the officer's access to the
     deceased's data is opened like any access for someone else — checked again
     and journaled before anything runs (action ``executePostMortemDirective``).
-    Answers 201 the first time, 200 with the same record afterwards.
+    Answers 201 the first time, 200 with the same record afterwards; a call
+    finding steps left unfinished (the process died) finishes them first.
+    ``fault`` is called before each step: tests make the process fail there.
     """
     require_privacy_officer_now(access)
     uid = open_access(
@@ -134,55 +167,138 @@ def execute_directive(
         reason=Purpose.ACCOUNT.value,
         language=access.language,
     ).subject_uid
-    execution_path = DIRECTIVE_EXECUTIONS.path(execution_id=pseudonym(uid))
-    done = document_store.get(execution_path, DirectiveExecution)
-    if done is not None:
-        return _execution_out(done), 200
+    path = DIRECTIVE_EXECUTIONS.path(execution_id=pseudonym(uid))
+    execution, created = _record(uid, path, access, notice, now)
+    if not _completed(execution):
+        execution = _carry_out(uid, path, execution, now, fault)
+    return _execution_out(execution), 201 if created else 200
+
+
+def _record(
+    uid: str, path: str, access: Access, notice: DeathNotice, now: Clock
+) -> tuple[DirectiveExecution, bool]:
+    """The execution record, made once with every step pending; ``True`` when made now."""
+    found = document_store.get(path, DirectiveExecution)
+    if found is not None:
+        return found, False
     directive = document_store.get(_path(uid), PostMortemDirective)
     if directive is None:
         raise ApiError("not_found", NO_DIRECTIVE)
-    at = now()
-    execution = DirectiveExecution(
+    planned = DirectiveExecution(
         subject_ref=pseudonym(uid),
         choice=directive.choice,
         evidence=notice.evidence,
         death_notice_verified_on=notice.verified_on,
         officer_ref=actor_ref(access),
-        at=at,
+        at=now(),
+        # Fixed before the export starts, so starting it again finds the same one.
+        export_id=export.new_export_id() if directive.choice == "communicate" else None,
+        steps=dict.fromkeys(STEPS[directive.choice], "pending"),
+        working_contact_name=directive.trusted_contact_name,
+        working_contact_email=directive.trusted_contact_email,
     )
 
-    def claim(writes: Writes) -> DirectiveExecution | None:
-        existing = writes.get(execution_path, DirectiveExecution)
+    def claim(writes: Writes) -> tuple[DirectiveExecution, bool]:
+        existing = writes.get(path, DirectiveExecution)
         if existing is not None:
-            return existing
-        writes.create(execution_path, execution)
-        return None
+            return existing, False
+        writes.create(path, planned)
+        return planned, True
 
-    raced = document_store.run_in_transaction(claim)
-    if raced is not None:
-        return _execution_out(raced), 200
-    execution = _carry_out(uid, directive, execution, at)
-    document_store.run_in_transaction(lambda writes: writes.set(execution_path, execution))
-    return _execution_out(execution), 201
+    return document_store.run_in_transaction(claim)
+
+
+def _step(
+    path: str,
+    step: DirectiveStep,
+    state: StepState,
+    changes: dict[str, object] | None = None,
+    *,
+    unless: frozenset[str] = frozenset(),
+) -> tuple[DirectiveExecution, StepState]:
+    """Record ``step`` as ``state`` (and ``changes``), unless it already is in ``unless``.
+
+    Returns the record and the step's state found before, read in the transaction.
+    """
+
+    def work(writes: Writes) -> tuple[DirectiveExecution, StepState]:
+        current = writes.get(path, DirectiveExecution)
+        if current is None:
+            raise PermanentFailure("not_found")
+        before = current.steps.get(step, "pending")
+        if before in unless:
+            return current, before
+        changed = current.model_copy(
+            update={"steps": {**current.steps, step: state}, **(changes or {})}
+        )
+        writes.set(path, changed)
+        return changed, before
+
+    return document_store.run_in_transaction(work)
 
 
 def _carry_out(
-    uid: str, directive: PostMortemDirective, execution: DirectiveExecution, at: datetime
+    uid: str, path: str, execution: DirectiveExecution, now: Clock, fault: Fault
 ) -> DirectiveExecution:
-    if directive.choice == "communicate":
-        export_id = export.start_export(
-            uid, recipient=directive.trusted_contact_email, reason="post_mortem", at=at
-        )
-        return execution.model_copy(update={"export_id": export_id})
-    receipt_id = None
-    if directive.choice == "erase":
-        # The directive (and the contact's address) is read already: the job may delete it.
-        receipt_id = erasure.start_erasure(uid, now=lambda: at).receipt_id
-    try:
-        _tell_contact(directive, receipt_id)
-        notified: datetime | None = at
-    except (mail.MailRefused, mail.MailUnavailable):
-        notified = None  # recorded as not notified: the officer writes by post
-    return execution.model_copy(
-        update={"erasure_receipt_id": receipt_id, "contact_notified_at": notified}
+    """Run every step not yet ended, in order, recording each one's state."""
+    for step in STEPS[execution.choice]:
+        if execution.steps.get(step, "pending") in ENDED:
+            continue
+        fault(step)
+        if step == "contact_mail":
+            execution = _mail_contact(path, now)
+            continue
+        # Starting the export or the erasure again finds the one already started.
+        execution, _ = _step(path, step, "started")
+        execution, _ = _step(path, step, "done", _start(uid, step, execution))
+    finished = execution.model_copy(
+        update={
+            "completed_at": now(),
+            "working_contact_name": None,
+            "working_contact_email": None,
+        }
     )
+    document_store.run_in_transaction(lambda writes: writes.set(path, finished))
+    return finished
+
+
+def _start(uid: str, step: DirectiveStep, execution: DirectiveExecution) -> dict[str, object]:
+    """Start the export (*communicate*) or the erasure (*erase*); what to record of it."""
+    if step == "export":
+        export.start_export(
+            uid,
+            recipient=execution.working_contact_email,
+            reason="post_mortem",
+            at=execution.at,
+            export_id=execution.export_id,
+        )
+        return {}
+    # The directive (and the contact's address) is held in the record: the job may delete it.
+    job = erasure.start_erasure(uid, now=lambda: execution.at)
+    return {"erasure_receipt_id": job.receipt_id}
+
+
+def _mail_contact(path: str, now: Clock) -> DirectiveExecution:
+    """The contact's mail (*keep*, *erase*), sent at most once.
+
+    The step is claimed (``started``) in a transaction before sending: a call
+    finding it ``started`` cannot know whether the mail left before the process
+    died, so it records ``uncertain`` and the officer writes by post.
+    """
+    execution, before = _step(path, "contact_mail", "started", unless=ENDED | {"started"})
+    if before == "started":
+        execution, _ = _step(path, "contact_mail", "uncertain", unless=ENDED)
+        return execution
+    if before != "pending":
+        return execution
+    try:
+        _tell_contact(
+            execution.working_contact_name or "",
+            execution.working_contact_email or "",
+            execution.erasure_receipt_id,
+        )
+    except (mail.MailRefused, mail.MailUnavailable):
+        execution, _ = _step(path, "contact_mail", "failed")  # the officer writes by post
+        return execution
+    execution, _ = _step(path, "contact_mail", "done", {"contact_notified_at": now()})
+    return execution

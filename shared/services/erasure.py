@@ -290,9 +290,17 @@ def run_erasure(
         _save(task.job_id, job)
     remaining = final_scan(job)
     if any(remaining.values()):
+        # A store that said done but still holds something is erased again on the next run.
+        for key, left in remaining.items():
+            if left:
+                stores[key] = stores[key].model_copy(
+                    update={"state": "failed", "error_code": "scan_found_data", "updated_at": now()}
+                )
         _save(
             task.job_id,
-            job.model_copy(update={"status": "failed", "remaining_after_scan": remaining}),
+            job.model_copy(
+                update={"status": "failed", "stores": stores, "remaining_after_scan": remaining}
+            ),
         )
         raise StoreFailure("scan_found_data")
     completed = now()

@@ -16,6 +16,7 @@ person designates gets the link only after the person confirms (R27).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import shutil
@@ -91,19 +92,28 @@ def request_export(
     return _status(export_id, _load(access.subject_uid, export_id), None), 202
 
 
+def new_export_id() -> str:
+    """A fresh, unguessable export id."""
+    return secrets.token_hex(12)
+
+
 def start_export(
     uid: str,
     *,
     recipient: str | None,
     at: datetime,
     reason: Literal["portability", "post_mortem"] = "portability",
+    export_id: str | None = None,
 ) -> str:
     """Record an export of ``uid``'s data and queue its build; returns its id.
 
     A post-mortem export (R29) goes to the trusted contact the directive names:
     the directive is the confirmation, so the contact is mailed when it is ready.
+    Given an ``export_id`` already recorded, nothing new is made: its build is
+    queued again only if it has not started (the first call may have died
+    before queueing it), under the same task name.
     """
-    export_id = secrets.token_hex(12)
+    export_id = export_id or new_export_id()
     record = ExportRecord(
         status="queued",
         requested_at=at,
@@ -112,9 +122,22 @@ def start_export(
         reason=reason,
     )
     path = _record_path(uid, export_id)
-    document_store.run_in_transaction(lambda writes: writes.create(path, record))
-    url = settings().worker_url(QUEUE, WORKER) + "/" + JOB
-    task_queue.enqueue(QUEUE, url, {"uid": uid, "export_id": export_id})
+
+    def create(writes: Writes) -> bool:
+        existing = writes.get(path, ExportRecord)
+        if existing is not None:
+            return existing.status == "queued"
+        writes.create(path, record)
+        return True
+
+    if document_store.run_in_transaction(create):
+        from google.api_core.exceptions import AlreadyExists
+
+        url = settings().worker_url(QUEUE, WORKER) + "/" + JOB
+        with contextlib.suppress(AlreadyExists):  # queued by the first call
+            task_queue.enqueue(
+                QUEUE, url, {"uid": uid, "export_id": export_id}, name=f"export-{export_id}"
+            )
     return export_id
 
 
@@ -319,6 +342,13 @@ README = (
 )
 
 
+# The archive is uploaded as a resumable upload, one chunk per request; the writer
+# holds one chunk in memory (the client's default is 40 MiB, so a whole archive of
+# that size sat there). 1 MiB bounds the export's memory at the cost of one request
+# per MiB; the API wants a multiple of 256 KiB.
+UPLOAD_CHUNK = 4 * 256 * 1024
+
+
 def _write_archive(
     uid: str,
     export_id: str,
@@ -330,7 +360,9 @@ def _write_archive(
     blob = storage_client().bucket(settings().exports_bucket).blob(name)
     manifest: list[dict[str, Any]] = []
     with (
-        blob.open("wb", content_type="application/zip", ignore_flush=True) as sink,
+        blob.open(
+            "wb", content_type="application/zip", ignore_flush=True, chunk_size=UPLOAD_CHUNK
+        ) as sink,
         zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as zip_file,
     ):
         archive = _Archive(zip_file)

@@ -236,6 +236,16 @@ def _iterates_deployed_functions(terraform: Terraform, expression: Any) -> bool:
         return True
     if expression == "${toset([for pair in values(local.function_enqueues) : pair.function])}":
         return _iterates_deployed_functions(terraform, "${local.function_enqueues}")
+    # The functions of several grant locals, joined (e.g. enqueuers and the task clearer).
+    joined = re.fullmatch(r"\$\{toset\(concat\((.+)\)\)\}", expression)
+    if joined:
+        parts = re.findall(r"\[for pair in values\(local\.(\w+)\) : pair\.function\]", joined[1])
+        whole = ", ".join(f"[for pair in values(local.{part}) : pair.function]" for part in parts)
+        return (
+            bool(parts)
+            and joined[1] == whole  # nothing else joined in
+            and all(_iterates_deployed_functions(terraform, f"${{local.{p}}}") for p in parts)
+        )
     match = re.fullmatch(r"\$\{local\.(\w+)\}", expression)
     if match and match.group(1) in FUNCTION_GRANT_LOCALS | FUNCTION_FLAG_LOCALS:
         value = terraform.locals[match.group(1)]
@@ -903,8 +913,9 @@ def test_erasures_are_retried_long_enough_to_finish(terraform: Terraform) -> Non
 def test_erasure_may_list_and_delete_the_tasks_of_every_deployed_queue(
     terraform: Terraform, functions: dict[str, dict[str, Any]]
 ) -> None:
-    # R21, R22: pending tasks naming the person are found (payloads need the FULL view)
-    # and deleted on every queue, and only the erasure worker may do so.
+    # R21, R22: pending tasks naming the person are found (payloads need the FULL view),
+    # deleted, and a batch naming others too queued again without them, on every queue;
+    # only the erasure worker may do so.
     clearers = {name for name, fn in functions.items() if fn["clears_tasks"]}
     assert clearers == {"erasure_worker"}
     role = terraform.resource("google_project_iam_custom_role", "task_clearer").body
@@ -912,6 +923,7 @@ def test_erasure_may_list_and_delete_the_tasks_of_every_deployed_queue(
         "cloudtasks.tasks.list",
         "cloudtasks.tasks.fullView",
         "cloudtasks.tasks.delete",
+        "cloudtasks.tasks.create",
     }
     grant = terraform.resource("google_cloud_tasks_queue_iam_member", "fn_clears_tasks").body
     assert grant["for_each"] == "${local.function_task_clearing}"
@@ -928,10 +940,11 @@ def test_only_enqueuers_may_act_as_the_tasks_invoker(
     acts_as = terraform.resource(
         "google_service_account_iam_member", "fn_acts_as_tasks_invoker"
     ).body
-    assert (
-        acts_as["for_each"]
-        == "${toset([for pair in values(local.function_enqueues) : pair.function])}"
-    )
+    for_each = acts_as["for_each"]
+    assert "[for pair in values(local.function_enqueues) : pair.function]" in for_each
+    # The task clearer re-creates batches that carry the invoker's token.
+    assert "[for pair in values(local.function_task_clearing) : pair.function]" in for_each
+    assert for_each.count("for pair in") == 2
     assert acts_as["service_account_id"] == "${google_service_account.tasks_invoker.name}"
     enqueuers = {name for name, fn in functions.items() if fn["enqueues"]}
     # alerts: a run or a campaign started by staff fans out like the daily dispatch.

@@ -23,10 +23,11 @@ from shared.adapters.clients import firebase_app
 from shared.api.jobs.export_worker import JOBS
 from shared.api.worker import Delivery, run_delivery
 from shared.domain import privacy_rights as rules
-from shared.domain.data_registry import DIRECTIVE_EXECUTIONS, EXPORTS
+from shared.domain.access import Access, Actor, ActorKind, Scope
+from shared.domain.data_registry import DIRECTIVE_EXECUTIONS, EXPORTS, POST_MORTEM_DIRECTIVES
 from shared.errors import ApiError
-from shared.models.privacy import DirectiveExecution, ErasureJob, ExportRecord
-from shared.services import erasure, export
+from shared.models.privacy import DeathNotice, DirectiveExecution, ErasureJob, ExportRecord
+from shared.services import directives, erasure, export
 from shared.services.audit import pseudonym
 from tests.support import emulators
 from tests.support.footprint import forget_pending_tasks
@@ -218,3 +219,108 @@ def test_a_third_party_link_outlives_the_short_signed_url(privacy, sink):
     assert fresh.url_expires_at - datetime.now(UTC) <= timedelta(minutes=15)
     assert fresh.export_expires_at - datetime.now(UTC) <= rules.EXPORT_LIFETIME
     assert requests.get(fresh.download_url, timeout=10).status_code == 200
+
+
+# ------------------------------------------------------------------ resumed after a crash
+
+
+class ProcessDied(Exception):
+    """Stands for the process dying at that point (the instance stopped, a deploy)."""
+
+
+def officer_access(officer: emulators.EmulatorUser) -> Access:
+    actor = Actor(uid=officer.uid, kind=ActorKind.PRIVACY_OFFICER, email=officer.email)
+    return Access(actor, officer.uid, Scope.PRIVACY_ERASE, "post_mortem")
+
+
+def dies_at(step: str) -> Any:
+    def fault(reached: str) -> None:
+        if reached == step:
+            raise ProcessDied(step)
+
+    return fault
+
+
+def stored_execution(uid: str) -> DirectiveExecution:
+    execution = document_store.get(
+        DIRECTIVE_EXECUTIONS.path(execution_id=pseudonym(uid)), DirectiveExecution
+    )
+    assert execution is not None
+    return execution
+
+
+@pytest.mark.parametrize(
+    ("choice", "step", "done_before"),
+    [
+        ("keep", "contact_mail", {}),
+        ("erase", "erasure", {}),
+        ("erase", "contact_mail", {"erasure": "done"}),
+        ("communicate", "export", {}),
+    ],
+)
+def test_an_execution_that_died_after_its_record_is_finished_once_by_the_next_call(
+    privacy, sink, choice, step, done_before
+):
+    person = beneficiary_with_directive(privacy, choice)
+    officer = emulators.create_user(role="privacy_officer")
+    notice = DeathNotice.model_validate({**NOTICE, "subject_uid": person.uid})
+
+    with pytest.raises(ProcessDied):
+        directives.execute_directive(officer_access(officer), notice, fault=dies_at(step))
+
+    recorded = stored_execution(person.uid)
+    assert recorded.completed_at is None and recorded.working_contact_email == CONTACT
+    assert recorded.steps == {**dict.fromkeys(directives.STEPS[choice], "pending"), **done_before}
+    assert mails_to(sink, CONTACT) == []
+    if choice == "erase" and done_before:
+        # The erasure job may run before the next call: the directive is gone by then.
+        document_store.delete(
+            POST_MORTEM_DIRECTIVES.path(uid=person.uid, directive_id=directives.DIRECTIVE_ID)
+        )
+
+    resumed = execute(privacy, officer, person.uid)
+    assert resumed.status_code == 200, resumed.get_json()
+    out = resumed.get_json()
+    assert out["completed"] is True
+    assert set(out["steps"].values()) == {"done"}
+    finished = stored_execution(person.uid)
+    assert finished.working_contact_name is None and finished.working_contact_email is None
+    assert finished.at == recorded.at  # the same execution, finished
+
+    # Each step happened once: one erasure job, one export, one mail to the contact.
+    if choice == "erase":
+        job = document_store.get(erasure.job_path(person.uid), ErasureJob)
+        assert job is not None
+        assert out["erasure_receipt_url"] == erasure.receipt_url(job.receipt_id)
+    if choice == "communicate":
+        exports = list(
+            document_store.list_collection(EXPORTS.collection(uid=person.uid), ExportRecord)
+        )
+        assert [export_id for export_id, _ in exports] == [recorded.export_id]
+        build_exports_of(person.uid)
+    assert len(mails_to(sink, CONTACT)) == 1
+    again = execute(privacy, officer, person.uid)
+    assert again.status_code == 200 and again.get_json() == out
+    assert len(mails_to(sink, CONTACT)) == 1
+
+
+def test_a_mail_that_may_have_left_before_the_crash_is_not_sent_again(privacy, sink, monkeypatch):
+    person = beneficiary_with_directive(privacy, "keep")
+    officer = emulators.create_user(role="privacy_officer")
+    notice = DeathNotice.model_validate({**NOTICE, "subject_uid": person.uid})
+
+    def died_while_sending(*args: Any, **kwargs: Any) -> str:
+        raise ProcessDied("contact_mail")  # whether the provider took the mail is unknown
+
+    with monkeypatch.context() as sending:
+        sending.setattr(directives.mail, "send", died_while_sending)
+        with pytest.raises(ProcessDied):
+            directives.execute_directive(officer_access(officer), notice)
+    assert stored_execution(person.uid).steps == {"contact_mail": "started"}
+
+    resumed = execute(privacy, officer, person.uid)
+    assert resumed.status_code == 200, resumed.get_json()
+    out = resumed.get_json()
+    assert out["steps"] == {"contact_mail": "uncertain"}
+    assert out["completed"] is True and out["contact_notified"] is False
+    assert mails_to(sink, CONTACT) == []  # at most one mail: the officer writes by post

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ import jsonschema
 import pytest
 import requests
 
+from shared.adapters import document_store
 from shared.adapters.clients import storage_client
 from shared.api.jobs.export_worker import JOBS
 from shared.api.worker import Delivery, run_delivery
@@ -27,7 +29,7 @@ from shared.domain import data_registry as registry
 from shared.domain import privacy_rights as rules
 from shared.domain.access import Access, Actor, ActorKind, Scope
 from shared.domain.data_registry import ExportKind, StoreKind
-from shared.models.privacy import ExportRequest
+from shared.models.privacy import ExportRecord, ExportRequest
 from shared.services import export
 from tests.support import emulators
 from tests.support.footprint import (
@@ -209,3 +211,21 @@ def test_a_location_registered_later_is_exported_with_no_change_to_the_code(monk
     records = [r for body in category_files(archive).values() for r in body["records"]]
     assert len({r["reference"] for r in records if r["location"] == notes}) == 3
     assert len([n for n in archive.namelist() if n.startswith(f"files/{attachments}/")]) == 2
+
+
+def test_an_archive_larger_than_one_upload_chunk_arrives_whole(made):
+    # Incompressible files, like scans: the archive spans several resumable-upload chunks.
+    scan = b"%PDF-1.4\n" + os.urandom(300 * 1024)
+    user, footprint = person(made, files=8, items=1, file_bytes=scan)
+    export_id = ask(user)
+
+    record = document_store.get(
+        registry.EXPORTS.path(uid=user.uid, export_id=export_id), ExportRecord
+    )
+    assert record is not None and record.size_bytes is not None
+    assert record.size_bytes > 2 * export.UPLOAD_CHUNK
+    archive = archive_of(user, export_id)
+    assert archive.testzip() is None  # every member's CRC checks out
+    vault = [n for n in archive.namelist() if n.startswith("files/vault_objects/")]
+    assert len(vault) == footprint["vault_objects"] == 8
+    assert all(archive.read(n) == scan for n in vault)

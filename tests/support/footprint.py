@@ -129,13 +129,18 @@ def give_footprint(
             hold_mail_record(location.pattern, email)
             made[location.key] = 1
         elif location.store is StoreKind.TASK_PAYLOADS:
-            task_queue.enqueue(
-                PENDING_QUEUE,
-                "http://127.0.0.1:9/never",
-                {place.field: place.value, "marker": marker},
-                schedule_at=datetime.now(UTC) + timedelta(days=1),
-            )
-            made[location.key] = 1
+            # One pending task of every declared kind that names people.
+            kinds = [k for k in registry.TASK_KINDS if k.person_fields or k.people_fields]
+            for kind in kinds:
+                payload: dict[str, Any] = {field: place.value for field in kind.person_fields}
+                payload.update({field: [place.value] for field in kind.people_fields})
+                task_queue.enqueue(
+                    PENDING_QUEUE,
+                    f"http://127.0.0.1:9/never/{kind.job}",
+                    {**payload, "marker": marker},
+                    schedule_at=datetime.now(UTC) + timedelta(days=1),
+                )
+            made[location.key] = len(kinds)
         assert location.locator.kind is not LocatorKind.NO_PERSON
     return made
 
@@ -181,7 +186,7 @@ def register_later_locations(monkeypatch: Any) -> tuple[str, str]:
 
 def forget_pending_tasks(uid: str) -> None:
     """Delete the footprint's pending tasks left by a test (they would wait a day)."""
-    for name in task_queue.tasks_with("uid", uid):
+    for name in task_queue.tasks_naming(uid):
         task_queue.delete(name)
 
 

@@ -284,7 +284,7 @@ def sweep_retention(urls: Mapping[str, str]) -> requests.Response:
     from shared.services.audit import pseudonym
 
     # The erasure it queued is not delivered here (no erasure_worker is served).
-    for name in task_queue.tasks_with("job_id", pseudonym(idle[1].uid)):
+    for name in task_queue.tasks_naming(pseudonym(idle[1].uid)):
         task_queue.delete(name)
     outcome = response.json().get("outcome", "") if response.ok else ""
     if response.ok and not str(outcome).startswith("warned="):
