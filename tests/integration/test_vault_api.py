@@ -655,12 +655,17 @@ def test_forms_are_listed_with_their_cerfa_numbers_and_whether_verified(function
     assert len(body["forms"]) >= 6
     verified = {f["form_id"] for f in body["forms"] if f["cerfa_verified"]}
     assert verified == {t.id for t in load_templates().values() if t.cerfa.verified}
-    assert verified == {"rsa", "complementaire_sante_solidaire"}
+    assert verified == {"rsa", "complementaire_sante_solidaire", "mdph"}
     rsa = next(f for f in body["forms"] if f["form_id"] == "rsa")
-    assert (rsa["cerfa"], rsa["title"]) == (
+    assert (rsa["cerfa"], rsa["title"], rsa["cerfa_source_url"]) == (
         "15481*01",
         "Demande de revenu de solidarité active (RSA)",
+        "https://www.service-public.fr/particuliers/vosdroits/R1350",
     )
+    # An unverified number says so, and where to check it.
+    aspa = next(f for f in body["forms"] if f["form_id"] == "aspa")
+    assert (aspa["cerfa"], aspa["cerfa_verified"]) == ("14953", False)
+    assert aspa["cerfa_source_url"].startswith("https://www.service-public.fr/")
 
 
 def test_proposal_shows_each_value_and_its_source_from_profile_and_latest_answers(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import Field, StringConstraints, model_validator
@@ -15,6 +16,22 @@ from shared.domain.strict import BilingualText, FrozenStrictModel
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 FieldId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+#: Public bodies' sites that may vouch for a cerfa number without being places to
+#: apply (so they are not among the catalogue's official domains, whose links are
+#: shown to people): a government site that publishes the form with its number.
+CERFA_WITNESS_DOMAINS: frozenset[str] = frozenset({"maisondelautisme.gouv.fr"})
+
+
+def is_cerfa_source(url: str) -> bool:
+    """True for an https page that may vouch for a cerfa number (see ``CerfaReference``)."""
+    if is_official_url(url):
+        return True
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return parts.scheme == "https" and any(
+        host == d or host.endswith("." + d) for d in CERFA_WITNESS_DOMAINS
+    )
 
 
 class CerfaReference(FrozenStrictModel):
@@ -31,10 +48,11 @@ class CerfaReference(FrozenStrictModel):
     @model_validator(mode="after")
     def _verified_on_an_official_page(self) -> CerfaReference:
         # A number is "verified" only when an official page showed it with its version.
-        if self.verified and (self.version is None or not is_official_url(self.source_url)):
+        if self.verified and (self.version is None or not is_cerfa_source(self.source_url)):
             raise ValueError(
                 "a verified cerfa needs its version and an official source_url (https, "
-                "service-public.fr or another official domain)"
+                "service-public.fr, another official domain or a public body's site that "
+                "publishes the form)"
             )
         return self
 
