@@ -5,12 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 import yaml
 from pydantic import Field, StringConstraints, model_validator
 
-from shared.domain.aids.catalogue import is_official_url
+from shared.domain.aids.catalogue import OFFICIAL_DOMAINS, is_official_url
 from shared.domain.strict import BilingualText, FrozenStrictModel
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -25,13 +24,7 @@ CERFA_WITNESS_DOMAINS: frozenset[str] = frozenset({"maisondelautisme.gouv.fr"})
 
 def is_cerfa_source(url: str) -> bool:
     """True for an https page that may vouch for a cerfa number (see ``CerfaReference``)."""
-    if is_official_url(url):
-        return True
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return parts.scheme == "https" and any(
-        host == d or host.endswith("." + d) for d in CERFA_WITNESS_DOMAINS
-    )
+    return is_official_url(url, OFFICIAL_DOMAINS | CERFA_WITNESS_DOMAINS)
 
 
 class CerfaReference(FrozenStrictModel):
