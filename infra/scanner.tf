@@ -12,9 +12,16 @@
 # The instances reach the Internet (image pull, freshclam's database mirrors) through
 # Cloud NAT, outbound only.
 #
+# The image is the ClamAV project's (freshclam + clamd in one container), pinned by
+# digest in var.clamav_image: a tag can be moved to other bytes, a digest cannot. A new
+# release is taken deliberately (docs/vault.md, "Updating the scanner image").
+#
 # When the scanner is down, finalising answers "scanner unavailable": the Storage event
-# is retried and the explicit call answers 503; no file becomes available unscanned
-# (docs/vault.md, "Malware scanner in production").
+# is retried, the explicit call answers 503 and the file reads "scan_pending"; no file
+# becomes available unscanned (docs/vault.md, "Malware scanner in production"). Each
+# such finalise writes the log line "vault_scan_unavailable", which the metric and the
+# alert at the end of this file count: with two instances behind the balancer, the
+# functions see no scanner only when both are down.
 
 locals {
   clamd_port = 3310
@@ -23,9 +30,6 @@ locals {
   scanner_range   = "10.130.1.0/24"
   # Google's health checkers (documented ranges of load-balancer and autohealing probes).
   health_check_ranges = ["35.191.0.0/16", "130.211.0.0/22"]
-  # The ClamAV project's image (freshclam + clamd in one container). A new release is
-  # taken deliberately: bump the tag, plan, and the group replaces its instances.
-  clamav_image = "docker.io/clamav/clamav:1.4.3"
   # What the scanning functions are told (shared/config.py: SESAME_CLAMD_ADDRESS).
   clamd_address = "${google_compute_address.clamd.address}:${local.clamd_port}"
   # The functions whose finalise scans files: the vault, the Storage-event worker,
@@ -179,7 +183,7 @@ resource "google_compute_region_instance_template" "clamd" {
       spec:
         containers:
           - name: clamd
-            image: ${local.clamav_image}
+            image: ${var.clamav_image}
         restartPolicy: Always
     EOT
   }
@@ -283,4 +287,70 @@ resource "google_compute_forwarding_rule" "clamd" {
   network               = google_compute_network.private.id
   subnetwork            = google_compute_subnetwork.scanner.id
   backend_service       = google_compute_region_backend_service.clamd.id
+}
+
+# --- alerting when no scanner answers -------------------------------------------
+
+locals {
+  # The log line of shared/services/vault.py (SCAN_UNAVAILABLE_EVENT), written by the
+  # scanning functions only; it carries no personal data (shared/structured_log.py).
+  scanner_unavailable_filter = join(" AND ", [
+    "resource.type=\"cloud_run_revision\"",
+    "jsonPayload.message=\"vault_scan_unavailable\"",
+    "resource.labels.service_name=~\"^(${join("|", [for name in sort(tolist(local.scanner_clients)) : local.function_service_names[name]])})$\"",
+  ])
+}
+
+resource "google_logging_metric" "vault_scanner_unavailable" {
+  name        = "sesame/vault_scanner_unavailable"
+  description = "Finalises of vault uploads that found no malware scanner answering (files left scan_pending)."
+  filter      = local.scanner_unavailable_filter
+  bucket_name = google_logging_project_bucket_config.regional.id
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+  }
+}
+
+resource "google_monitoring_alert_policy" "vault_scanner_unavailable" {
+  display_name = "Sésame ${var.environment}: no malware scanner answers"
+  combiner     = "OR"
+  severity     = "CRITICAL"
+
+  conditions {
+    display_name = "A vault upload found no clamd answering (both instances down)"
+
+    condition_threshold {
+      filter          = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.vault_scanner_unavailable.name}\" AND resource.type=\"cloud_run_revision\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_SUM"
+        cross_series_reducer = "REDUCE_SUM"
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "3600s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "No clamd instance answered a vault finalise: uploads wait as `scan_pending` (nothing is made available unscanned) and Eventarc retries them. Check the `sesame-clamd` instance group (health of its two instances, autohealing, the image reference in `clamav_image`) and Cloud NAT (freshclam). Files settle by themselves once clamd answers again."
+  }
+
+  notification_channels = concat(
+    [google_monitoring_notification_channel.oncall.id],
+    var.scanner_alert_notification_channels,
+  )
 }

@@ -63,3 +63,25 @@ variable "error_alert_threshold" {
   type        = number
   default     = 5
 }
+
+variable "clamav_image" {
+  description = "The ClamAV project's image for the scanner, pinned by digest: docker.io/clamav/clamav@sha256:<64 hex> (optionally with its tag before the @). Resolve it with `docker buildx imagetools inspect docker.io/clamav/clamav:<release>` (docs/vault.md)."
+  type        = string
+  # No default: a digest has to be read from the registry by the operator, on purpose.
+
+  validation {
+    condition     = can(regex("^docker\\.io/clamav/clamav(:[0-9]+\\.[0-9]+\\.[0-9]+)?@sha256:[0-9a-f]{64}$", var.clamav_image))
+    error_message = "clamav_image must be the ClamAV project's image pinned by digest: docker.io/clamav/clamav[:<release>]@sha256:<64 hex digits>."
+  }
+}
+
+variable "scanner_alert_notification_channels" {
+  description = "Extra Cloud Monitoring notification channels (ids, projects/<p>/notificationChannels/<n>) told when no malware scanner answers; the on-call mailbox always is."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for channel in var.scanner_alert_notification_channels : can(regex("^projects/[^/]+/notificationChannels/[0-9]+$", channel))])
+    error_message = "Each channel is a notification channel id: projects/<project>/notificationChannels/<number>."
+  }
+}

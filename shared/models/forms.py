@@ -12,8 +12,13 @@ class FormSummary(StrictModel):
     form_id: str
     cerfa: str = Field(description="The official form's number, with its *NN version if known.")
     cerfa_verified: bool = Field(
-        description="True only when an official page (service-public.fr or the aid's official "
-        "site) showed this number and version."
+        description="True only when an official page (service-public.fr, the aid's official "
+        "site or a public body's site publishing the form) showed this number and version; "
+        "false: the number is unverified, check it before relying on it."
+    )
+    cerfa_source_url: str = Field(
+        description="The page the number was checked against (or, unverified, the page "
+        "to check it on)."
     )
     title: str
     institution: str

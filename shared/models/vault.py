@@ -48,12 +48,16 @@ class DocumentStatus(StrEnum):
     """Life of a vault document.
 
     ``awaiting_upload`` → (finalise) → ``available`` or ``rejected``; any of them →
-    ``deleting`` → gone. ``deleting`` is written before the object is deleted so that a
-    crash between the two deletes is finished by a retry instead of leaving metadata
-    pointing at nothing (or an object no metadata knows).
+    ``deleting`` → gone. ``scan_pending``: the bytes arrived but no malware scanner
+    answered; the file is not available (nothing is accepted unscanned) and the next
+    finalise (a retried Storage event or call) settles it as usual. ``deleting`` is
+    written before the object is deleted so that a crash between the two deletes is
+    finished by a retry instead of leaving metadata pointing at nothing (or an object
+    no metadata knows).
     """
 
     AWAITING_UPLOAD = "awaiting_upload"
+    SCAN_PENDING = "scan_pending"
     AVAILABLE = "available"
     REJECTED = "rejected"
     DELETING = "deleting"
@@ -62,6 +66,7 @@ class DocumentStatus(StrEnum):
 FINAL_STATUSES = frozenset({DocumentStatus.AVAILABLE, DocumentStatus.REJECTED})
 LISTED_STATUSES = (
     DocumentStatus.AWAITING_UPLOAD,
+    DocumentStatus.SCAN_PENDING,
     DocumentStatus.AVAILABLE,
     DocumentStatus.REJECTED,
 )
@@ -157,6 +162,11 @@ class DocumentView(StrictModel):
     status: DocumentStatus
     refusal: RefusalCode | None
     refusal_message: str | None
+    status_message: str | None = Field(
+        default=None,
+        description="What the status means for the person, when it needs words "
+        "(scan_pending: received, waiting for the malware scan).",
+    )
     created_at: datetime
 
 

@@ -40,6 +40,7 @@ def list_forms(access: Access) -> FormList:
                 form_id=template.id,
                 cerfa=_cerfa(template.id),
                 cerfa_verified=template.cerfa.verified,
+                cerfa_source_url=template.cerfa.source_url,
                 title=template.title.in_language(access.language),
                 institution=template.institution,
                 aid_ids=list(template.aid_ids),

@@ -17,7 +17,10 @@ Finalising is idempotent (at-least-once delivery of Storage events and retries
 of explicit calls): the record is keyed by the object name, and a record already
 settled for the object's generation is returned as it is. A scanner that cannot
 answer raises :class:`shared.adapters.clamd.ScannerUnavailable` so that the
-delivery is retried; nothing is accepted unscanned.
+delivery is retried; nothing is accepted unscanned. The record then reads
+``scan_pending`` (the person sees that the file arrived and waits for its scan) and
+the log line :data:`SCAN_UNAVAILABLE_EVENT` is written, with no personal data: the
+production alert counts it (infra/scanner.tf).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from shared.adapters.clamd import ScanVerdict
+from shared.adapters.clamd import ScannerUnavailable, ScanVerdict
 from shared.adapters.file_content import content_facts
 from shared.adapters.vault_objects import SignedRequest, StoredObject
 from shared.domain.access import Access, ActorKind, Scope
@@ -62,6 +65,7 @@ from shared.models.vault import (
     VaultDocument,
     VaultEmptied,
 )
+from shared.structured_log import log_event
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -221,6 +225,20 @@ def _owned(vault: Vault, owner_uid: str, document_id: str) -> VaultDocument:
     return document
 
 
+#: The log line of a finalise that found no malware scanner answering. Its name is
+#: what the log-based metric ``sesame/vault_scanner_unavailable`` filters on.
+SCAN_UNAVAILABLE_EVENT = "vault_scan_unavailable"
+
+_STATUS_MESSAGES: dict[DocumentStatus, dict[Language, str]] = {
+    DocumentStatus.SCAN_PENDING: {
+        "fr": "Fichier bien reçu. La vérification antivirus est momentanément "
+        "indisponible : le document sera disponible dès qu'elle aura eu lieu.",
+        "en": "File received. The malware scan is unavailable for a moment: the "
+        "document becomes available as soon as it has been scanned.",
+    },
+}
+
+
 def view_of(document: VaultDocument, language: Language = "fr") -> DocumentView:
     """What the owner sees of a record, labels and messages in their language."""
     return DocumentView(
@@ -236,6 +254,7 @@ def view_of(document: VaultDocument, language: Language = "fr") -> DocumentView:
         status=document.status,
         refusal=document.refusal,
         refusal_message=refusal_message(document.refusal, language) if document.refusal else None,
+        status_message=_STATUS_MESSAGES.get(document.status, {}).get(language),
         created_at=document.created_at,
     )
 
@@ -344,7 +363,7 @@ def finalise_upload(
         document.declared_content_type, document.declared_size, content_facts(stored.data)
     )
     if refusal is None:
-        verdict = vault.scanner.scan(stored.data)  # ScannerUnavailable: retried
+        verdict = _scan_or_mark_pending(vault, document, stored.data)
         if not verdict.clean:
             refusal = RefusalCode.MALWARE_FOUND
 
@@ -373,6 +392,30 @@ def finalise_upload(
     if settled is not None and settled.status is DocumentStatus.REJECTED:
         vault.objects.delete(object_name)
     return settled
+
+
+def _scan_or_mark_pending(vault: Vault, document: VaultDocument, data: bytes) -> ScanVerdict:
+    """clamd's verdict; with no scanner answering, the record reads ``scan_pending``.
+
+    :class:`ScannerUnavailable` is raised again so that the delivery is retried (the
+    Storage event) or the caller answers 503; the file stays where it is, unavailable.
+    """
+    try:
+        return vault.scanner.scan(data)
+    except ScannerUnavailable:
+        log_event(
+            SCAN_UNAVAILABLE_EVENT, "WARNING", component="vault", reason="scanner_unavailable"
+        )
+
+        def pending(current: VaultDocument, _: list[VaultDocument]) -> VaultDocument | None:
+            if current.status is not DocumentStatus.AWAITING_UPLOAD:
+                return None  # settled, being deleted, or already pending
+            return current.model_copy(
+                update={"status": DocumentStatus.SCAN_PENDING, "updated_at": _now()}
+            )
+
+        vault.metadata.settle(document.owner_uid, document.document_id, pending)
+        raise
 
 
 # Document ids are ``secrets.token_urlsafe`` strings.

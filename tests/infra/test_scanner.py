@@ -14,6 +14,7 @@ from typing import Any
 
 import hcl2
 
+from shared.services.vault import SCAN_UNAVAILABLE_EVENT
 from tests.infra.terraform_model import INFRA_DIR, Terraform, single
 
 CLAMD_PORT = 3310  # clamd's registered port (shared/config.py: SESAME_CLAMD_ADDRESS)
@@ -114,17 +115,95 @@ def test_no_scanner_instance_has_a_public_address_and_all_are_hardened(
     assert account["email"] == "${google_service_account.clamd.email}"
 
 
-def test_the_image_is_the_clamav_projects_with_freshclam_pinned_to_a_release(
+def _validation_pattern(variable: dict[str, Any]) -> re.Pattern[str]:
+    """The regex of a ``can(regex("…", var.x))`` validation, as Terraform reads it."""
+    (validation,) = variable["validation"]
+    match = re.fullmatch(r'\$\{can\(regex\("(.*)", var\.\w+\)\)\}', validation["condition"])
+    assert match, validation["condition"]
+    # HCL string escapes: "\\." in the source is the regex "\.".
+    return re.compile(match.group(1).replace("\\\\", "\\"))
+
+
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+
+
+def test_the_image_is_the_clamav_projects_pinned_by_a_digest_the_operator_resolves(
     terraform: Terraform,
 ) -> None:
     template = _body(terraform, "google_compute_region_instance_template", "clamd")
     declaration = template["metadata"]["gce-container-declaration"]
-    image = terraform.locals["clamav_image"]
+    variable = terraform.variables["clamav_image"]
+    pattern = _validation_pattern(variable)
 
-    assert "image: ${local.clamav_image}" in declaration
-    # The ClamAV project's image starts freshclam (signature updates) next to clamd.
-    assert re.fullmatch(r"docker\.io/clamav/clamav:\d+\.\d+\.\d+", image), image
+    assert "image: ${var.clamav_image}" in declaration
+    assert "clamav_image" not in terraform.locals
+    # No default: the digest is read from the registry on purpose, never assumed here.
+    assert "default" not in variable
+    # The ClamAV project's image (it starts freshclam next to clamd), by digest only.
+    for accepted in (
+        f"docker.io/clamav/clamav@{DIGEST}",
+        f"docker.io/clamav/clamav:1.4.3@{DIGEST}",
+    ):
+        assert pattern.fullmatch(accepted), accepted
+    for refused in (
+        "docker.io/clamav/clamav:1.4.3",  # a tag can be moved to other bytes
+        "docker.io/clamav/clamav:latest",
+        "docker.io/clamav/clamav@sha256:0123",
+        f"docker.io/clamav/clamav@{DIGEST.upper()}",
+        f"docker.io/someone/clamav@{DIGEST}",
+        f"evil.example/clamav/clamav@{DIGEST}",
+        f"docker.io/clamav/clamav@{DIGEST}\nimage: other",
+    ):
+        assert not pattern.fullmatch(refused), refused
     assert single(template["disk"], "disk")["source_image"].startswith("cos-cloud/")
+
+
+def test_the_operator_example_names_the_image_variable_and_how_to_resolve_it() -> None:
+    example = (INFRA_DIR / "terraform.tfvars.example").read_text(encoding="utf-8")
+
+    assert "docker buildx imagetools inspect docker.io/clamav/clamav:" in example
+    assert re.search(r"^clamav_image\s*=", example, re.MULTILINE)
+
+
+def test_an_alert_tells_on_call_when_no_scanner_answers(
+    terraform: Terraform, functions: dict[str, dict[str, Any]]
+) -> None:
+    metric = _body(terraform, "google_logging_metric", "vault_scanner_unavailable")
+    policy = _body(terraform, "google_monitoring_alert_policy", "vault_scanner_unavailable")
+    condition = single(single(policy["conditions"], "conditions")["condition_threshold"], "cond")
+    channels = terraform.variables["scanner_alert_notification_channels"]
+
+    # The metric counts the application's own log line (no personal data in it), from
+    # the scanning functions only, in the regional log bucket.
+    assert metric["filter"] == "${local.scanner_unavailable_filter}"
+    log_filter = terraform.locals["scanner_unavailable_filter"]
+    assert f'jsonPayload.message=\\"{SCAN_UNAVAILABLE_EVENT}\\"' in log_filter
+    assert 'resource.type=\\"cloud_run_revision\\"' in log_filter
+    assert "sort(tolist(local.scanner_clients))" in log_filter
+    assert metric["bucket_name"] == "${google_logging_project_bucket_config.regional.id}"
+    # One such line is enough: the balancer hides a single instance's outage, so the
+    # functions see no scanner only when both are down.
+    assert condition["filter"].startswith(
+        'metric.type="logging.googleapis.com/user/'
+        "${google_logging_metric.vault_scanner_unavailable.name}"
+    )
+    assert (condition["comparison"], condition["threshold_value"]) == ("COMPARISON_GT", 0)
+    assert policy["notification_channels"] == (
+        "${concat([google_monitoring_notification_channel.oncall.id], "
+        "var.scanner_alert_notification_channels)}"
+    )
+    assert channels["default"] == []
+    pattern = _validation_pattern_of_list(channels)
+    assert pattern.fullmatch("projects/sesame-prod/notificationChannels/1234")
+    assert not pattern.fullmatch("oncall@sesame.example.fr")
+    assert "scan_pending" in single(policy["documentation"], "documentation")["content"]
+
+
+def _validation_pattern_of_list(variable: dict[str, Any]) -> re.Pattern[str]:
+    (validation,) = variable["validation"]
+    match = re.search(r'can\(regex\("(.*)", channel\)\)', validation["condition"])
+    assert match, validation["condition"]
+    return re.compile(match.group(1).replace("\\\\", "\\"))
 
 
 def test_only_the_connector_and_health_checkers_open_a_connection_to_clamd(

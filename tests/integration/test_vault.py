@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
@@ -21,6 +23,7 @@ from shared.models.account import BeneficiaryProfile, ConsentState
 from shared.models.vault import DocumentChanges, DocumentStatus, UploadSlotRequest, VaultDocument
 from shared.services import vault as vault_service
 from shared.services.vault import Vault, default_vault
+from shared.structured_log import set_stream
 from tests.support import sample_files
 
 pytestmark = pytest.mark.integration
@@ -420,15 +423,27 @@ def test_withdrawn_consent_empties_the_vault_and_says_what_went(vault: Vault, ow
         )
 
 
-def test_scanner_down_is_transient_and_settles_nothing(owner: str) -> None:
+def test_scanner_down_is_transient_and_leaves_the_file_pending_unscanned(owner: str) -> None:
+    # Port 9 (discard) has no listener here: no clamd answers.
     down = Vault(**{**default_vault().__dict__, "scanner": ClamdScanner("127.0.0.1", 9, 2.0)})
     document_id = _upload(down, owner, sample_files.pdf())
-
-    with pytest.raises(ScannerUnavailable):
-        vault_service.finalise_upload(down, me(owner), owner_prefix(owner) + document_id)
+    logs = io.StringIO()
+    set_stream(logs)
+    try:
+        with pytest.raises(ScannerUnavailable):
+            vault_service.finalise_upload(down, me(owner), owner_prefix(owner) + document_id)
+    finally:
+        set_stream(None)
 
     record = FirestoreVaultMetadata().get(owner, document_id)
-    assert record is not None and record.status is DocumentStatus.AWAITING_UPLOAD
+    assert record is not None and record.status is DocumentStatus.SCAN_PENDING
+    assert record.content_type is None and record.checked_at is None
+    (line,) = [json.loads(entry) for entry in logs.getvalue().splitlines()]
+    assert (line["message"], line["severity"]) == ("vault_scan_unavailable", "WARNING")
+    assert owner not in logs.getvalue() and document_id not in logs.getvalue()
+    with pytest.raises(VaultRefusal) as not_ready:
+        vault_service.download_link(down, me(owner), document_id)
+    assert not_ready.value.code is RefusalCode.DOCUMENT_NOT_READY
     assert down.objects.read(record.object_name) is not None  # kept for the retry
     assert _finalise(default_vault(), owner, document_id).status is DocumentStatus.AVAILABLE
     for name in down.objects.names_under(""):

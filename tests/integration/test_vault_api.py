@@ -6,7 +6,11 @@ object) and, for the Storage event, through the worker entry point.
 
 from __future__ import annotations
 
+import io
+import json
 import uuid
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,6 +18,7 @@ import pytest
 import requests
 
 from shared.adapters import document_store
+from shared.adapters.clamd import ClamdScanner
 from shared.adapters.pdf_forms import read_values
 from shared.adapters.vault_metadata import FirestoreVaultMetadata
 from shared.adapters.vault_objects import VaultObjects, owner_prefix
@@ -24,6 +29,8 @@ from shared.domain.data_registry import SIMULATIONS
 from shared.domain.forms.templates import load_templates
 from shared.domain.policy import CURRENT_POLICY
 from shared.models.simulation_history import StoredSimulation
+from shared.services import vault_requests
+from shared.structured_log import set_stream
 from tests.support import emulators, sample_files
 from tests.support.seed import journal_about, seed_mandate
 
@@ -150,6 +157,76 @@ def test_the_storage_event_and_the_explicit_call_run_the_same_finalise_once(func
     assert [(e.action, e.actor_role) for e in journal_about(owner.uid)] == [
         (vault_events.vault_intake.FINALIZED, "service_account")
     ] * 2
+
+
+def cut_scanner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The production wiring with clamd unreachable (port 9: nothing listens there)."""
+    from shared.services import vault as vault_service
+
+    wiring = vault_service.default_vault
+    unreachable = ClamdScanner("127.0.0.1", 9, 2.0)
+    monkeypatch.setattr(
+        vault_service, "default_vault", lambda: replace(wiring(), scanner=unreachable)
+    )
+    vault_requests.wired_vault.cache_clear()
+
+
+def bring_scanner_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    vault_requests.wired_vault.cache_clear()
+
+
+@pytest.fixture
+def scanner_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    cut_scanner(monkeypatch)
+    yield
+    bring_scanner_back(monkeypatch)
+
+
+def test_with_no_scanner_the_file_waits_unscanned_and_an_alertable_line_is_logged(
+    function_client, owner, scanner_down
+):
+    document_id = upload(function_client, owner, sample_files.pdf())
+    logs = io.StringIO()
+    set_stream(logs)
+    try:
+        by_call = finalise(function_client, owner, document_id)
+        by_event = deliver_event(owner.uid, document_id)
+    finally:
+        set_stream(None)
+
+    assert by_call.status_code == 503, by_call.get_json()
+    assert by_call.get_json()["code"] == "unavailable"
+    assert "momentanément indisponible" in by_call.get_json()["detail"]
+    assert by_event.status_code == 503  # a transient failure: Eventarc delivers it again
+    (listed,) = search(function_client, owner).get_json()["documents"]
+    assert (listed["status"], listed["content_type"]) == ("scan_pending", None)
+    assert listed["status_message"].startswith("Fichier bien reçu")
+    download = function_client("vault").get(
+        f"/documents/{document_id}/download", headers=owner.headers
+    )
+    assert download.status_code == 409 and download.get_json()["code"] == "vault_document_not_ready"
+    events = [json.loads(line) for line in logs.getvalue().splitlines()]
+    assert [e["message"] for e in events].count("vault_scan_unavailable") == 2
+    for secret in (owner.uid, owner.email, document_id, "Diallo", "avis.pdf"):
+        assert secret not in logs.getvalue()
+
+
+def test_a_pending_file_is_scanned_and_settled_once_clamd_answers_again(
+    function_client, owner, monkeypatch
+):
+    document_id = upload(function_client, owner, sample_files.pdf_with_eicar())
+    cut_scanner(monkeypatch)
+    assert deliver_event(owner.uid, document_id).status_code == 503
+    bring_scanner_back(monkeypatch)
+
+    settled = deliver_event(owner.uid, document_id)
+
+    assert settled.status_code == 200 and b"malware_found" in settled.data
+    (listed,) = search(function_client, owner).get_json()["documents"]
+    assert (listed["status"], listed["refusal"]) == ("rejected", "vault_malware_found")
+    assert listed["status_message"] is None
+    assert VaultObjects().read(owner_prefix(owner.uid) + document_id) is None
 
 
 @pytest.mark.parametrize(
@@ -578,12 +655,17 @@ def test_forms_are_listed_with_their_cerfa_numbers_and_whether_verified(function
     assert len(body["forms"]) >= 6
     verified = {f["form_id"] for f in body["forms"] if f["cerfa_verified"]}
     assert verified == {t.id for t in load_templates().values() if t.cerfa.verified}
-    assert verified == {"rsa", "complementaire_sante_solidaire"}
+    assert verified == {"rsa", "complementaire_sante_solidaire", "mdph"}
     rsa = next(f for f in body["forms"] if f["form_id"] == "rsa")
-    assert (rsa["cerfa"], rsa["title"]) == (
+    assert (rsa["cerfa"], rsa["title"], rsa["cerfa_source_url"]) == (
         "15481*01",
         "Demande de revenu de solidarité active (RSA)",
+        "https://www.service-public.fr/particuliers/vosdroits/R1350",
     )
+    # An unverified number says so, and where to check it.
+    aspa = next(f for f in body["forms"] if f["form_id"] == "aspa")
+    assert (aspa["cerfa"], aspa["cerfa_verified"]) == ("14953", False)
+    assert aspa["cerfa_source_url"].startswith("https://www.service-public.fr/")
 
 
 def test_proposal_shows_each_value_and_its_source_from_profile_and_latest_answers(

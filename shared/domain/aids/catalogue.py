@@ -169,13 +169,13 @@ class _Strict(FrozenStrictModel):
     """Unknown keys are errors: a typo in a YAML file must fail, not vanish."""
 
 
-def is_official_url(url: str) -> bool:
-    """True for an ``https`` URL whose host is, or is under, an official domain."""
+def is_official_url(url: str, domains: frozenset[str] = OFFICIAL_DOMAINS) -> bool:
+    """True for an ``https`` URL whose host is, or is under, one of ``domains``."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if parts.scheme != "https" or not host:
         return False
-    return any(host == d or host.endswith("." + d) for d in OFFICIAL_DOMAINS)
+    return any(host == d or host.endswith("." + d) for d in domains)
 
 
 def _official(url: str) -> str:

@@ -9,12 +9,22 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import Field, StringConstraints, model_validator
 
-from shared.domain.aids.catalogue import is_official_url
+from shared.domain.aids.catalogue import OFFICIAL_DOMAINS, is_official_url
 from shared.domain.strict import BilingualText, FrozenStrictModel
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 FieldId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+#: Public bodies' sites that may vouch for a cerfa number without being places to
+#: apply (so they are not among the catalogue's official domains, whose links are
+#: shown to people): a government site that publishes the form with its number.
+CERFA_WITNESS_DOMAINS: frozenset[str] = frozenset({"maisondelautisme.gouv.fr"})
+
+
+def is_cerfa_source(url: str) -> bool:
+    """True for an https page that may vouch for a cerfa number (see ``CerfaReference``)."""
+    return is_official_url(url, OFFICIAL_DOMAINS | CERFA_WITNESS_DOMAINS)
 
 
 class CerfaReference(FrozenStrictModel):
@@ -31,10 +41,11 @@ class CerfaReference(FrozenStrictModel):
     @model_validator(mode="after")
     def _verified_on_an_official_page(self) -> CerfaReference:
         # A number is "verified" only when an official page showed it with its version.
-        if self.verified and (self.version is None or not is_official_url(self.source_url)):
+        if self.verified and (self.version is None or not is_cerfa_source(self.source_url)):
             raise ValueError(
                 "a verified cerfa needs its version and an official source_url (https, "
-                "service-public.fr or another official domain)"
+                "service-public.fr, another official domain or a public body's site that "
+                "publishes the form)"
             )
         return self
 

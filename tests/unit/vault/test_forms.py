@@ -11,7 +11,7 @@ from shared.adapters.pdf_forms import MissingPdfField, field_names, fill, read_v
 from shared.domain.aids.catalogue import is_official_url
 from shared.domain.forms.proposal import UnknownFormField, final_values, propose
 from shared.domain.forms.sources import form_sources
-from shared.domain.forms.templates import CerfaReference, load_templates
+from shared.domain.forms.templates import CerfaReference, is_cerfa_source, load_templates
 from shared.services.forms import generate_form, propose_form
 
 PROFILE = {"given_name": "Awa", "family_name": "Diallo", "email": "awa@example.org", "phone": None}
@@ -45,14 +45,19 @@ def test_at_least_the_six_required_forms_with_their_cerfa() -> None:
     assert set(templates) >= REQUIRED_FORMS
     for template in templates.values():
         assert template.cerfa.number.isdigit() and len(template.cerfa.number) == 5
-        assert is_official_url(template.cerfa.source_url)
+        assert is_cerfa_source(template.cerfa.source_url)
         assert template.cerfa.source_note
         assert template.title.fr and template.title.en
+        if not template.cerfa.verified:
+            # Unverified: the page to check it on is the official one, service-public.fr.
+            assert template.cerfa.source_url.startswith("https://www.service-public.fr/")
 
 
 # Cerfa numbers an official page showed, with that page (searched 2026-11-30):
 # service-public.fr R1350 lists "Cerfa 15481*01" for the RSA / prime d'activité
-# application; complementaire-sante-solidaire.gouv.fr offers cerfa_12504-10 (C2S).pdf.
+# application; complementaire-sante-solidaire.gouv.fr offers cerfa_12504-10 (C2S).pdf;
+# the government's Maison de l'autisme fiche "Dossier MDPH" (updated 27/03/2023) names
+# "formulaire CERFA 15692*01", as do MDPH and département sites (mdph62.fr, aisne.com).
 VERIFIED = {
     "rsa": ("15481", "01", "https://www.service-public.fr/particuliers/vosdroits/R1350"),
     "complementaire_sante_solidaire": (
@@ -60,6 +65,7 @@ VERIFIED = {
         "10",
         "https://complementaire-sante-solidaire.gouv.fr/en/node/155",
     ),
+    "mdph": ("15692", "01", "https://maisondelautisme.gouv.fr/fiches-pratiques/dossier-mdph"),
 }
 
 
@@ -73,12 +79,22 @@ def test_only_cerfa_numbers_seen_on_an_official_page_are_marked_verified() -> No
     assert verified == VERIFIED
 
 
+def test_a_site_that_only_vouches_for_a_form_is_not_a_place_to_apply() -> None:
+    witness = "https://maisondelautisme.gouv.fr/fiches-pratiques/dossier-mdph"
+
+    assert is_cerfa_source(witness)
+    assert not is_official_url(witness)  # never offered to a person as where to apply
+    assert not is_cerfa_source("http://maisondelautisme.gouv.fr/fiches-pratiques/dossier-mdph")
+    assert not is_cerfa_source("https://maisondelautisme.gouv.fr.example.com/dossier-mdph")
+
+
 @pytest.mark.parametrize(
     ("version", "source_url"),
     [
         (None, "https://www.service-public.fr/particuliers/vosdroits/R1350"),
         ("01", "https://www.startdoc.fr/documents/cerfa-15481"),
         ("01", "http://www.service-public.fr/particuliers/vosdroits/R1350"),
+        ("01", "https://mon-handicap.fr/formulaire-de-demande-mdph"),
     ],
 )
 def test_a_cerfa_is_verified_only_with_its_version_and_an_official_page(
