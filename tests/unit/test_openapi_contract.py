@@ -73,3 +73,72 @@ def test_fields_the_api_refuses_as_null_or_empty_are_not_documented_as_allowed()
             ProfilePatch.model_validate_json(json.dumps(null), strict=True)
     commune = DOCUMENT["components"]["schemas"]["Housing"]["properties"]["commune"]
     assert commune["minLength"] == 5 and "INSEE" in commune["description"]
+
+
+# ---------------------------------------------------------------- field descriptions
+
+# What a description must not be: empty, a placeholder, or the property's own name.
+PLACEHOLDERS = {"todo", "tbd", "fixme", "xxx", "description", "-", "...", "n/a"}
+
+
+def _described_properties(schema: dict, where: str):
+    """Every (path, property schema) of ``schema``, nested objects, items and options included."""
+    for name, prop in schema.get("properties", {}).items():
+        yield f"{where}.{name}", name, prop
+        yield from _described_properties(prop, f"{where}.{name}")
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            yield from _described_properties(schema[key], f"{where}[]")
+    for key in ("anyOf", "oneOf", "allOf"):
+        for option in schema.get(key, []):
+            yield from _described_properties(option, where)
+
+
+def _placeholder(name: str, text: str | None) -> bool:
+    words = (text or "").strip().rstrip(".").lower()
+    return (
+        len(words) < 4
+        or words in PLACEHOLDERS
+        or words.replace(" ", "_") == name.lower()
+        or not re.search(r"[a-z]{3}", words)
+    )
+
+
+def test_the_description_check_refuses_missing_placeholder_and_echoed_descriptions():
+    schema = {
+        "properties": {
+            "a": {},
+            "b": {"description": "TODO"},
+            "given_name": {"description": "Given name"},
+            "c": {"items": {"properties": {"d": {"description": "  "}}}},
+            "e": {"description": "Net amount paid each month, in euros."},
+        }
+    }
+    flagged = [
+        path
+        for path, name, prop in _described_properties(schema, "X")
+        if _placeholder(name, prop.get("description"))
+    ]
+    assert flagged == ["X.a", "X.b", "X.given_name", "X.c", "X.c[].d"]
+
+
+def test_every_property_of_every_schema_has_a_description():
+    """Requests, responses and the problem, nested models included: a client can read each field."""
+    undescribed = [
+        path
+        for schema_name, schema in DOCUMENT["components"]["schemas"].items()
+        for path, name, prop in _described_properties(schema, schema_name)
+        if _placeholder(name, prop.get("description"))
+    ]
+    assert not undescribed, undescribed
+
+
+def test_every_parameter_has_a_description():
+    for path, operations in DOCUMENT["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation["parameters"]:
+                assert not _placeholder(parameter["name"], parameter.get("description")), (
+                    method,
+                    path,
+                    parameter["name"],
+                )
