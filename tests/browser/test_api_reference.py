@@ -19,11 +19,10 @@ def test_the_reference_shows_recorded_examples_and_field_descriptions(
     context.on("request", lambda sent: requests.append(sent.url))
     page = context.new_page()
     try:
-        page.goto(web_stack.origin + "/docs")
-
-        # Swagger UI names each operation block operations-<tag>-<operationId>.
+        # Deep link: Swagger UI opens the operation #/<tag>/<operationId>, in a block
+        # it names operations-<tag>-<operationId>.
+        page.goto(web_stack.origin + "/docs#/simulate/simulate")
         operation = page.locator("#operations-simulate-simulate")
-        operation.locator(".opblock-summary").first.click()
         responses = operation.locator(".responses-wrapper")
         # The recorded answer of POST /simulate, not one made up from the schema.
         recorded = load_response_examples()["operations"]["simulate"]
@@ -33,9 +32,12 @@ def test_the_reference_shows_recorded_examples_and_field_descriptions(
         expect(operation.locator(".opblock-section-request-body")).to_contain_text('"household"')
         expect(responses).to_contain_text('"code": "validation_failed"')
 
-        # The schemas section: a nested model's field with its description.
-        page.locator("#model-Housing").click()
-        expect(page.locator("#model-Housing")).to_contain_text("INSEE code of the commune")
+        # The request's schema, expanded: nested fields with their descriptions.
+        body = operation.locator(".opblock-section-request-body")
+        body.get_by_role("tab", name="Schema").click(no_wait_after=True)
+        body.get_by_role("button", name="Expand all").first.click(no_wait_after=True)
+        expect(body).to_contain_text("INSEE code of the commune")
+        expect(body).to_contain_text("Monthly rent without charges in euros")
         assert all(url.startswith(web_stack.origin) for url in requests), requests
     finally:
         context.close()
