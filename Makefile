@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck unit integration infra-check bench bench-imports clean
+.PHONY: run test install lint typecheck unit integration infra-check bench bench-imports response-examples clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ bench: $(STAMP)
 ## bench-imports: each function's import time and heavy modules, in its own clean environment
 bench-imports: install
 	$(PY) -m devstack run -- $(PY) -m bench.imports
+
+## response-examples: record the OpenAPI response examples again from real answers
+## (after a response model changed shape); writes shared/api/response_examples.json
+response-examples: install
+	SESAME_RECORD_RESPONSE_EXAMPLES=1 $(PY) -m devstack run --free-ports -- \
+		$(PY) -m pytest tests/integration -q -p no:cacheprovider \
+		--ignore=tests/integration/test_schemathesis.py
 
 clean:
 	rm -rf $(VENV) .devstack node_modules

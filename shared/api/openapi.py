@@ -7,6 +7,9 @@ this function's output, and the dispatcher routes with the same table.
 from __future__ import annotations
 
 import html
+import json
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -19,27 +22,66 @@ from shared.errors import ERROR_CODES
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 
+# Real responses recorded on the emulators (tests/support/response_examples.py):
+# per operation id its success body, per error code a problem body. Integration
+# tests fail when an answer no longer has its example's shape.
+RESPONSE_EXAMPLES_FILE = Path(__file__).with_name("response_examples.json")
+
+
+@cache
+def load_response_examples() -> dict[str, dict[str, Any]]:
+    """The recorded examples: ``{"operations": {id: body}, "problems": {code: body}}``."""
+    if not RESPONSE_EXAMPLES_FILE.exists():
+        return {"operations": {}, "problems": {}}
+    loaded: dict[str, dict[str, Any]] = json.loads(RESPONSE_EXAMPLES_FILE.read_text("utf-8"))
+    return loaded
+
+
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
+    "description": "An RFC 9457 problem: a stable code to branch on and texts to show.",
     "required": ["type", "title", "status", "code", "detail"],
     "properties": {
-        "type": {"type": "string", "format": "uri"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "code": {"type": "string", "enum": sorted(ERROR_CODES)},
+        "type": {
+            "type": "string",
+            "format": "uri",
+            "description": "URI naming the problem type; ends with the code.",
+        },
+        "title": {
+            "type": "string",
+            "description": "Short summary of the problem type, in the request's language.",
+        },
+        "status": {"type": "integer", "description": "The HTTP status code, repeated."},
+        "code": {
+            "type": "string",
+            "enum": sorted(ERROR_CODES),
+            "description": "Stable machine-readable code: branch on it, never on the texts.",
+        },
         "detail": {
             "type": "string",
             "description": "In French, or English on Accept-Language: en.",
         },
         "errors": {
             "type": "array",
+            "description": "One entry per invalid field, when the problem is about fields.",
             "items": {
                 "type": "object",
                 "required": ["field", "code", "message"],
                 "properties": {
-                    "field": {"type": "string"},
-                    "code": {"type": "string"},
-                    "message": {"type": "string"},
+                    "field": {
+                        "type": "string",
+                        "description": "Dotted JSON path of the field (e.g. persons.0.birth_date).",
+                    },
+                    "code": {
+                        "type": "string",
+                        "description": (
+                            "Stable code of the field error (e.g. missing, string_too_long)."
+                        ),
+                    },
+                    "message": {
+                        "type": "string",
+                        "description": "What is wrong, in the request's language.",
+                    },
                 },
             },
         },
@@ -85,22 +127,27 @@ def _operation(route: Route) -> dict[str, Any]:
     by_status: dict[int, list[str]] = {}
     for code in codes:
         by_status.setdefault(ERROR_CODES[code][0], []).append(code)
-    success_content = {
+    examples = load_response_examples()
+    success_content: dict[str, Any] = {
         "application/json": {
             "schema": {"$ref": REF_TEMPLATE.format(model=route.response_model.__name__)}
         }
     }
+    if route.operation_id in examples["operations"]:
+        success_content["application/json"]["example"] = examples["operations"][route.operation_id]
     successes = {route.success_status: "Success", **route.other_successes}
     responses: dict[str, Any] = {
         str(status): {"description": meaning, "content": success_content}
         for status, meaning in sorted(successes.items())
     }
     for status, status_codes in sorted(by_status.items()):
+        problem: dict[str, Any] = {"schema": {"$ref": "#/components/schemas/Problem"}}
+        recorded = {c: examples["problems"][c] for c in status_codes if c in examples["problems"]}
+        if recorded:
+            problem["examples"] = {code: {"value": body} for code, body in recorded.items()}
         responses[str(status)] = {
             "description": "Problem: " + ", ".join(status_codes),
-            "content": {
-                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-            },
+            "content": {"application/problem+json": problem},
         }
         if status in STATUS_HEADERS:
             responses[str(status)]["headers"] = STATUS_HEADERS[status]

@@ -289,26 +289,91 @@ class Resource(AnswerModel):
     it for the months where the amount differed (e.g. a job that ended).
     """
 
-    kind: ResourceKind
-    monthly_amount: Amount = 0.0
-    by_month: dict[YearMonth, Amount] = Field(default_factory=dict, max_length=48)
+    kind: ResourceKind = Field(
+        description=(
+            "What the resource is: salary, unemployment (ARE), pensions, sickness"
+            " allowance, alimony, or a benefit already received (aah, rsa, "
+            "housing_aid…)."
+        )
+    )
+    monthly_amount: Amount = Field(
+        0.0,
+        description=(
+            "Net amount received each month, in euros; applies to every month the"
+            " rules read (up to two calendar years back)."
+        ),
+    )
+    by_month: dict[YearMonth, Amount] = Field(
+        default_factory=dict,
+        max_length=48,
+        description=(
+            "Net amounts in euros for the months that differ from monthly_amount,"
+            " keyed by month (YYYY-MM)."
+        ),
+    )
 
 
 class Person(AnswerModel):
-    id: PersonId
-    relationship: Relationship
-    birth_date: date
-    activity: ActivityStatus | None = None
+    id: PersonId = Field(
+        description=(
+            "Identifier of the person within this household, chosen by the client"
+            " (e.g. p1); questions and results refer to it."
+        )
+    )
+    relationship: Relationship = Field(
+        description=(
+            "Place in the household: applicant (the person asking), spouse "
+            "(spouse, PACS partner or cohabitant), child, or other adult."
+        )
+    )
+    birth_date: date = Field(description="Date of birth, YYYY-MM-DD (from 1900 on).")
+    activity: ActivityStatus | None = Field(
+        None,
+        description=(
+            "Current occupation: employed, self_employed, unemployed_compensated "
+            "(receives the ARE), unemployed_not_compensated, in_paid_training, "
+            "student, retired or inactive; null if unknown."
+        ),
+    )
     #: Incapacity rate recognised by the CDAPH, in percent (0 = none).
-    disability_rate: Annotated[int, Field(ge=0, le=100)] = 0
+    disability_rate: Annotated[int, Field(ge=0, le=100)] = Field(
+        0, description="Incapacity rate recognised by the CDAPH, in percent (0 to 100; 0 = none)."
+    )
     #: Restriction substantielle et durable d'accès à l'emploi (RSDAE), CDAPH.
-    disability_restriction: bool = False
-    school_level: SchoolLevel = SchoolLevel.NONE
+    disability_restriction: bool = Field(
+        False,
+        description=(
+            "Whether the CDAPH recognised a substantial and lasting restriction "
+            "of access to employment (RSDAE)."
+        ),
+    )
+    school_level: SchoolLevel = Field(
+        SchoolLevel.NONE,
+        description=(
+            "Schooling of a child: none, nursery (maternelle), primary, middle "
+            "(collège), high (lycée) or higher education."
+        ),
+    )
     #: Child in alternating residence (garde alternée).
-    alternate_custody: bool = False
+    alternate_custody: bool = Field(
+        False,
+        description=(
+            "Whether the child lives in alternating residence (garde alternée) between two parents."
+        ),
+    )
     #: ARE rights exhausted and 5 years of work in the last 10 (ASS, C. trav. L5423-1).
-    unemployment_rights_exhausted: bool = False
-    resources: list[Resource] = Field(default_factory=list, max_length=len(ResourceKind))
+    unemployment_rights_exhausted: bool = Field(
+        False,
+        description=(
+            "Whether the person's ARE unemployment rights are exhausted after 5 "
+            "years of work in the last 10 (opens the ASS)."
+        ),
+    )
+    resources: list[Resource] = Field(
+        default_factory=list,
+        max_length=len(ResourceKind),
+        description="The person's monthly resources, one entry per kind, net amounts in euros.",
+    )
 
     @field_validator("birth_date")
     @classmethod
@@ -337,13 +402,34 @@ class Housing(AnswerModel):
     or foreign one is refused at ``housing.commune`` with the choices.
     """
 
-    status: HousingStatus
+    status: HousingStatus = Field(
+        description=(
+            "Housing situation: tenant (unfurnished, private), tenant_furnished, "
+            "tenant_social (HLM), first_time_buyer (repaying a loan), owner, "
+            "hosted_free, residence (foyer, social residence) or homeless."
+        )
+    )
     #: Monthly rent without charges, or loan repayment for a first-time buyer.
-    rent: Amount | None = None
+    rent: Amount | None = Field(
+        None,
+        description=(
+            "Monthly rent without charges in euros, or the monthly loan repayment"
+            " of a first-time buyer; only for statuses that pay one."
+        ),
+    )
     commune: CommuneCode
-    postal_code: PostalCode | None = None
+    postal_code: PostalCode | None = Field(
+        None,
+        description="French postal code (5 digits); enough alone when it serves a single commune.",
+    )
     #: Colocation: the housing aid is computed on the person's share.
-    shared: bool = False
+    shared: bool = Field(
+        False,
+        description=(
+            "Whether the housing is shared (colocation): the housing aid is "
+            "computed on the person's share."
+        ),
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -387,9 +473,19 @@ class Assets(AnswerModel):
     """Capital: the RSA, ASPA, ASS and CSS count a notional income on it."""
 
     #: Savings accounts (livret A, LDDS, PEL, assurance-vie…), total balance.
-    savings: AssetValue = 0.0
+    savings: AssetValue = Field(
+        0.0,
+        description=(
+            "Total balance of savings accounts (livret A, LDDS, PEL, life insurance…), in euros."
+        ),
+    )
     #: Market value of real estate owned but neither lived in nor rented.
-    unrented_real_estate: AssetValue = 0.0
+    unrented_real_estate: AssetValue = Field(
+        0.0,
+        description=(
+            "Market value in euros of real estate owned but neither lived in nor rented out."
+        ),
+    )
 
 
 class Circumstances(AnswerModel):
@@ -399,25 +495,95 @@ class Circumstances(AnswerModel):
     "not eligible".
     """
 
-    widowed: bool | None = None
-    reduces_or_stops_work_to_care: bool | None = None
-    reduces_or_stops_work_to_raise_child: bool | None = None
-    cares_for_seriously_ill_child_under_20: bool | None = None
-    cares_for_dependent_or_disabled_relative: bool | None = None
-    disability_criteria_met_before_60: bool | None = None
-    needs_help_for_daily_activities: bool | None = None
+    widowed: bool | None = Field(
+        None, description="Whether the applicant is widowed; null if not answered."
+    )
+    reduces_or_stops_work_to_care: bool | None = Field(
+        None,
+        description=(
+            "Whether the applicant reduces or stops work to care for a relative; "
+            "null if not answered."
+        ),
+    )
+    reduces_or_stops_work_to_raise_child: bool | None = Field(
+        None,
+        description=(
+            "Whether the applicant reduces or stops work to raise a young child; "
+            "null if not answered."
+        ),
+    )
+    cares_for_seriously_ill_child_under_20: bool | None = Field(
+        None,
+        description=(
+            "Whether the applicant cares for a seriously ill, disabled or injured"
+            " child under 20; null if not answered."
+        ),
+    )
+    cares_for_dependent_or_disabled_relative: bool | None = Field(
+        None,
+        description=(
+            "Whether the applicant cares for a dependent or disabled relative; "
+            "null if not answered."
+        ),
+    )
+    disability_criteria_met_before_60: bool | None = Field(
+        None,
+        description=(
+            "Whether the disability criteria were met before the age of 60; null if not answered."
+        ),
+    )
+    needs_help_for_daily_activities: bool | None = Field(
+        None,
+        description=(
+            "Whether the applicant needs help for the activities of daily life; "
+            "null if not answered."
+        ),
+    )
 
 
 class Household(AnswerModel):
     """Everything the simulation needs to know about one household."""
 
-    persons: list[Person] = categorised(D, min_length=1, max_length=MAX_PERSONS)
-    couple_status: CoupleStatus = categorised(D, CoupleStatus.SINGLE)
-    housing: Housing = categorised(D)
-    assets: Assets = categorised(D, default_factory=Assets)
+    persons: list[Person] = categorised(
+        D,
+        min_length=1,
+        max_length=MAX_PERSONS,
+        description=(
+            "Every person living in the household: the applicant first, then "
+            "spouse, children and other adults."
+        ),
+    )
+    couple_status: CoupleStatus = categorised(
+        D,
+        CoupleStatus.SINGLE,
+        description=(
+            "single, married, pacs (civil partnership) or cohabiting (a couple "
+            "for the CAF, not for taxes)."
+        ),
+    )
+    housing: Housing = categorised(
+        D, description="Where and how the household lives: status, rent and commune."
+    )
+    assets: Assets = categorised(
+        D,
+        default_factory=Assets,
+        description="Capital held by the household (savings, unrented real estate), in euros.",
+    )
     #: Expected date of birth of a child on the way (PAJE allocation de naissance).
-    expected_birth: date | None = categorised(D, None)
-    circumstances: Circumstances = categorised(D, default_factory=Circumstances)
+    expected_birth: date | None = categorised(
+        D,
+        None,
+        description=(
+            "Due date (YYYY-MM-DD) of a child on the way, if any: opens the PAJE birth grant."
+        ),
+    )
+    circumstances: Circumstances = categorised(
+        D,
+        default_factory=Circumstances,
+        description=(
+            "The applicant's circumstances read by some aids; null answers mean not answered."
+        ),
+    )
 
     @field_validator("persons")
     @classmethod
@@ -467,15 +633,43 @@ QuestionType = Literal["date", "enum", "number", "boolean", "string", "list", "m
 class Question(AnswerModel):
     """A question the front end may ask next (the adaptive API's response)."""
 
-    id: str
-    label: BilingualText
-    type: QuestionType
-    options: list[str] | None = None
+    id: str = Field(
+        description=(
+            "Answer key: where the answer goes in the household, e.g. housing.rent, "
+            "or persons.<person id>.birth_date for a question about one person."
+        )
+    )
+    label: BilingualText = Field(
+        description="The question as a person reads it, in French and English."
+    )
+    type: QuestionType = Field(
+        description=(
+            "Expected answer type: date (YYYY-MM-DD), enum (one of options), "
+            "number, boolean, string, list, or month_amounts (amount per YYYY-MM "
+            "month)."
+        )
+    )
+    options: list[str] | None = Field(
+        None, description="Allowed answer values when type is enum or list; null otherwise."
+    )
     #: What a person reads for each option, when the values are codes.
-    option_labels: list[str] | None = None
-    person_id: str | None = None
+    option_labels: list[str] | None = Field(
+        None,
+        description=(
+            "What a person reads for each option when the values are codes (e.g. commune "
+            "names for INSEE codes), in the same order; null otherwise."
+        ),
+    )
+    person_id: str | None = Field(
+        None,
+        description=(
+            "The household member the question is about; null for a household-level question."
+        ),
+    )
     #: Catalogue ids of the aids that need the answer (R6).
-    needed_by: list[str]
+    needed_by: list[str] = Field(
+        description="Catalogue ids of the aids whose result depends on this answer."
+    )
 
 
 # Aids are named here by the OpenFisca variable that computes them: these names

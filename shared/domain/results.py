@@ -24,21 +24,39 @@ Periodicity = Literal["monthly", "yearly", "one_off"]
 class ApplyGuide(StrictModel):
     """How to apply, copied from the catalogue entry of the aid."""
 
-    online_service: str | None = None
+    online_service: str | None = Field(
+        None, description="URL of the official online service to apply, if any."
+    )
     #: Cerfa number of the paper form (e.g. "15692*01"), and its words.
-    form: str | None = None
-    form_label: BilingualText | None = None
-    automatic: bool = False
-    note: BilingualText | None = None
+    form: str | None = Field(
+        None, description="Cerfa number of the paper form (e.g. 15692*01), if any."
+    )
+    form_label: BilingualText | None = Field(
+        None, description="Name of the paper form, in French and English."
+    )
+    automatic: bool = Field(
+        False, description="True when nothing needs to be done: the aid is paid without a claim."
+    )
+    note: BilingualText | None = Field(
+        None, description="Anything else to know to apply, in French and English."
+    )
 
 
 class DocumentNeeded(StrictModel):
     """A supporting document the aid needs: its vault slot (R9) and its name."""
 
-    id: str
-    label: BilingualText
+    id: str = Field(
+        description="The document's id, also its vault kind (see GET /simulate/catalogue)."
+    )
+    label: BilingualText = Field(description="The document's name, in French and English.")
     #: Health data (GDPR art. 9): may be sent directly to the institution.
-    special_category: bool = False
+    special_category: bool = Field(
+        False,
+        description=(
+            "True for health data (GDPR art. 9): handled more strictly, may be "
+            "sent directly to the institution."
+        ),
+    )
 
 
 class AidResult(StrictModel):
@@ -56,41 +74,101 @@ class AidResult(StrictModel):
     the result is only "to check".
     """
 
-    aid_id: str
-    label: BilingualText
-    status: Status
-    periodicity: Periodicity
-    monthly_amount: float | None = None
-    yearly_amount: float | None = None
+    aid_id: str = Field(
+        description="The aid's catalogue id (see GET /simulate/catalogue), e.g. rsa, aide_logement."
+    )
+    label: BilingualText = Field(description="The aid's name, in French and English.")
+    status: Status = Field(
+        description=(
+            "eligible, not_eligible, or to_check (an answer is missing or the rule cannot decide)."
+        )
+    )
+    periodicity: Periodicity = Field(description="How the aid is paid: monthly, yearly or one_off.")
+    monthly_amount: float | None = Field(
+        None,
+        description=(
+            "Net amount in euros paid each month, as paid (after the CRDS "
+            "withheld by the paying body); null when the aid is not paid monthly,"
+            " is not money, or cannot be computed."
+        ),
+    )
+    yearly_amount: float | None = Field(
+        None,
+        description=(
+            "Net amount in euros paid over a year (12 monthly payments, the "
+            "yearly payment or the one-off payment); null when not money or not "
+            "computable."
+        ),
+    )
     #: What the household *pays* each month to get the aid (the CSS with a
     #: contribution): never money received, never in ``monthly_total``.
-    monthly_contribution: float | None = None
+    monthly_contribution: float | None = Field(
+        None,
+        description=(
+            "What the household pays each month, in euros, to get the aid (e.g. "
+            "the CSS with a contribution); never counted in monthly_total."
+        ),
+    )
     #: A new claimant's monthly amount in its first quarter, when it differs
     #: from ``monthly_amount`` (the steady state): the RSA and the prime
     #: d'activité read the benefits of the previous quarter, which a new
     #: claimant has not received yet.
-    first_months_monthly_amount: float | None = None
-    amount_certain: bool = True
+    first_months_monthly_amount: float | None = Field(
+        None,
+        description=(
+            "A new claimant's monthly net amount in euros during the first "
+            "quarter, when it differs from monthly_amount; null otherwise."
+        ),
+    )
+    amount_certain: bool = Field(
+        True,
+        description=(
+            "False when the legal parameters behind the amount are past the date "
+            "they were last checked, or the result is only to_check."
+        ),
+    )
     #: Why, in plain words (French and English): the amount as paid, the
     #: figures that decide it (curated vocabulary of the catalogue), notes.
-    explanation: list[BilingualText] = Field(default_factory=list)
+    explanation: list[BilingualText] = Field(
+        default_factory=list,
+        description="Why, in plain words: the amount as paid, the figures that decide it, notes.",
+    )
     #: The supporting documents, with the vault's slot ids (R9) and their names.
-    documents: list[DocumentNeeded] = Field(default_factory=list)
-    apply: ApplyGuide
+    documents: list[DocumentNeeded] = Field(
+        default_factory=list,
+        description="Supporting documents the claim needs, with their vault slot ids.",
+    )
+    apply: ApplyGuide = Field(
+        description="How to apply: online service, paper form, or automatic payment."
+    )
 
 
 class EligibilityReport(StrictModel):
     """The answer to "which aids, how much" for one household and one month."""
 
-    month: str = categorised(D, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    month: str = categorised(
+        D, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="The month simulated, YYYY-MM."
+    )
     #: OpenFisca-France version the amounts come from (e.g. "176.1.8").
-    engine_version: str = categorised(D)
+    engine_version: str = categorised(
+        D, description="Version of OpenFisca-France the amounts come from (e.g. 176.1.8)."
+    )
     #: Every OpenFisca package involved, with its version.
-    engine_packages: dict[str, str] = categorised(D, default_factory=dict)
-    catalogue_version: str = categorised(D)
-    results: list[AidResult] = categorised(D)
+    engine_packages: dict[str, str] = categorised(
+        D, default_factory=dict, description="Every OpenFisca package involved, name to version."
+    )
+    catalogue_version: str = categorised(
+        D, description="Short hash of the aid catalogue the results were computed with."
+    )
+    results: list[AidResult] = categorised(D, description="One result per aid of the catalogue.")
     #: Sum of the monthly amounts of the aids the household is eligible to.
-    monthly_total: float = categorised(D)
+    monthly_total: float = categorised(
+        D,
+        description=(
+            "Sum in euros of the monthly amounts (net, as paid) of the aids the "
+            "household is eligible to; yearly and one-off aids excluded."
+        ),
+    )
 
 
 def monthly_total(results: list[AidResult]) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 DEFAULT_MAX_STRING = 2000
 """Longest string accepted anywhere unless a model or field says less."""
@@ -39,8 +39,12 @@ NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_lengt
 class BilingualText(FrozenStrictModel):
     """What a person reads, in French (authoritative) and English."""
 
-    fr: NonEmptyText
-    en: NonEmptyText
+    fr: NonEmptyText = Field(
+        description="The text in French: the authoritative version, shown by default."
+    )
+    en: NonEmptyText = Field(
+        description="The same text in English, shown on request (Accept-Language: en)."
+    )
 
     def in_language(self, language: Language) -> str:
         """The text in ``language`` (French for anything but English)."""

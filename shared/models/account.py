@@ -74,9 +74,11 @@ def _present_or_absent(schema: dict[str, Any]) -> None:
 
 
 class ConsentState(StrictModel):
-    granted: bool
-    policy_version: str
-    changed_at: datetime
+    granted: bool = Field(description="Whether the consent is currently given.")
+    policy_version: str = Field(
+        description="The privacy policy version shown when the choice was made."
+    )
+    changed_at: datetime = Field(description="When the choice was last changed (ISO 8601, UTC).")
 
 
 class BeneficiaryProfile(StrictModel):
@@ -125,8 +127,11 @@ class ConsentEvent(StrictModel):
 
 
 class SignupConsents(StrictModel):
-    vault: bool = False
-    promotion: bool = False
+    vault: bool = Field(
+        False,
+        description="Consent to keep supporting documents in the vault (needs a verified e-mail).",
+    )
+    promotion: bool = Field(False, description="Consent to receive newsletters and surveys.")
 
 
 class SignupRequest(StrictModel):
@@ -137,20 +142,47 @@ class SignupRequest(StrictModel):
         max_length=POLICY_VERSION_MAX,
         description="The policy version the user was shown and accepts; must be the current one.",
     )
-    language: Language = "fr"
-    given_name: PersonName | None = None
-    family_name: PersonName | None = None
-    phone: FrenchPhone | None = None
-    alerts_by_email: bool = True
-    consents: SignupConsents = Field(default_factory=SignupConsents)
+    language: Language = Field(
+        "fr", description="fr (default) or en: the language of messages and e-mails."
+    )
+    given_name: PersonName | None = Field(
+        None,
+        description=(
+            "Given name (letters, spaces, apostrophes, hyphens, dots; 1 to 80 "
+            "characters); optional."
+        ),
+    )
+    family_name: PersonName | None = Field(
+        None, description="Family name (same rules as given_name); optional."
+    )
+    phone: FrenchPhone | None = Field(None, description="French phone number; optional.")
+    alerts_by_email: bool = Field(
+        True,
+        description=(
+            "Whether to receive alerts about new aids by e-mail (default true; "
+            "objecting later stops them)."
+        ),
+    )
+    consents: SignupConsents = Field(
+        default_factory=SignupConsents,
+        description="Consents given at sign-up; both default to false.",
+    )
 
 
 class ProfilePatch(StrictModel):
     """Body of ``PATCH /profile``: rectification (R26). ``null`` erases an optional value."""
 
-    given_name: PersonName | None = None
-    family_name: PersonName | None = None
-    phone: FrenchPhone | None = None
+    given_name: PersonName | None = Field(
+        None,
+        description=(
+            "Given name (letters, spaces, apostrophes, hyphens, dots; 1 to 80 "
+            "characters); null erases it."
+        ),
+    )
+    family_name: PersonName | None = Field(
+        None, description="Family name (same rules as given_name); null erases it."
+    )
+    phone: FrenchPhone | None = Field(None, description="French phone number; null erases it.")
     language: Language | None = Field(
         default=None,
         description="fr or en: the language of messages and e-mails; cannot be null.",
@@ -173,7 +205,9 @@ class ProfilePatch(StrictModel):
 class ConsentChange(StrictModel):
     """Body of ``PUT /profile/consents/{purpose}``."""
 
-    granted: bool
+    granted: bool = Field(
+        description="true grants the consent, false withdraws it (a JSON boolean, nothing else)."
+    )
     policy_version: str = Field(
         min_length=1,
         max_length=POLICY_VERSION_MAX,
@@ -184,40 +218,67 @@ class ConsentChange(StrictModel):
 class ObjectionChange(StrictModel):
     """Body of ``PUT /profile/objections/{purpose}`` (R26)."""
 
-    objected: bool
+    objected: bool = Field(
+        description="true objects to the purpose, false lifts the objection (a JSON boolean)."
+    )
 
 
 class RestrictionChange(StrictModel):
     """Body of ``PUT /profile/restriction`` (R26): data kept, not processed."""
 
-    restricted: bool
+    restricted: bool = Field(
+        description=(
+            "true restricts processing (data kept, not processed), false lifts it (a JSON boolean)."
+        )
+    )
 
 
 # ---------------------------------------------------------------- responses
 
 
 class PolicyStatus(StrictModel):
-    accepted_version: str
-    accepted_at: datetime
-    current_version: str
-    current_revised_on: str
-    reacceptance_needed: bool
+    accepted_version: str = Field(
+        description="The privacy policy version the person accepted last (e.g. 2026-11)."
+    )
+    accepted_at: datetime = Field(description="When it was accepted (ISO 8601, UTC).")
+    current_version: str = Field(description="The privacy policy version in force.")
+    current_revised_on: str = Field(
+        description="The day the policy in force was revised (YYYY-MM-DD)."
+    )
+    reacceptance_needed: bool = Field(
+        description="True when the accepted version is older than the one in force."
+    )
 
 
 class ProfileResponse(StrictModel):
-    uid: str
-    email: str
-    email_verified: bool
-    given_name: str | None
-    family_name: str | None
-    phone: str | None
-    language: Language
-    alerts_by_email: bool
-    policy: PolicyStatus
-    consents: dict[str, ConsentState]
-    objections: list[str]
-    restricted: bool
-    created_at: datetime
+    uid: str = Field(description="The person's account id (Firebase Auth uid).")
+    email: str = Field(description="The sign-in e-mail address.")
+    email_verified: bool = Field(
+        description=(
+            "Whether the e-mail address has been verified (needed to grant the vault consent)."
+        )
+    )
+    given_name: str | None = Field(description="Given name; null when not given.")
+    family_name: str | None = Field(description="Family name; null when not given.")
+    phone: str | None = Field(description="French phone number; null when not given.")
+    language: Language = Field(description="fr or en: the language of messages and e-mails.")
+    alerts_by_email: bool = Field(description="Whether alerts about new aids are e-mailed.")
+    policy: PolicyStatus = Field(
+        description=(
+            "Which privacy policy version the person accepted, and whether a "
+            "newer one needs accepting."
+        )
+    )
+    consents: dict[str, ConsentState] = Field(
+        description="Consent-based purposes (vault, promotion) and their current state."
+    )
+    objections: list[str] = Field(
+        description="Purposes the person objects to (alerts, promotion, simulation, support)."
+    )
+    restricted: bool = Field(
+        description="True while processing is restricted: data kept, not processed."
+    )
+    created_at: datetime = Field(description="When the account was created (ISO 8601, UTC).")
     notices: list[str] = Field(
         default_factory=list,
         description="What a choice changes for the user (e.g. objection limits a service, R30).",
@@ -225,12 +286,19 @@ class ProfileResponse(StrictModel):
 
 
 class ConsentEventOut(StrictModel):
-    purpose: str
-    granted: bool
-    policy_version: str
-    at: datetime
-    source: str
+    purpose: str = Field(description="The consent-based purpose: vault or promotion.")
+    granted: bool = Field(description="true for a grant, false for a withdrawal.")
+    policy_version: str = Field(
+        description="The privacy policy version shown when the choice was made."
+    )
+    at: datetime = Field(description="When the choice was recorded (ISO 8601, UTC).")
+    source: str = Field(
+        description=(
+            "Where the choice was made: signup, self_service (the profile) or "
+            "unsubscribe_link (one-click link of a promotion e-mail)."
+        )
+    )
 
 
 class ConsentHistoryResponse(StrictModel):
-    events: list[ConsentEventOut]
+    events: list[ConsentEventOut] = Field(description="Every grant and withdrawal, oldest first.")

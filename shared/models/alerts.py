@@ -120,31 +120,50 @@ class RunRequest(StrictModel):
 class RunOut(StrictModel):
     """A run as staff read it: what changed, and what every batch did so far."""
 
-    id: str
-    trigger: RunTrigger
-    status: RunStatus
-    month: str
-    engine_version: str
-    catalogue_version: str
-    reason: str
-    aids: list[str]
-    new_aids: list[str]
-    changed_aids: list[str]
-    selected: int
-    batches: int
-    batches_done: int
-    evaluated: int
-    newly_eligible: int
-    sent: int
-    failed: int
-    skipped: dict[str, int]
-    created_at: datetime
+    id: str = Field(description="The run's id (e.g. daily-YYYY-MM-DD).")
+    trigger: RunTrigger = Field(
+        description="scheduler (the daily run) or operator (started by staff)."
+    )
+    status: RunStatus = Field(
+        description="dispatching while batches are being queued, dispatched once all are."
+    )
+    month: str = Field(description="The month simulated for every person, YYYY-MM.")
+    engine_version: str = Field(description="OpenFisca-France version used for the run.")
+    catalogue_version: str = Field(description="Short hash of the aid catalogue used for the run.")
+    reason: str = Field(
+        description="Why the run was started, for the operators' log (no personal data)."
+    )
+    aids: list[str] = Field(description="Ids of every aid evaluated.")
+    new_aids: list[str] = Field(description="Aids new in the catalogue since the previous run.")
+    changed_aids: list[str] = Field(
+        description="Aids whose rules or amounts changed since the previous run."
+    )
+    selected: int = Field(
+        description="People selected for the run (accounts that may receive alerts)."
+    )
+    batches: int = Field(description="Number of batches the people were split into.")
+    batches_done: int = Field(description="Batches finished so far.")
+    evaluated: int = Field(description="People whose aids were simulated again so far.")
+    newly_eligible: int = Field(
+        description="People found eligible to an aid they were not eligible to before."
+    )
+    sent: int = Field(description="Alert e-mails accepted by the mail provider so far.")
+    failed: int = Field(description="Alert e-mails the provider refused so far.")
+    skipped: dict[str, int] = Field(
+        description=(
+            "People not alerted, counted by reason (e.g. no_simulation, "
+            "answers_outdated, address_suppressed)."
+        )
+    )
+    created_at: datetime = Field(description="When the run started (ISO 8601, UTC).")
 
 
 class UnsubscribeOut(StrictModel):
     """Answer of the one-click unsubscribe: which list the address left."""
 
-    unsubscribed_from: Literal["alerts", "promotion"]
+    unsubscribed_from: Literal["alerts", "promotion"] = Field(
+        description="The list the address left: alerts or promotion."
+    )
 
 
 # ------------------------------------------------------------------ promotion campaigns (R10)
@@ -157,10 +176,12 @@ MailText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 class CampaignText(StrictModel):
     """What the campaign says, in French (sent by default) and English."""
 
-    subject_fr: Subject
-    subject_en: Subject
-    body_fr: MailText
-    body_en: MailText
+    subject_fr: Subject = Field(description="The e-mail subject in French (sent by default).")
+    subject_en: Subject = Field(
+        description="The e-mail subject in English (for people who chose English)."
+    )
+    body_fr: MailText = Field(description="The e-mail body in French, plain text.")
+    body_en: MailText = Field(description="The e-mail body in English, plain text.")
 
 
 class Campaign(StrictModel):
@@ -195,19 +216,23 @@ class CampaignBatch(PeopleBatch):
 class CampaignRequest(StrictModel):
     """Body of ``POST /alerts/campaigns``: staff send a newsletter or a survey (R10)."""
 
-    kind: CampaignKind
-    text: CampaignText
+    kind: CampaignKind = Field(description="newsletter or survey.")
+    text: CampaignText = Field(description="Subject and body, in French and English.")
 
 
 class CampaignOut(StrictModel):
     """A campaign as staff read it: counts only, never who."""
 
-    id: str
-    kind: CampaignKind
-    selected: int
-    batches: int
-    batches_done: int
-    sent: int
-    failed: int
-    skipped: dict[str, int]
-    created_at: datetime
+    id: str = Field(description="The campaign's id (c-YYYY-MM-DD-HH-MM-SS).")
+    kind: CampaignKind = Field(description="newsletter or survey.")
+    selected: int = Field(
+        description="People who consented to promotion when the campaign started."
+    )
+    batches: int = Field(description="Number of mailing batches the campaign was split into.")
+    batches_done: int = Field(description="Batches finished so far.")
+    sent: int = Field(description="E-mails accepted by the mail provider so far.")
+    failed: int = Field(description="E-mails the provider refused so far.")
+    skipped: dict[str, int] = Field(
+        description="People not mailed, counted by reason (e.g. a suppressed address)."
+    )
+    created_at: datetime = Field(description="When the campaign was started (ISO 8601, UTC).")

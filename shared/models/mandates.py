@@ -40,55 +40,92 @@ EmailAddress = Annotated[
 class MandateRequest(StrictModel):
     """Body of ``POST /mandates``: whom to invite, what to grant, for how long."""
 
-    aidant_email: EmailAddress
+    aidant_email: EmailAddress = Field(
+        description=(
+            "The caregiver's e-mail address: the invitation is sent there and they sign in with it."
+        )
+    )
     aidant_name: PersonName = Field(
         description="The caregiver's name as the beneficiary knows them (shown in the journal)."
     )
-    grants: list[MandateGrant] = Field(min_length=1, max_length=len(MandateGrant))
+    grants: list[MandateGrant] = Field(
+        min_length=1,
+        max_length=len(MandateGrant),
+        description=(
+            "What the caregiver may do (at least one): read_answers_and_results, "
+            "edit_answers, read_vault, upload_to_vault, generate_forms."
+        ),
+    )
     days: int = Field(ge=MIN_DAYS, le=MAX_DAYS, description="Duration: 1 day to 1 year.")
 
 
 class MandateOut(StrictModel):
     """A mandate as its beneficiary sees it."""
 
-    id: str
-    aidant_email: str | None
-    aidant_name: str
-    grants: list[MandateGrant]
-    status: MandateStatus
-    granted_at: datetime
-    expires_at: datetime
-    accepted_at: datetime | None
-    revoked_at: datetime | None
+    id: str = Field(description="The mandate's id.")
+    aidant_email: str | None = Field(
+        description="The caregiver's e-mail address; null when it is no longer kept."
+    )
+    aidant_name: str = Field(description="The caregiver's name as the beneficiary gave it.")
+    grants: list[MandateGrant] = Field(
+        description=(
+            "What the caregiver may do: read_answers_and_results, edit_answers, "
+            "read_vault, upload_to_vault, generate_forms."
+        )
+    )
+    status: MandateStatus = Field(
+        description="invited (waiting for the caregiver), active, revoked or expired."
+    )
+    granted_at: datetime = Field(description="When the beneficiary granted it (ISO 8601, UTC).")
+    expires_at: datetime = Field(description="When it stops (ISO 8601, UTC).")
+    accepted_at: datetime | None = Field(
+        description="When the caregiver accepted it; null until then."
+    )
+    revoked_at: datetime | None = Field(
+        description="When the beneficiary revoked it; null unless revoked."
+    )
 
 
 class MandateList(StrictModel):
-    mandates: list[MandateOut]
+    mandates: list[MandateOut] = Field(
+        description="Every mandate the person granted, whatever its status, newest first."
+    )
 
 
 class ReceivedMandate(StrictModel):
     """A mandate as its aidant sees it: whose data (the ``?subject=`` to use), what, until when."""
 
-    id: str
-    beneficiary_uid: str
-    grants: list[MandateGrant]
-    status: MandateStatus
-    expires_at: datetime
+    id: str = Field(description="The mandate's id, used in /mandates/{mandate_id}/accept.")
+    beneficiary_uid: str = Field(
+        description="The beneficiary's uid: pass it as ?subject= to act for them."
+    )
+    grants: list[MandateGrant] = Field(
+        description="What the caregiver may do for this beneficiary."
+    )
+    status: MandateStatus = Field(description="invited, active, revoked or expired.")
+    expires_at: datetime = Field(description="When it stops (ISO 8601, UTC).")
 
 
 class ReceivedMandateList(StrictModel):
-    mandates: list[ReceivedMandate]
+    mandates: list[ReceivedMandate] = Field(description="Every mandate received by the caregiver.")
 
 
 class JournalLine(StrictModel):
     """One access to the beneficiary's data by someone else, told in plain words."""
 
     sentence: str = Field(description="e.g. « Marie D. a consulté votre profil le 3 mars 2026. »")
-    who: str
-    action: str
-    reason: str
-    at: datetime
+    who: str = Field(
+        description=(
+            "Who accessed the data, as the person knows them (caregiver's name, "
+            "support, privacy officer)."
+        )
+    )
+    action: str = Field(description="What was done, in plain words.")
+    reason: str = Field(description="Why (the mandate, the support request, the rights request).")
+    at: datetime = Field(description="When (ISO 8601, UTC).")
 
 
 class JournalResponse(StrictModel):
-    entries: list[JournalLine]
+    entries: list[JournalLine] = Field(
+        description="Every access to the person's data by someone else, newest first."
+    )

@@ -78,11 +78,17 @@ class ClientPayment(StrictModel):
 class OrganisationRequest(StrictModel):
     """Body of ``POST /organisations`` (staff): a new client and its contract."""
 
-    name: str = Field(min_length=1, max_length=200)
-    contract_start: date
-    contract_end: date
-    billing_name: PersonName
-    billing_email: EmailAddress
+    name: str = Field(
+        min_length=1,
+        max_length=200,
+        description="The client organisation's name (1 to 200 characters).",
+    )
+    contract_start: date = Field(description="First day of the contract (YYYY-MM-DD).")
+    contract_end: date = Field(
+        description="Last day of the contract (YYYY-MM-DD), not before its start."
+    )
+    billing_name: PersonName = Field(description="The billing contact's name.")
+    billing_email: EmailAddress = Field(description="The billing contact's e-mail address.")
 
     @model_validator(mode="after")
     def _contract_order(self) -> OrganisationRequest:
@@ -95,40 +101,52 @@ class OrganisationRequest(StrictModel):
 
 
 class OrganisationOut(StrictModel):
-    id: str
-    name: str
-    contract_start: date
-    contract_end: date
-    billing_name: str
-    billing_email: str
+    id: str = Field(description="The organisation's id.")
+    name: str = Field(description="The client organisation's name.")
+    contract_start: date = Field(description="First day of the contract (YYYY-MM-DD).")
+    contract_end: date = Field(description="Last day of the contract (YYYY-MM-DD).")
+    billing_name: str = Field(description="The billing contact's name.")
+    billing_email: str = Field(description="The billing contact's e-mail address.")
 
 
 class AdminOut(StrictModel):
-    org_id: str
-    uid: str
+    org_id: str = Field(description="The organisation's id.")
+    uid: str = Field(description="The account made client admin of it.")
 
 
 class PaymentRequest(StrictModel):
     """Body of ``POST /organisations/{org_id}/payments`` (staff)."""
 
-    amount_cents: int = Field(gt=0, le=100_000_000)
-    currency: Literal["EUR"] = "EUR"
-    paid_on: date
-    reference: str = Field(min_length=1, max_length=80)
+    amount_cents: int = Field(
+        gt=0,
+        le=100_000_000,
+        description="Amount paid, in euro cents (more than 0, at most 1 000 000 euros).",
+    )
+    currency: Literal["EUR"] = Field("EUR", description="EUR, the only currency.")
+    paid_on: date = Field(description="The day it was paid (YYYY-MM-DD).")
+    reference: str = Field(
+        min_length=1,
+        max_length=80,
+        description="The invoice or transfer reference (1 to 80 characters).",
+    )
 
 
 class PaymentOut(StrictModel):
-    id: str
-    amount_cents: int
-    currency: str
-    paid_on: date
-    reference: str
+    id: str = Field(description="The payment's id.")
+    amount_cents: int = Field(description="Amount paid, in euro cents.")
+    currency: str = Field(description="Always EUR.")
+    paid_on: date = Field(description="The day it was paid (YYYY-MM-DD).")
+    reference: str = Field(description="The invoice or transfer reference.")
 
 
 class InvitationsRequest(StrictModel):
     """Body of ``POST /organisations/{org_id}/invitations``: professional addresses."""
 
-    emails: list[EmailAddress] = Field(min_length=1, max_length=100)
+    emails: list[EmailAddress] = Field(
+        min_length=1,
+        max_length=100,
+        description="Professional e-mail addresses to invite (1 to 100).",
+    )
 
 
 InvitationStatus = Literal["invited", "registered"]
@@ -137,21 +155,35 @@ InvitationStatus = Literal["invited", "registered"]
 class InvitationOut(StrictModel):
     """All a client admin sees of a beneficiary: the address, invited or registered (R3)."""
 
-    email: str
-    status: InvitationStatus
-    bounced: bool
+    email: str = Field(description="The invited professional e-mail address.")
+    status: InvitationStatus = Field(
+        description="invited (no account yet) or registered (signed up)."
+    )
+    bounced: bool = Field(description="True when the mail provider refused the address: check it.")
 
 
 class InvitationList(StrictModel):
-    invitations: list[InvitationOut]
+    invitations: list[InvitationOut] = Field(description="Every invitation of the organisation.")
 
 
 class UsageStatistics(StrictModel):
     """Counts of people per measure and month (R12); ``None`` marks a suppressed number."""
 
-    threshold: int
-    measures: list[str]
-    months: list[str]
-    cells: dict[str, dict[str, int | None]]
-    measure_totals: dict[str, int | None]
-    month_totals: dict[str, int | None]
+    threshold: int = Field(
+        description=(
+            "Smallest count shown: a smaller one is suppressed (null) so nobody can be singled out."
+        )
+    )
+    measures: list[str] = Field(
+        description="The measures counted (rows): e.g. registrations, simulations run, aids found."
+    )
+    months: list[str] = Field(description="The months counted (columns), YYYY-MM.")
+    cells: dict[str, dict[str, int | None]] = Field(
+        description="People counted, by measure then month; null when below the threshold."
+    )
+    measure_totals: dict[str, int | None] = Field(
+        description="People counted per measure over all months; null when below the threshold."
+    )
+    month_totals: dict[str, int | None] = Field(
+        description="People counted per month over all measures; null when below the threshold."
+    )

@@ -35,21 +35,29 @@ JobState = Literal["confirmed", "running", "failed", "done"]
 class StoreStatus(StrictModel):
     """How one registry location fared: items removed (or kept), and the last error code."""
 
-    state: StoreState = "pending"
-    removed: int = 0
-    kept: int = 0
-    error_code: str | None = None
-    updated_at: datetime | None = None
+    state: StoreState = Field(
+        "pending", description="pending, done, kept (retained by law) or failed."
+    )
+    removed: int = Field(0, description="Items removed from this location.")
+    kept: int = Field(0, description="Items kept in this location by law.")
+    error_code: str | None = Field(
+        None, description="The last error met, as a stable code; null when none."
+    )
+    updated_at: datetime | None = Field(
+        None, description="When this location's status last changed; null before the first step."
+    )
 
 
 class KeptByLaw(StrictModel):
     """Data an erasure leaves in place, with why and until when (named on the receipt)."""
 
-    location: str
-    description: str
-    legal_basis: str
-    source: str
-    until: Day
+    location: str = Field(
+        description="Where the kept data is (a location of the register of processing)."
+    )
+    description: str = Field(description="What is kept, in plain words.")
+    legal_basis: str = Field(description="The legal obligation that requires keeping it.")
+    source: str = Field(description="The legal text (article, decree) it comes from.")
+    until: Day = Field(description="The last day it is kept (YYYY-MM-DD).")
 
 
 class ErasureJob(StrictModel):
@@ -74,31 +82,53 @@ class ErasureJob(StrictModel):
 class ErasureNotice(StrictModel):
     """What erasure stops, read before confirming (R30), and what it will keep by law."""
 
-    notice: str
-    stops: list[str]
-    kept_by_law: list[KeptByLaw]
-    backups_expire_after_days: int
-    confirm_with: str
+    notice: str = Field(description="What erasing the account means, in the person's language.")
+    stops: list[str] = Field(description="The services that stop, in plain words.")
+    kept_by_law: list[KeptByLaw] = Field(
+        description="Data the law requires to keep after the erasure, with until when."
+    )
+    backups_expire_after_days: int = Field(
+        description="Days after which backups holding the erased data expire."
+    )
+    confirm_with: str = Field(description="The word to send as confirm to go ahead.")
 
 
 class ErasureConfirmation(StrictModel):
     """Body of the confirmation: the person typed the confirmation word shown in the notice."""
 
-    confirm: str = Field(min_length=1, max_length=40)
+    confirm: str = Field(
+        min_length=1,
+        max_length=40,
+        description=(
+            "The confirmation word shown in the erasure notice (confirm_with), typed by the person."
+        ),
+    )
 
 
 class ErasureReceipt(StrictModel):
     """The proof handed to the person: no personal data, only a pseudonymous id."""
 
-    pseudonymous_id: str
-    status: JobState
-    requested_at: datetime
-    completed_at: datetime | None
-    stores: dict[str, StoreStatus]
-    remaining_after_scan: dict[str, int]
-    kept_by_law: list[KeptByLaw]
-    backups_expire_on: Day
-    receipt_url: str
+    pseudonymous_id: str = Field(
+        description="A keyed hash standing for the person: the receipt holds no personal data."
+    )
+    status: JobState = Field(description="confirmed, running, failed (retried) or done.")
+    requested_at: datetime = Field(description="When the erasure was requested (ISO 8601, UTC).")
+    completed_at: datetime | None = Field(description="When every store was done; null until then.")
+    stores: dict[str, StoreStatus] = Field(
+        description="Each data location of the register and how its erasure went."
+    )
+    remaining_after_scan: dict[str, int] = Field(
+        description="Items still found per location by the final scan (0 when all is gone)."
+    )
+    kept_by_law: list[KeptByLaw] = Field(
+        description="Data the law requires to keep, with until when."
+    )
+    backups_expire_on: Day = Field(
+        description="The day the last backup holding the data expires (YYYY-MM-DD)."
+    )
+    receipt_url: str = Field(
+        description="Where this receipt can be read again, without signing in."
+    )
 
 
 ExportState = Literal["queued", "running", "ready", "failed"]
@@ -130,31 +160,55 @@ class ExportRecord(StrictModel):
 class ExportRequest(StrictModel):
     """Body of an export request: optionally a third party's address to send it to."""
 
-    recipient: MailAddress | None = None
+    recipient: MailAddress | None = Field(
+        None,
+        description=(
+            "E-mail address of a third party to send the export to (portability);"
+            " confirmed before sending. Omit to download it yourself."
+        ),
+    )
 
 
 class ExportDownload(StrictModel):
     """What the landing link of a mailed export gives: a fresh short-lived download URL."""
 
-    download_url: str
-    url_expires_at: datetime
-    export_expires_at: datetime
+    download_url: str = Field(
+        description="A signed URL to download the export archive (ZIP); it expires soon."
+    )
+    url_expires_at: datetime = Field(
+        description="When the download URL stops working (ISO 8601, UTC)."
+    )
+    export_expires_at: datetime = Field(
+        description="When the export itself is deleted (ISO 8601, UTC)."
+    )
 
 
 class ExportStatus(StrictModel):
     """What the person sees of an export: progress, then a short-lived download link."""
 
-    export_id: str
-    status: ExportState
-    requested_at: datetime
-    completed_at: datetime | None
-    progress: dict[str, int]
-    size_bytes: int | None
-    expires_at: datetime | None
-    download_url: str | None
-    recipient: str | None
-    recipient_confirmed: bool
-    sent_at: datetime | None
+    export_id: str = Field(description="The export's id, used in /privacy/exports/{export_id}.")
+    status: ExportState = Field(description="queued, running, ready (download_url set) or failed.")
+    requested_at: datetime = Field(description="When it was requested (ISO 8601, UTC).")
+    completed_at: datetime | None = Field(
+        description="When it was ready or failed; null until then."
+    )
+    progress: dict[str, int] = Field(description="Items exported so far, per data location.")
+    size_bytes: int | None = Field(description="Size of the archive in bytes; null until ready.")
+    expires_at: datetime | None = Field(
+        description="When the archive is deleted; null until ready."
+    )
+    download_url: str | None = Field(
+        description="A short-lived signed URL to download the archive; null until ready."
+    )
+    recipient: str | None = Field(
+        description="The third party's e-mail address the export goes to; null when none."
+    )
+    recipient_confirmed: bool = Field(
+        description="Whether the person confirmed sending it to the recipient."
+    )
+    sent_at: datetime | None = Field(
+        description="When the link was e-mailed to the recipient; null until sent."
+    )
 
 
 class InactivityWarning(StrictModel):
@@ -192,24 +246,42 @@ class PostMortemDirective(StrictModel):
 class DirectiveRequest(StrictModel):
     """Body of ``PUT /privacy/directive``: the choice and the trusted contact who receives it."""
 
-    choice: DirectiveChoice
-    trusted_contact_name: str = Field(min_length=1, max_length=120)
-    trusted_contact_email: MailAddress
+    choice: DirectiveChoice = Field(
+        description=(
+            "What to do with the data after death: keep, erase, or communicate "
+            "(send it to the trusted contact)."
+        )
+    )
+    trusted_contact_name: str = Field(
+        min_length=1,
+        max_length=120,
+        description="The trusted contact's name (1 to 120 characters).",
+    )
+    trusted_contact_email: MailAddress = Field(description="The trusted contact's e-mail address.")
 
 
 class DirectiveOut(StrictModel):
-    choice: DirectiveChoice
-    trusted_contact_name: str
-    trusted_contact_email: str
-    recorded_at: datetime
+    choice: DirectiveChoice = Field(
+        description=(
+            "keep, erase, or communicate (send the data to the trusted contact) after death."
+        )
+    )
+    trusted_contact_name: str = Field(description="The trusted contact's name.")
+    trusted_contact_email: str = Field(description="The trusted contact's e-mail address.")
+    recorded_at: datetime = Field(description="When the directive was recorded (ISO 8601, UTC).")
 
 
 class DeathNotice(StrictModel):
     """Body of the execution: whose directive, the death notice verified, and when."""
 
-    subject_uid: str = Field(min_length=1, max_length=128)
-    evidence: DeathEvidence
-    verified_on: date
+    subject_uid: str = Field(min_length=1, max_length=128, description="The deceased person's uid.")
+    evidence: DeathEvidence = Field(
+        description=(
+            "The proof of death checked: death_certificate, "
+            "civil_register_extract or notary_letter."
+        )
+    )
+    verified_on: date = Field(description="The day the privacy officer verified it (YYYY-MM-DD).")
 
 
 # One step of a directive's execution: ``started`` is recorded before the step
@@ -248,14 +320,33 @@ class DirectiveExecution(StrictModel):
 class DirectiveExecutionOut(StrictModel):
     """What the privacy officer sees: the choice carried out and what the contact received."""
 
-    choice: DirectiveChoice
-    death_notice_verified_on: date
-    at: datetime
-    export_id: str | None
-    erasure_receipt_url: str | None
-    contact_notified: bool
-    steps: dict[DirectiveStep, StepState]
-    completed: bool
+    choice: DirectiveChoice = Field(
+        description=(
+            "What the directive asked: keep, erase, or communicate (send the data"
+            " to the trusted contact)."
+        )
+    )
+    death_notice_verified_on: date = Field(
+        description="The day the death notice was verified (YYYY-MM-DD)."
+    )
+    at: datetime = Field(description="When the directive was carried out (ISO 8601, UTC).")
+    export_id: str | None = Field(
+        description=(
+            "The export prepared for the trusted contact (choice communicate); null otherwise."
+        )
+    )
+    erasure_receipt_url: str | None = Field(
+        description="Where the erasure receipt can be read (choice erase); null otherwise."
+    )
+    contact_notified: bool = Field(description="Whether the trusted contact was e-mailed.")
+    steps: dict[DirectiveStep, StepState] = Field(
+        description=(
+            "Each step the choice needs (export, erasure, contact_mail) and its state:"
+            " pending, started, done, failed, or uncertain (a mail that may have left"
+            " before a crash, never sent again)."
+        )
+    )
+    completed: bool = Field(description="Whether every step has ended.")
 
 
 # ---------------------------------------------------------- requests by post or e-mail (R30)
@@ -276,9 +367,11 @@ IdentityCheck = Literal["pending", "verified", "failed"]
 class RequestStep(StrictModel):
     """One step of a request's handling: what was done, when, by which officer (keyed hash)."""
 
-    action: str
-    at: datetime
-    officer_ref: str
+    action: str = Field(
+        description="What was done (e.g. registered, identity_verified, extended, answered)."
+    )
+    at: datetime = Field(description="When (ISO 8601, UTC).")
+    officer_ref: str = Field(description="A keyed hash of the privacy officer who did it.")
 
 
 class RightsRequest(StrictModel):
@@ -301,18 +394,38 @@ class RightsRequest(StrictModel):
 class RightsRequestIn(StrictModel):
     """Body of ``POST /privacy/requests``: a request a privacy officer registers."""
 
-    kind: RequestKind
-    channel: RequestChannel
-    received_on: date
-    identity: IdentityCheck
-    reply_email: MailAddress | None = None
-    subject_uid: str | None = Field(default=None, min_length=1, max_length=128)
+    kind: RequestKind = Field(
+        description=(
+            "The right exercised: access, rectification, erasure, portability, "
+            "objection, restriction or post_mortem_directive."
+        )
+    )
+    channel: RequestChannel = Field(description="How the request arrived: post or email.")
+    received_on: date = Field(
+        description=(
+            "The day it was received (YYYY-MM-DD): the one-month answer deadline runs from it."
+        )
+    )
+    identity: IdentityCheck = Field(
+        description="The identity check of the requester: pending, verified or failed."
+    )
+    reply_email: MailAddress | None = Field(
+        None, description="Where to answer an e-mailed request; cleared once answered."
+    )
+    subject_uid: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        description="The uid of the person the request is about, when they have an account.",
+    )
 
 
 class IdentityUpdate(StrictModel):
     """Body of ``POST /privacy/requests/{id}/identity``."""
 
-    identity: IdentityCheck
+    identity: IdentityCheck = Field(
+        description="The identity check of the requester: pending, verified or failed."
+    )
 
 
 class ExtensionRequest(StrictModel):
@@ -322,29 +435,53 @@ class ExtensionRequest(StrictModel):
     officer says when the letter was posted.
     """
 
-    reason: str = Field(min_length=1, max_length=1000)
-    notice_posted_on: date | None = None
+    reason: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="Why the answer needs more time (told to the person; 1 to 1000 characters).",
+    )
+    notice_posted_on: date | None = Field(
+        None,
+        description=(
+            "The day the extension letter was posted, for a request without an "
+            "e-mail address (YYYY-MM-DD)."
+        ),
+    )
 
 
 class AnswerRecord(StrictModel):
     """Body of ``POST /privacy/requests/{id}/answer``: the day the answer was sent."""
 
-    answered_on: date
+    answered_on: date = Field(description="The day the answer was sent to the person (YYYY-MM-DD).")
 
 
 class RightsRequestOut(StrictModel):
-    id: str
-    kind: RequestKind
-    channel: RequestChannel
-    received_on: date
-    identity: IdentityCheck
-    due_on: date
-    extended: bool
-    extension_reason: str | None
-    answered_on: date | None
-    overdue: bool
-    steps: list[RequestStep]
+    id: str = Field(description="The request's id.")
+    kind: RequestKind = Field(
+        description=(
+            "The right exercised: access, rectification, erasure, portability, "
+            "objection, restriction or post_mortem_directive."
+        )
+    )
+    channel: RequestChannel = Field(description="post or email.")
+    received_on: date = Field(description="The day it was received (YYYY-MM-DD).")
+    identity: IdentityCheck = Field(description="pending, verified or failed.")
+    due_on: date = Field(
+        description=(
+            "The day the answer is due (YYYY-MM-DD): one month after receipt, or "
+            "three with an extension."
+        )
+    )
+    extended: bool = Field(description="Whether the deadline was extended.")
+    extension_reason: str | None = Field(description="Why it was extended; null otherwise.")
+    answered_on: date | None = Field(
+        description="The day the answer was sent; null until answered."
+    )
+    overdue: bool = Field(description="True when due_on has passed without an answer.")
+    steps: list[RequestStep] = Field(description="What was done so far.")
 
 
 class RightsRequestList(StrictModel):
-    requests: list[RightsRequestOut]
+    requests: list[RightsRequestOut] = Field(
+        description="Unanswered requests past their due date, the most overdue first."
+    )

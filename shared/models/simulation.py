@@ -71,7 +71,9 @@ class SimulateRequest(StrictModel):
     that month to :data:`EXPECTED_BIRTH_MONTHS_AHEAD` months after it.
     """
 
-    household: Household
+    household: Household = Field(
+        description="The household to simulate: persons, housing, resources, assets."
+    )
     month: str | None = Field(
         default=None,
         pattern=YEAR_MONTH_PATTERN,
@@ -116,7 +118,13 @@ class QuestionsRequest(StrictModel):
     can: only household keys, and ``persons`` a bounded list of objects.
     """
 
-    answers: dict[str, Any] = Field(default_factory=dict)
+    answers: dict[str, Any] = Field(
+        default_factory=dict,
+        description=(
+            "The household answered so far, possibly partial: same keys as the "
+            "household of POST /simulate."
+        ),
+    )
 
     @field_validator("answers")
     @classmethod
@@ -148,9 +156,20 @@ class QuestionsRequest(StrictModel):
 class OutcomeChange(StrictModel):
     """Body of ``PUT /simulate/outcomes/{aid_id}``: what happened with one aid."""
 
-    status: Literal["applied", "granted", "refused", "not_pursued"]
-    monthly_amount_received: float | None = Field(default=None, ge=0, le=100_000)
-    received_since: str | None = Field(default=None, pattern=YEAR_MONTH_PATTERN)
+    status: Literal["applied", "granted", "refused", "not_pursued"] = Field(
+        description="What happened with the aid: applied, granted, refused or not_pursued."
+    )
+    monthly_amount_received: float | None = Field(
+        default=None,
+        ge=0,
+        le=100_000,
+        description="Net amount received each month in euros, once granted (0 to 100 000).",
+    )
+    received_since: str | None = Field(
+        default=None,
+        pattern=YEAR_MONTH_PATTERN,
+        description="First month it was received, YYYY-MM.",
+    )
 
     @model_validator(mode="after")
     def _amount_only_when_granted(self) -> OutcomeChange:
@@ -174,24 +193,42 @@ class OutcomeChange(StrictModel):
 
 
 class ChangeOut(StrictModel):
-    kind: Literal["new_aid", "amount_changed", "aid_lost"]
-    aid_id: str
-    before: float | None
-    after: float | None
+    kind: Literal["new_aid", "amount_changed", "aid_lost"] = Field(
+        description="new_aid (now eligible), amount_changed, or aid_lost (no longer eligible)."
+    )
+    aid_id: str = Field(description="The aid's catalogue id.")
+    before: float | None = Field(
+        description="Monthly net amount in euros before; null when not eligible before."
+    )
+    after: float | None = Field(
+        description="Monthly net amount in euros now; null when no longer eligible."
+    )
 
 
 class OutcomeOut(StrictModel):
-    aid_id: str
-    status: str
-    monthly_amount_received: float | None
-    received_since: str | None
-    updated_at: datetime
+    aid_id: str = Field(description="The aid's catalogue id.")
+    status: str = Field(description="applied, granted, refused or not_pursued.")
+    monthly_amount_received: float | None = Field(
+        description="Net amount received each month in euros; null when not given."
+    )
+    received_since: str | None = Field(
+        description="First month received, YYYY-MM; null when not given."
+    )
+    updated_at: datetime = Field(description="When the outcome was last recorded (ISO 8601, UTC).")
 
 
 class SimulationResponse(StrictModel):
-    report: EligibilityReport
+    report: EligibilityReport = Field(
+        description="Which aids, and how much, for the household and month."
+    )
     stored: bool = Field(description="True when kept in the beneficiary's history.")
-    simulation_id: str | None = None
+    simulation_id: str | None = Field(
+        None,
+        description=(
+            "The stored simulation's id; null when not stored (anonymous, or no "
+            "consent to keep it)."
+        ),
+    )
     changes: list[ChangeOut] = Field(
         default_factory=list, description="What changed since the previous stored simulation."
     )
@@ -199,28 +236,50 @@ class SimulationResponse(StrictModel):
         default_factory=list,
         description="The beneficiary's recorded outcomes, kept across simulations.",
     )
-    notices: list[str] = Field(default_factory=list)
+    notices: list[str] = Field(
+        default_factory=list,
+        description="What the person should know about this answer (e.g. why it was not stored).",
+    )
 
 
 class SimulationSummary(StrictModel):
-    simulation_id: str
-    month: str
-    monthly_total: float
-    engine_version: str
-    catalogue_version: str
-    created_at: datetime
-    changes: list[ChangeOut]
+    simulation_id: str = Field(
+        description=(
+            "The stored simulation's id: GET /simulate/history/{simulation_id} returns its report."
+        )
+    )
+    month: str = Field(description="The month simulated, YYYY-MM.")
+    monthly_total: float = Field(
+        description="Sum in euros of the monthly net amounts the household was eligible to."
+    )
+    engine_version: str = Field(description="OpenFisca-France version used.")
+    catalogue_version: str = Field(description="Short hash of the aid catalogue used.")
+    created_at: datetime = Field(description="When it was made (ISO 8601, UTC).")
+    changes: list[ChangeOut] = Field(
+        description="What changed since the previous stored simulation."
+    )
 
 
 class SimulationHistoryResponse(StrictModel):
-    simulations: list[SimulationSummary]
+    simulations: list[SimulationSummary] = Field(
+        description="The person's stored simulations, newest first."
+    )
 
 
 class OutcomesResponse(StrictModel):
-    outcomes: list[OutcomeOut]
-    monthly_total_received: float
-    total_received_to_date: float
+    outcomes: list[OutcomeOut] = Field(description="The person's recorded outcome per aid.")
+    monthly_total_received: float = Field(
+        description="Sum in euros of the monthly amounts received for granted aids."
+    )
+    total_received_to_date: float = Field(
+        description="Euros received in total since each granted aid's received_since month."
+    )
 
 
 class QuestionsResponse(StrictModel):
-    questions: list[Question]
+    questions: list[Question] = Field(
+        description=(
+            "The unanswered questions that can still change a result, in asking "
+            "order; empty when the answers are enough."
+        )
+    )

@@ -43,28 +43,60 @@ class UsedAssertion(StrictModel):
 class PartnerRequest(StrictModel):
     """Body of ``PUT /sso/partners/{org_id}`` (staff)."""
 
-    issuer: str = Field(min_length=1, max_length=300)
-    jwks_url: AnyHttpUrl
-    algorithm: PartnerAlgorithm
-    allow_self_registration: bool = False
+    issuer: str = Field(
+        min_length=1,
+        max_length=300,
+        description="What the partner puts in iss (1 to 300 characters).",
+    )
+    jwks_url: AnyHttpUrl = Field(
+        description="HTTPS URL where the partner publishes its public keys (JWKS)."
+    )
+    algorithm: PartnerAlgorithm = Field(
+        description="The signature algorithm to accept: RS256, PS256, ES256 or EdDSA."
+    )
+    allow_self_registration: bool = Field(
+        False,
+        description=(
+            "Whether people not invited by the organisation may be signed in (default false)."
+        ),
+    )
 
 
 class PartnerOut(StrictModel):
-    org_id: str
-    issuer: str
+    org_id: str = Field(description="The client organisation the partner signs people in for.")
+    issuer: str = Field(description="What the partner puts in iss.")
     audience: str = Field(description="What the partner must put in `aud`: binds it to us.")
-    jwks_url: str
-    algorithm: PartnerAlgorithm
-    allow_self_registration: bool
+    jwks_url: str = Field(description="Where the partner publishes its public keys (JWKS).")
+    algorithm: PartnerAlgorithm = Field(
+        description="The signature algorithm accepted: RS256, PS256, ES256 or EdDSA."
+    )
+    allow_self_registration: bool = Field(
+        description=(
+            "Whether people not invited by the organisation may be signed in (an "
+            "account is then created)."
+        )
+    )
 
 
 class HandOffRequest(StrictModel):
     """Body of ``POST /sso/{org_id}``: the partner's signed assertion."""
 
-    assertion: str = Field(min_length=1, max_length=8192)
+    assertion: str = Field(
+        min_length=1,
+        max_length=8192,
+        description=(
+            "The partner's signed JWT (iss, aud, email, jti, exp), signed with "
+            "the key published at its jwks_url."
+        ),
+    )
 
 
 class HandOffResponse(StrictModel):
     """A Firebase custom token: the web app signs in with it (signInWithCustomToken)."""
 
-    custom_token: str
+    custom_token: str = Field(
+        description=(
+            "A Firebase custom token for the person's account: sign in with "
+            "signInWithCustomToken, then use the ID token."
+        )
+    )

@@ -90,75 +90,93 @@ MessageText = Annotated[
 class ThreadRequest(StrictModel):
     """Body of ``POST /support/threads``: the topic, a subject line and the first message."""
 
-    queue: SupportQueue
-    subject: Subject
-    message: MessageText
+    queue: SupportQueue = Field(
+        description=(
+            "The topic: account (sign-in, profile, privacy rights), aids "
+            "(simulation, aids found) or documents (vault, forms)."
+        )
+    )
+    subject: Subject = Field(description="A subject line.")
+    message: MessageText = Field(description="The first message, plain text.")
 
 
 class MessageRequest(StrictModel):
     """Body of a new message in a thread (beneficiary or agent)."""
 
-    body: MessageText
+    body: MessageText = Field(description="The message text, plain text.")
 
 
 class MessageOut(StrictModel):
     """A message as both sides see it: who wrote (the beneficiary or support), what, when."""
 
-    author: Author
-    body: str
-    sent_at: datetime
+    author: Author = Field(description="beneficiary or support (agents are not named).")
+    body: str = Field(description="The message text.")
+    sent_at: datetime = Field(description="When it was written (ISO 8601, UTC).")
 
 
 class ThreadOut(StrictModel):
     """A whole thread, for its beneficiary or an agent who may read it."""
 
-    id: str
-    queue: SupportQueue
-    subject: str
-    opened_at: datetime
-    last_message_at: datetime
-    messages: list[MessageOut]
+    id: str = Field(description="The thread's id.")
+    queue: SupportQueue = Field(description="account, aids or documents.")
+    subject: str = Field(description="The subject line the beneficiary wrote.")
+    opened_at: datetime = Field(description="When the thread was opened (ISO 8601, UTC).")
+    last_message_at: datetime = Field(
+        description="When the last message was written (ISO 8601, UTC)."
+    )
+    messages: list[MessageOut] = Field(description="Every message of the thread.")
 
 
 class ThreadSummary(StrictModel):
     """One of the beneficiary's threads in their list."""
 
-    id: str
-    queue: SupportQueue
-    subject: str
-    last_message_at: datetime
-    message_count: int
+    id: str = Field(description="The thread's id, used in /support/threads/{thread_id}.")
+    queue: SupportQueue = Field(description="account, aids or documents.")
+    subject: str = Field(description="The subject line the beneficiary wrote.")
+    last_message_at: datetime = Field(
+        description="When the last message was written (ISO 8601, UTC)."
+    )
+    message_count: int = Field(description="Messages in the thread.")
 
 
 class ThreadList(StrictModel):
-    threads: list[ThreadSummary]
+    threads: list[ThreadSummary] = Field(description="The beneficiary's support threads.")
 
 
 class QueuedThread(StrictModel):
     """A thread in an agent's listing: no subject, no content, no person — open it to read."""
 
-    id: str
-    queue: SupportQueue
-    assigned_to_me: bool
-    opened_at: datetime
-    last_message_at: datetime
-    message_count: int
+    id: str = Field(description="The thread's id, used in /support/queue/{thread_id}.")
+    queue: SupportQueue = Field(description="account, aids or documents.")
+    assigned_to_me: bool = Field(description="True when the calling agent has taken the thread.")
+    opened_at: datetime = Field(description="When the thread was opened (ISO 8601, UTC).")
+    last_message_at: datetime = Field(
+        description="When the last message was written (ISO 8601, UTC)."
+    )
+    message_count: int = Field(description="Messages in the thread.")
     awaiting_answer: bool = Field(description="The beneficiary wrote last.")
 
 
 class QueuedThreadList(StrictModel):
-    threads: list[QueuedThread]
+    threads: list[QueuedThread] = Field(description="The threads of the agent's queue.")
 
 
 class AgentRequest(StrictModel):
     """Body of ``PUT /support/agents/{uid}`` (staff): the queue the agent answers."""
 
-    queue: SupportQueue
+    queue: SupportQueue = Field(
+        description=(
+            "The queue the agent answers: account (sign-in, profile, privacy "
+            "rights), aids (simulation, aids found) or documents (vault, forms)."
+        )
+    )
 
 
 class AgentOut(StrictModel):
-    uid: str
-    queue: SupportQueue
+    uid: str = Field(description="The support agent's account.")
+    queue: SupportQueue = Field(
+        description="The queue the agent answers: account, aids or documents."
+    )
 
 
 class DemoRequestIn(StrictModel):
@@ -168,37 +186,51 @@ class DemoRequestIn(StrictModel):
     request that fills it is answered as accepted and never stored.
     """
 
-    company: str = Field(min_length=1, max_length=200)
+    company: str = Field(
+        min_length=1,
+        max_length=200,
+        description="The prospect's organisation (1 to 200 characters).",
+    )
     employees: int = Field(ge=1, le=1_000_000, description="Headcount of the organisation.")
-    given_name: PersonName
-    family_name: PersonName
-    job_title: str = Field(min_length=1, max_length=100)
-    email: EmailAddress
-    phone: FrenchPhone | None = None
-    message: str = Field(default="", max_length=MAX_MESSAGE_CHARS)
+    given_name: PersonName = Field(description="The prospect's given name.")
+    family_name: PersonName = Field(description="The prospect's family name.")
+    job_title: str = Field(
+        min_length=1, max_length=100, description="The prospect's job title (1 to 100 characters)."
+    )
+    email: EmailAddress = Field(description="The prospect's professional e-mail address.")
+    phone: FrenchPhone | None = Field(None, description="A French phone number; optional.")
+    message: str = Field(
+        default="",
+        max_length=MAX_MESSAGE_CHARS,
+        description="Anything the prospect wants to add; optional.",
+    )
     website: str = Field(default="", max_length=200, description="Leave empty.")
 
 
 class DemoReceipt(StrictModel):
-    status: Literal["received"] = "received"
-    message: str
+    status: Literal["received"] = Field("received", description="Always received.")
+    message: str = Field(description="A confirmation to show the prospect, in their language.")
 
 
 class DemoRequestOut(StrictModel):
     """A demo request as staff read it to answer the prospect."""
 
-    id: str
-    company: str
-    employees: int
-    given_name: str
-    family_name: str
-    job_title: str
-    email: str
-    phone: str | None
-    message: str
-    received_at: datetime
-    last_contact_at: datetime
+    id: str = Field(description="The demo request's id.")
+    company: str = Field(description="The prospect's organisation.")
+    employees: int = Field(description="Headcount of the organisation.")
+    given_name: str = Field(description="The prospect's given name.")
+    family_name: str = Field(description="The prospect's family name.")
+    job_title: str = Field(description="The prospect's job title.")
+    email: str = Field(description="The prospect's professional e-mail address.")
+    phone: str | None = Field(description="The prospect's phone number; null when not given.")
+    message: str = Field(description="What the prospect added (may be empty).")
+    received_at: datetime = Field(description="When the first request arrived (ISO 8601, UTC).")
+    last_contact_at: datetime = Field(
+        description=(
+            "When the prospect last asked (ISO 8601, UTC); the 3-year retention counts from it."
+        )
+    )
 
 
 class DemoRequestList(StrictModel):
-    requests: list[DemoRequestOut]
+    requests: list[DemoRequestOut] = Field(description="Every demo request still kept.")

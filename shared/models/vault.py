@@ -115,23 +115,43 @@ class UploadSlotRequest(StrictModel):
         max_length=100, description="One of " + ", ".join(sorted(ALLOWED_CONTENT_TYPES))
     )
     size: int = Field(gt=0, le=MAX_FILE_BYTES, description="Exact size in bytes.")
-    kind: DocumentKind
-    aid_ids: list[KnownAidId] = Field(default_factory=list, max_length=40)
+    kind: DocumentKind = Field(
+        description="What the document is (a vault kind, see GET /simulate/catalogue)."
+    )
+    aid_ids: list[KnownAidId] = Field(
+        default_factory=list,
+        max_length=40,
+        description="The aids (catalogue ids) the document serves; at most 40.",
+    )
     file_name: str = Field(
         default="", max_length=1000, description="Kept only as sanitised metadata."
     )
-    income_year: IncomeYear | None = None
-    issued_on: date | None = None
+    income_year: IncomeYear | None = Field(
+        None, description="Income year of a tax notice (2000 to 2100)."
+    )
+    issued_on: date | None = Field(None, description="Issue date of a dated proof (YYYY-MM-DD).")
 
 
 class DocumentChanges(StrictModel):
     """Rename or re-tag: only the fields given change."""
 
-    display_name: str | None = Field(default=None, max_length=1000)
-    kind: DocumentKind | None = None
-    aid_ids: list[KnownAidId] | None = Field(default=None, max_length=40)
-    income_year: IncomeYear | None = None
-    issued_on: date | None = None
+    display_name: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="New name shown in the vault (at most 1000 characters).",
+    )
+    kind: DocumentKind | None = Field(
+        None, description="New kind (a vault kind, see GET /simulate/catalogue)."
+    )
+    aid_ids: list[KnownAidId] | None = Field(
+        default=None,
+        max_length=40,
+        description="New list of aids (catalogue ids) the document serves.",
+    )
+    income_year: IncomeYear | None = Field(
+        None, description="Income year of a tax notice (2000 to 2100)."
+    )
+    issued_on: date | None = Field(None, description="Issue date of a dated proof (YYYY-MM-DD).")
 
 
 # ---------------------------------------------------------------- responses
@@ -140,47 +160,66 @@ class DocumentChanges(StrictModel):
 class SignedUpload(StrictModel):
     """Where and how to send the file: ``PUT url`` with exactly these headers."""
 
-    document_id: str
-    url: str
-    method: str = "PUT"
-    headers: dict[str, str]
-    expires_at: datetime
+    document_id: str = Field(description="The new document's id: finalise it after the upload.")
+    url: str = Field(description="A short-lived signed URL to send the file to.")
+    method: str = Field("PUT", description="The HTTP method to use: PUT.")
+    headers: dict[str, str] = Field(description="Headers to send exactly as given with the file.")
+    expires_at: datetime = Field(description="When the URL stops working (ISO 8601, UTC).")
 
 
 class DocumentView(StrictModel):
     """A vault document as its owner sees it."""
 
-    document_id: str
-    kind: DocumentKind
-    kind_label: str
-    aid_ids: list[str]
-    display_name: str
-    income_year: int | None
-    issued_on: date | None
-    content_type: str | None
-    size: int | None
-    status: DocumentStatus
-    refusal: RefusalCode | None
-    refusal_message: str | None
+    document_id: str = Field(
+        description="The document's id, used in /vault/documents/{document_id}."
+    )
+    kind: DocumentKind = Field(
+        description="What the document is (a vault kind, see GET /simulate/catalogue)."
+    )
+    kind_label: str = Field(description="The kind's name, in the person's language.")
+    aid_ids: list[str] = Field(description="The aids (catalogue ids) the document serves.")
+    display_name: str = Field(description="Its name as shown in the vault (sanitised).")
+    income_year: int | None = Field(description="Income year of a tax notice; null when not given.")
+    issued_on: date | None = Field(
+        description="Issue date of a dated proof (YYYY-MM-DD); null when not given."
+    )
+    content_type: str | None = Field(
+        description="The file's checked media type (e.g. application/pdf); null until uploaded."
+    )
+    size: int | None = Field(description="The file's size in bytes; null until uploaded.")
+    status: DocumentStatus = Field(
+        description=(
+            "awaiting_upload, scan_pending (received, waiting for the malware scan),"
+            " available, rejected (see refusal) or deleting."
+        )
+    )
+    refusal: RefusalCode | None = Field(
+        description="Why the file was rejected, as a stable code; null unless rejected."
+    )
+    refusal_message: str | None = Field(
+        description="The refusal in plain words, in the person's language; null unless rejected."
+    )
     status_message: str | None = Field(
         default=None,
         description="What the status means for the person, when it needs words "
         "(scan_pending: received, waiting for the malware scan).",
     )
-    created_at: datetime
+    created_at: datetime = Field(description="When the document was created (ISO 8601, UTC).")
 
 
 class DocumentPage(StrictModel):
-    documents: list[DocumentView]
+    documents: list[DocumentView] = Field(description="The documents of this page.")
     next_cursor: str | None = Field(
         description="Pass it back as ``cursor`` for the next page; null on the last one."
     )
 
 
 class DeletedDocument(StrictModel):
-    document_id: str
-    kind: DocumentKind
-    display_name: str
+    document_id: str = Field(description="The deleted document's id.")
+    kind: DocumentKind = Field(
+        description="What the document was (a vault kind, see GET /simulate/catalogue)."
+    )
+    display_name: str = Field(description="Its name as shown in the vault.")
 
 
 class VaultEmptied(StrictModel):
@@ -193,8 +232,8 @@ class VaultEmptied(StrictModel):
 
 
 class DocumentDownload(StrictModel):
-    url: str
-    expires_at: datetime
+    url: str = Field(description="A short-lived signed URL to download the file.")
+    expires_at: datetime = Field(description="When the URL stops working (ISO 8601, UTC).")
 
 
 # ---------------------------------------------------------------- HTTP bodies
@@ -203,32 +242,44 @@ class DocumentDownload(StrictModel):
 class DocumentQuery(StrictModel):
     """Which documents to list: filters (kind, aid) and the page."""
 
-    kind: DocumentKind | None = None
-    aid_id: KnownAidId | None = None
-    cursor: Cursor | None = None
-    limit: int = Field(default=20, ge=1, le=100)
+    kind: DocumentKind | None = Field(
+        None, description="Only documents of this kind; omit for all."
+    )
+    aid_id: KnownAidId | None = Field(
+        None, description="Only documents serving this aid (catalogue id); omit for all."
+    )
+    cursor: Cursor | None = Field(
+        None, description="next_cursor of the previous page; omit for the first page."
+    )
+    limit: int = Field(
+        default=20, ge=1, le=100, description="Documents per page (1 to 100, default 20)."
+    )
 
 
 class ChecklistItemView(StrictModel):
-    document: str
-    document_label: str
+    document: str = Field(description="The document's id (a vault kind).")
+    document_label: str = Field(description="The document's name, in the person's language.")
     status: str = Field(description="present, missing, expired or to_check")
-    document_ids: list[str]
+    document_ids: list[str] = Field(description="Vault documents that match it.")
 
 
 class AidChecklistView(StrictModel):
-    aid_id: str
-    aid_label: str
-    complete: bool
-    items: list[ChecklistItemView]
+    aid_id: str = Field(description="The aid's catalogue id.")
+    aid_label: str = Field(description="The aid's name, in the person's language.")
+    complete: bool = Field(description="True when every document the aid needs is present.")
+    items: list[ChecklistItemView] = Field(description="The documents the aid needs.")
 
 
 class ChecklistResponse(StrictModel):
     """Per aid of the latest simulation: the documents it needs and where they stand."""
 
     simulation_id: str | None = Field(description="The simulation read; null when there is none.")
-    simulated_at: datetime | None
-    aids: list[AidChecklistView]
+    simulated_at: datetime | None = Field(
+        description="When that simulation was made (ISO 8601, UTC); null when there is none."
+    )
+    aids: list[AidChecklistView] = Field(
+        description="Per aid the latest simulation found, its documents and where they stand."
+    )
 
 
 class VaultConsentWithdrawal(StrictModel):
@@ -237,12 +288,18 @@ class VaultConsentWithdrawal(StrictModel):
     confirm_empty_vault: Literal[True] = Field(
         description="Must be true: every document of the vault is deleted."
     )
-    policy_version: str = Field(min_length=1, max_length=POLICY_VERSION_MAX)
+    policy_version: str = Field(
+        min_length=1,
+        max_length=POLICY_VERSION_MAX,
+        description="The policy version shown when the choice was made; must be the current one.",
+    )
 
 
 class VaultConsentWithdrawn(StrictModel):
     """The consent is withdrawn and this is what was deleted."""
 
-    consent_granted: bool
-    deleted: list[DeletedDocument]
-    orphan_objects_deleted: int
+    consent_granted: bool = Field(description="Always false: the vault consent is withdrawn.")
+    deleted: list[DeletedDocument] = Field(description="The documents deleted with the vault.")
+    orphan_objects_deleted: int = Field(
+        description="Files found in the vault folder without a document record, deleted too."
+    )

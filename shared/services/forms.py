@@ -31,25 +31,38 @@ class UnknownForm(LookupError):
 
 
 class ProposedField(StrictModel):
-    field_id: str
-    label: str
-    type: str
-    value: str
+    field_id: str = Field(description="The field's id: the key to use in edits.")
+    label: str = Field(description="The field's label as printed on the form.")
+    type: str = Field(description="text, date or checkbox.")
+    value: str = Field(description="The proposed value (empty when unknown).")
     source: str | None = Field(description="Where the value comes from; null when none is known.")
 
 
 class FormProposal(StrictModel):
-    form_id: str
-    cerfa: str
-    cerfa_verified: bool
-    title: str
-    fields: list[ProposedField]
+    form_id: str = Field(description="The form's id.")
+    cerfa: str = Field(
+        description="The official Cerfa number, with its *NN version if known (e.g. 15692*01)."
+    )
+    cerfa_verified: bool = Field(
+        description="True when the number was checked against an official page."
+    )
+    title: str = Field(description="The form's title.")
+    fields: list[ProposedField] = Field(
+        description="Every field of the form with its proposed value."
+    )
 
 
 class FormEdits(StrictModel):
     """The person's changes: field id → new value (``null`` or ``""`` blanks it)."""
 
-    edits: dict[str, str | bool | None] = Field(default_factory=dict, max_length=200)
+    edits: dict[str, str | bool | None] = Field(
+        default_factory=dict,
+        max_length=200,
+        description=(
+            "Field id to new value: text, a date as text, or true/false for a "
+            "checkbox; null or an empty string blanks the field."
+        ),
+    )
 
 
 def template_of(form_id: str) -> FormTemplate:

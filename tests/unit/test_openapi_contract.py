@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import re
 
+import jsonschema
 import pytest
 
 from shared.api.endpoints import ROUTES
-from shared.api.openapi import build_document
+from shared.api.openapi import PROBLEM_SCHEMA, build_document, load_response_examples
+from shared.api.route import COMMON_ERRORS
+from shared.errors import ERROR_CODES
 from shared.models.account import ProfilePatch
 
 DOCUMENT = build_document()
@@ -73,3 +76,121 @@ def test_fields_the_api_refuses_as_null_or_empty_are_not_documented_as_allowed()
             ProfilePatch.model_validate_json(json.dumps(null), strict=True)
     commune = DOCUMENT["components"]["schemas"]["Housing"]["properties"]["commune"]
     assert commune["minLength"] == 5 and "INSEE" in commune["description"]
+
+
+# ---------------------------------------------------------------- field descriptions
+
+# What a description must not be: empty, a placeholder, or the property's own name.
+PLACEHOLDERS = {"todo", "tbd", "fixme", "xxx", "description", "-", "...", "n/a"}
+
+
+def _described_properties(schema: dict, where: str):
+    """Every (path, property schema) of ``schema``, nested objects, items and options included."""
+    for name, prop in schema.get("properties", {}).items():
+        yield f"{where}.{name}", name, prop
+        yield from _described_properties(prop, f"{where}.{name}")
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            yield from _described_properties(schema[key], f"{where}[]")
+    for key in ("anyOf", "oneOf", "allOf"):
+        for option in schema.get(key, []):
+            yield from _described_properties(option, where)
+
+
+def _placeholder(name: str, text: str | None) -> bool:
+    words = (text or "").strip().rstrip(".").lower()
+    return (
+        len(words) < 4
+        or words in PLACEHOLDERS
+        or words.replace(" ", "_") == name.lower()
+        or not re.search(r"[a-z]{3}", words)
+    )
+
+
+def test_the_description_check_refuses_missing_placeholder_and_echoed_descriptions():
+    schema = {
+        "properties": {
+            "a": {},
+            "b": {"description": "TODO"},
+            "given_name": {"description": "Given name"},
+            "c": {"items": {"properties": {"d": {"description": "  "}}}},
+            "e": {"description": "Net amount paid each month, in euros."},
+        }
+    }
+    flagged = [
+        path
+        for path, name, prop in _described_properties(schema, "X")
+        if _placeholder(name, prop.get("description"))
+    ]
+    assert flagged == ["X.a", "X.b", "X.given_name", "X.c", "X.c[].d"]
+
+
+def test_every_property_of_every_schema_has_a_description():
+    """Requests, responses and the problem, nested models included: a client can read each field."""
+    undescribed = [
+        path
+        for schema_name, schema in DOCUMENT["components"]["schemas"].items()
+        for path, name, prop in _described_properties(schema, schema_name)
+        if _placeholder(name, prop.get("description"))
+    ]
+    assert not undescribed, undescribed
+
+
+def test_every_parameter_has_a_description():
+    for path, operations in DOCUMENT["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation["parameters"]:
+                assert not _placeholder(parameter["name"], parameter.get("description")), (
+                    method,
+                    path,
+                    parameter["name"],
+                )
+
+
+# ---------------------------------------------------------------- response examples
+
+EXAMPLES = load_response_examples()
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.operation_id)
+def test_every_success_response_shows_an_example_the_model_serialises_unchanged(route):
+    """Recorded from a real answer (tests/support/response_examples.py), and still valid:
+    the response model reads it and writes it back identical, so no key is missing,
+    extra or of another type."""
+    example = EXAMPLES["operations"].get(route.operation_id)
+    assert example is not None, f"record the response example of {route.operation_id}"
+    for status, response in _operation(route)["responses"].items():
+        if status.startswith("2"):
+            assert response["content"]["application/json"]["example"] == example
+    assert route.response_model.model_validate(example).model_dump(mode="json") == example
+
+
+def test_recorded_examples_name_only_existing_operations_and_error_codes():
+    operations = {route.operation_id for route in ROUTES}
+    assert set(EXAMPLES["operations"]) <= operations
+    assert set(EXAMPLES["problems"]) <= set(ERROR_CODES)
+
+
+def test_problem_examples_are_valid_problems_of_their_status():
+    assert EXAMPLES["problems"], "no problem example recorded"
+    validator = jsonschema.Draft202012Validator(PROBLEM_SCHEMA)
+    for code, body in EXAMPLES["problems"].items():
+        validator.validate(body)
+        assert body["code"] == code and body["status"] == ERROR_CODES[code][0]
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.operation_id)
+def test_each_problem_status_shows_the_recorded_problems_of_its_codes(route):
+    codes = set(COMMON_ERRORS) | set(route.errors) | {"internal"}
+    responses = _operation(route)["responses"]
+    for status, response in responses.items():
+        if status.startswith("2"):
+            continue
+        of_status = {c for c in codes if str(ERROR_CODES[c][0]) == status}
+        shown = response["content"]["application/problem+json"].get("examples", {})
+        assert set(shown) == of_status & set(EXAMPLES["problems"]), status
+        for code, example in shown.items():
+            assert example["value"] == EXAMPLES["problems"][code]
+    assert (
+        "validation_failed" in responses["422"]["content"]["application/problem+json"]["examples"]
+    )
