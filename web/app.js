@@ -7,6 +7,7 @@ const PAGES = {
   compte: () => import("./pages/account.js"),
   profil: () => import("./pages/profile.js"),
   documents: () => import("./pages/later.js"),
+  aidants: () => import("./pages/caregivers.js"),
   confidentialite: () => import("./pages/privacy.js"),
 };
 

@@ -133,6 +133,7 @@ const TEXTS = {
   "erasure.running": ["En cours", "In progress"],
   "erasure.done": ["Terminée", "Done"],
   "erasure.failed": ["Interrompue, reprise automatique", "Interrupted, resumed automatically"],
+  "nav.caregivers": ["Mes aidants", "My caregivers"],
   "later": ["Cette page arrive bientôt dans ce client ; l'API la propose déjà.", "This page is coming to this client soon; the API already offers it."],
 };
 
@@ -177,6 +178,9 @@ export function setLanguage(value) {
   sessionStorage.setItem("sesame.language", current);
   document.documentElement.lang = current;
 }
+
+/** Texts of a page loaded later (its own module carries them, so the first load stays small). */
+export function addTexts(texts) { Object.assign(TEXTS, texts); }
 
 /** The text of ``key`` with ``{name}`` placeholders filled. */
 export function t(key, values = {}) {
