@@ -133,8 +133,8 @@ const TEXTS = {
   "erasure.running": ["En cours", "In progress"],
   "erasure.done": ["Terminée", "Done"],
   "erasure.failed": ["Interrompue, reprise automatique", "Interrupted, resumed automatically"],
+  "nav.forms": ["Mes formulaires", "My forms"],
   "nav.caregivers": ["Mes aidants", "My caregivers"],
-  "later": ["Cette page arrive bientôt dans ce client ; l'API la propose déjà.", "This page is coming to this client soon; the API already offers it."],
 };
 
 // Codes the questionnaire offers as answers, as a person reads them.
