@@ -101,4 +101,11 @@ def test_invite_a_caregiver_read_the_journal_then_revoke(visit: Visit):
     assert page.locator("ul.journal li").all_inner_texts() == [
         entry["sentence"] for entry in english["entries"]
     ]
+    # In English, the API's refusal is in English beside its field too.
+    invite = page.locator("form.invite")
+    invite.get_by_label("Caregiver's name").fill("Paul Durand")
+    invite.get_by_label("Caregiver's email address").fill("paul")
+    invite.get_by_role("button", name="Send the invitation").click()
+    field_id = invite.get_by_label("Caregiver's email address").get_attribute("id")
+    expect(page.locator(f"#{field_id}-error")).to_contain_text("must be an e-mail address")
     visit.check("caregivers in English")

@@ -2,9 +2,8 @@
 // long), sees each mandate's status and revokes it at once, and reads the journal of
 // every access someone else made to their data.
 import { api } from "../api.js";
-import { currentUser } from "../auth.js";
 import { addTexts, language, t } from "../i18n.js";
-import { announce, field, h, show, showError } from "../ui.js";
+import { announce, field, h, show, showError, signedInOnly } from "../ui.js";
 
 addTexts({
   "care.title": ["Mes aidants", "My caregivers"],
@@ -106,10 +105,6 @@ async function page(message) {
   if (message) announce(message);
 }
 
-export async function render() {
-  if (!(await currentUser())) {
-    show(h("h1", {}, t("care.title")), h("p", {}, t("needSignin"), " ", h("a", { href: "#/compte" }, t("goSignin"))));
-    return;
-  }
-  await page();
+export function render() {
+  return signedInOnly("care.title", () => page());
 }

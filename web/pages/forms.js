@@ -1,9 +1,8 @@
 // Pre-filled forms: pick an official form, read each proposed value with where it
 // comes from, change or blank any, then generate the PDF, which the vault keeps.
 import { api } from "../api.js";
-import { currentUser } from "../auth.js";
 import { addTexts, t } from "../i18n.js";
-import { field, h, show, showError } from "../ui.js";
+import { field, h, show, showError, signedInOnly } from "../ui.js";
 
 addTexts({
   "forms.title": ["Mes formulaires", "My forms"],
@@ -92,10 +91,6 @@ async function page() {
   show(h("h1", {}, t("forms.title")), h("p", {}, t("forms.intro")), picker, area);
 }
 
-export async function render() {
-  if (!(await currentUser())) {
-    show(h("h1", {}, t("forms.title")), h("p", {}, t("needSignin"), " ", h("a", { href: "#/compte" }, t("goSignin"))));
-    return;
-  }
-  await page();
+export function render() {
+  return signedInOnly("forms.title", () => page());
 }

@@ -2,9 +2,9 @@
 // directive and its trusted contact, then erasure after reading what it stops and
 // what the law keeps, with its receipt.
 import { api, ApiProblem, loadConfig } from "../api.js";
-import { currentUser, signOut } from "../auth.js";
+import { signOut } from "../auth.js";
 import { addTexts, language, t } from "../i18n.js";
-import { announce, field, h, show, showError } from "../ui.js";
+import { announce, field, h, show, showError, signedInOnly } from "../ui.js";
 
 addTexts({
   "directive.title": ["Mes directives après mon décès", "My directives after my death"],
@@ -152,11 +152,9 @@ function showReceipt(receipt, apiBase) {
     h("p", {}, h("a", { href: apiBase + receipt.receipt_url }, t("privacy.keepReceipt"))));
 }
 
-export async function render() {
-  if (!(await currentUser())) {
-    show(h("h1", {}, t("privacy.title")), h("p", {}, t("needSignin"), " ", h("a", { href: "#/compte" }, t("goSignin"))));
-    return;
-  }
-  const [directive, erasure] = await Promise.all([directiveSection(), erasureSection()]);
-  show(h("h1", {}, t("privacy.title")), exportSection(), directive, erasure);
+export function render() {
+  return signedInOnly("privacy.title", async () => {
+    const [directive, erasure] = await Promise.all([directiveSection(), erasureSection()]);
+    show(h("h1", {}, t("privacy.title")), exportSection(), directive, erasure);
+  });
 }

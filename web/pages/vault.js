@@ -2,9 +2,8 @@
 // simulation, upload with progress (slot → signed PUT → finalise), and each document
 // with its download, rename, re-tag and deletion.
 import { api, ApiProblem, loadConfig } from "../api.js";
-import { currentUser } from "../auth.js";
 import { addTexts, language, t } from "../i18n.js";
-import { announce, field, h, show, showError } from "../ui.js";
+import { announce, field, h, show, showError, signedInOnly } from "../ui.js";
 
 addTexts({
   "vault.consentTitle": ["Activer le coffre-fort", "Turn the vault on"],
@@ -220,10 +219,6 @@ async function page(message, tone = "notice") {
   if (message) announce(message);
 }
 
-export async function render() {
-  if (!(await currentUser())) {
-    show(h("h1", {}, t("vault.title")), h("p", {}, t("needSignin"), " ", h("a", { href: "#/compte" }, t("goSignin"))));
-    return;
-  }
-  await page();
+export function render() {
+  return signedInOnly("vault.title", () => page());
 }
