@@ -136,6 +136,33 @@ def test_vault_consent_checklist_upload_download_rename_and_delete(visit: Visit)
     ).to_have_text(f"{needed['document_label']} : présent")
     visit.check("document available")
 
+    # A proof of address must be under 3 months old (its label in the catalogue,
+    # caf.fr "justificatif de domicile de moins de 3 mois"): one from January 2025 is
+    # out of date. An income year the API refuses is said beside its field first.
+    upload = page.locator("form.upload")
+    upload.get_by_label("Type de document").select_option("proof_of_address")
+    upload.get_by_label("Fichier (PDF, JPEG ou PNG)").set_input_files(
+        files=[{"name": "facture.pdf", "mimeType": "application/pdf", "buffer": data}]
+    )
+    upload.get_by_label("Année des revenus").fill("1990")
+    upload.get_by_role("button", name="Envoyer le document").click()
+    year_field = upload.get_by_label("Année des revenus")
+    expect(year_field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(f"#{year_field.get_attribute('id')}-error")).not_to_be_empty()
+    visit.check("income year refused")
+    year_field.fill("")
+    upload.get_by_label("Date du document").fill("2025-01-15")
+    upload.get_by_role("button", name="Envoyer le document").click()
+    expect(page.locator(".outcome")).to_have_text(
+        "Document disponible : facture.pdf.", timeout=60_000
+    )
+    address_items = page.locator("section.checklist li[data-document='proof_of_address']")
+    assert address_items.count() >= 1
+    for text in address_items.all_inner_texts():
+        assert text.endswith(" : périmé"), text
+    visit.check("proof of address out of date")
+    card = page.locator(f"section[data-document='{available['document_id']}']")
+
     card.get_by_role("button", name="Obtenir le lien de téléchargement").click()
     link = card.get_by_role("link", name="Télécharger « justificatif.pdf »")
     href = str(link.get_attribute("href"))

@@ -20,6 +20,8 @@ addTexts({
   "vault.file": ["Fichier (PDF, JPEG ou PNG)", "File (PDF, JPEG or PNG)"],
   "vault.kind": ["Type de document", "Kind of document"],
   "vault.kindOther": ["Autre document", "Other document"],
+  "vault.issuedOn": ["Date du document (justificatif de domicile…), si elle y figure", "Date of the document (proof of address…), if it shows one"],
+  "vault.incomeYear": ["Année des revenus (avis d'imposition)", "Income year (tax notice)"],
   "vault.upload": ["Envoyer le document", "Upload the document"],
   "vault.noFile": ["Choisissez un fichier.", "Choose a file."],
   "vault.sending": ["Envoi du fichier", "Uploading the file"],
@@ -89,6 +91,9 @@ function uploadForm(kinds, aidOfKind) {
   const form = h("form", { novalidate: true, class: "upload" },
     field(t("vault.file"), { type: "file", name: "file", accept: "application/pdf,image/jpeg,image/png", "data-field": "content_type" }),
     kindSelect("upload-kind", kinds, [...kinds.keys()][0]),
+    // The dates that tell a current document from an outdated one in the checklist.
+    field(t("vault.issuedOn"), { type: "date", name: "issued_on", "data-field": "issued_on" }),
+    field(t("vault.incomeYear"), { type: "number", name: "income_year", step: "1", inputmode: "numeric", "data-field": "income_year" }),
     h("div", { class: "actions" }, h("button", { type: "submit" }, t("vault.upload"))), progress);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -104,6 +109,8 @@ function uploadForm(kinds, aidOfKind) {
       const slot = await api("POST", "/vault/uploads", {
         content_type: file.type || "application/octet-stream", size: file.size, kind,
         aid_ids: aidOfKind.get(kind) ?? [], file_name: file.name,
+        ...(data.get("issued_on") ? { issued_on: data.get("issued_on") } : {}),
+        ...(data.get("income_year") ? { income_year: Number(data.get("income_year")) } : {}),
       });
       const bar = h("progress", { max: "1", value: "0", "aria-label": t("vault.sending") });
       progress.replaceChildren(h("p", { class: "progress" }, t("vault.sending"), " ", bar));
