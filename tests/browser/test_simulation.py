@@ -60,6 +60,9 @@ def answer_questions(visit: Visit, answers: dict[str, Any]) -> list[str]:
             page.get_by_role("button", name="Question suivante").click()
         else:
             value = answers[question]
+            if question.startswith("persons.conjoint."):
+                assert form.inner_text().startswith("Question"), "the step is numbered"
+                assert "Votre conjoint(e) — " in form.inner_text()
             encoded = json.dumps(value)
             radio = form.locator(f"input[type=radio][value='{encoded}']")
             if radio.count():
@@ -228,3 +231,41 @@ def test_a_working_single_parent_household_gets_the_amounts_the_api_computes(vis
         if aid["monthly_amount"] is not None:
             assert french_euros(aid["monthly_amount"]) in card.locator(".amount").inner_text()
     visit.check("single parent results")
+
+
+# A married couple, one wage each, one young child, renting in Lyon 7e.
+COUPLE: dict[str, Any] = {
+    "persons": {"partner": True, "children": 1},
+    "couple_status": "married",
+    "persons.demandeur.birth_date": "1990-01-12",
+    "persons.demandeur.activity": "employed",
+    "persons.demandeur.resources": {"salary": 1200},
+    "persons.conjoint.birth_date": "1991-07-30",
+    "persons.conjoint.activity": "employed",
+    "persons.conjoint.resources": {"salary": 900},
+    "persons.enfant1.birth_date": "2024-02-10",
+    "persons.enfant1.school_level": "none",
+    "persons.enfant1.alternate_custody": False,
+    "housing.status": "tenant",
+    "housing.rent": 700,
+    "housing.postal_code": "69007",
+}
+
+
+def test_a_couple_with_a_child_is_asked_about_each_person(visit: Visit):
+    seen = simulations_seen(visit)
+    visit.open()
+    page = visit.page
+    page.wait_for_selector("form[data-question]")
+    asked = answer_questions(visit, COUPLE)
+
+    assert {"persons.conjoint.birth_date", "persons.conjoint.resources"} <= set(asked)
+    page.get_by_role("heading", name="Vos résultats").wait_for()
+    sent = seen[-1]["sent"]["household"]
+    assert [p["relationship"] for p in sent["persons"]] == ["applicant", "spouse", "child"]
+    assert sent["persons"][1]["resources"] == [{"kind": "salary", "monthly_amount": 900}]
+    report = api_report(visit.stack.origin, sent)
+    assert report == seen[-1]["answer"]["report"]
+    total = page.locator(".total").inner_text()
+    assert total == f"Total estimé : {french_euros(report['monthly_total'])} par mois"
+    visit.check("couple results")
