@@ -25,7 +25,9 @@ def bridge_storage_cors(visit: Visit) -> None:
     allow = {
         "Access-Control-Allow-Origin": origin,
         "Access-Control-Allow-Methods": "GET, PUT",
-        "Access-Control-Allow-Headers": "Content-Type, Content-Length, x-goog-content-length-range",
+        # The bucket's ``response_header`` list (infra/storage.tf).
+        "Access-Control-Allow-Headers": "Content-Type, Content-Disposition,"
+        " x-goog-content-length-range, x-goog-if-generation-match",
     }
 
     def answer(route: Any) -> None:
