@@ -8,7 +8,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Visit
-from tests.browser.test_account import PASSWORD, create_account
+from tests.browser.test_account import PASSWORD, signed_up_on
 from tests.support import emulators
 
 
@@ -27,10 +27,7 @@ def call(
 
 def test_invite_a_caregiver_read_the_journal_then_revoke(visit: Visit):
     page = visit.page
-    email = f"lea-{visit.folder.name}@example.org"
-    create_account(visit, email)
-    page.get_by_role("link", name="Mes aidants").click()
-    page.get_by_role("heading", name="Inviter un aidant").wait_for()
+    email = signed_up_on(visit, "lea", "Mes aidants", "Inviter un aidant")
     expect(page.get_by_text("Vous n'avez invité aucun aidant.")).to_be_visible()
     expect(page.get_by_text("Personne d'autre que vous n'a accédé à vos données.")).to_be_visible()
     visit.check("caregivers, none yet")

@@ -8,7 +8,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Visit
-from tests.browser.test_account import PASSWORD, create_account
+from tests.browser.test_account import PASSWORD, create_account, signed_up_on
 from tests.support import emulators
 
 
@@ -52,10 +52,7 @@ def test_export_then_erasure_with_its_receipt(visit: Visit):
 
 def test_post_mortem_directive_recorded_viewed_and_changed(visit: Visit):
     page = visit.page
-    email = f"jo-{visit.folder.name}@example.org"
-    create_account(visit, email)
-    page.get_by_role("link", name="Mes données").click()
-    page.get_by_role("heading", name="Mes directives après mon décès").wait_for()
+    email = signed_up_on(visit, "jo", "Mes données", "Mes directives après mon décès")
     expect(page.locator(".directive-current")).to_contain_text("Aucune directive enregistrée")
     visit.check("no directive")
 
