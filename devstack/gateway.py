@@ -53,6 +53,7 @@ def local_client_config() -> web_client.ClientConfig:
         firebase_project_id=os.environ.get("GOOGLE_CLOUD_PROJECT", PROJECT),
         auth_emulator=f"http://{auth_host}" if auth_host else None,
         policy_version=CURRENT_POLICY.version,
+        storage_origin=os.environ.get("STORAGE_EMULATOR_HOST"),
     )
 
 
@@ -70,7 +71,7 @@ def client_response(request: Request, config: web_client.ClientConfig) -> Respon
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Content-Security-Policy"] = web_client.content_security_policy(
-        [config.auth_emulator] if config.auth_emulator else []
+        [origin for origin in (config.auth_emulator, config.storage_origin) if origin]
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"

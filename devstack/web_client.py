@@ -48,6 +48,9 @@ class ClientConfig:
     firebase_project_id: str
     auth_emulator: str | None
     policy_version: str
+    # Where vault files go and come from through signed URLs (locally the storage
+    # emulator); the page's CSP must let ``fetch``/XHR reach it.
+    storage_origin: str | None = None
 
     def as_json(self) -> bytes:
         document = {
@@ -125,6 +128,9 @@ FIREBASE_AUTH_ORIGINS = (
     "https://identitytoolkit.googleapis.com",
     "https://securetoken.googleapis.com",
 )
+# Where V4 signed URLs of Cloud Storage point: the vault upload's PUT goes there
+# (the bucket's CORS rule, infra/storage.tf, admits the app's origin).
+STORAGE_ORIGIN = "https://storage.googleapis.com"
 
 
 def export_for_hosting(target: Path, config: ClientConfig) -> list[Path]:
@@ -137,7 +143,9 @@ def export_for_hosting(target: Path, config: ClientConfig) -> list[Path]:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(WEB_DIR, target)
-    policy = content_security_policy([config.api_base, *FIREBASE_AUTH_ORIGINS])
+    policy = content_security_policy(
+        [config.api_base, *FIREBASE_AUTH_ORIGINS, config.storage_origin or STORAGE_ORIGIN]
+    )
     policy = policy.replace(" frame-ancestors 'none';", "")  # not allowed in a meta tag
     index = target / "index.html"
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'

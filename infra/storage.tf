@@ -54,10 +54,18 @@ resource "google_storage_bucket" "vault" {
   }
 
   # Browser uploads/downloads through signed URLs come only from the app's origin.
+  # The upload's PUT carries the headers its signature binds (exact size, "new
+  # object only": shared/adapters/vault_objects.py::signed_upload); a browser's
+  # preflight asks for them, so they are listed or the upload is refused.
   cors {
-    origin          = ["https://${var.domain}"]
-    method          = ["GET", "PUT"]
-    response_header = ["Content-Type", "Content-Disposition"]
+    origin = ["https://${var.domain}"]
+    method = ["GET", "PUT"]
+    response_header = [
+      "Content-Type",
+      "Content-Disposition",
+      "x-goog-content-length-range",
+      "x-goog-if-generation-match",
+    ]
     max_age_seconds = 3600
   }
 

@@ -6,7 +6,9 @@ const PAGES = {
   "": () => import("./pages/simulation.js"),
   compte: () => import("./pages/account.js"),
   profil: () => import("./pages/profile.js"),
-  documents: () => import("./pages/later.js"),
+  documents: () => import("./pages/vault.js"),
+  formulaires: () => import("./pages/forms.js"),
+  aidants: () => import("./pages/caregivers.js"),
   confidentialite: () => import("./pages/privacy.js"),
 };
 

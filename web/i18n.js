@@ -15,6 +15,13 @@ const TEXTS = {
   "sim.title": ["Quelles aides pouvez-vous recevoir ?", "Which aids can you get?"],
   "sim.intro": ["Répondez à quelques questions, une à la fois. Rien n'est enregistré tant que vous ne le demandez pas.", "Answer a few questions, one at a time. Nothing is stored unless you ask."],
   "sim.step": ["Question {n}", "Question {n}"],
+  "sim.you": ["Vous", "You"],
+  "sim.partner": ["Votre conjoint(e)", "Your partner"],
+  "sim.child": ["Enfant {n}", "Child {n}"],
+  "sim.partnerQuestion": ["Vivez-vous avec un conjoint, un partenaire de PACS ou un concubin ?", "Do you live with a spouse, civil partner or cohabiting partner?"],
+  "sim.children": ["Nombre d'enfants vivant avec vous", "Number of children living with you"],
+  "sim.resourcesHint": ["Montants nets par mois ; laissez vide ce que vous ne recevez pas.", "Net amounts per month; leave empty what you do not receive."],
+  "sim.benefitsReceived": ["Prestations déjà reçues", "Benefits already received"],
   "sim.next": ["Question suivante", "Next question"],
   "sim.skip": ["Je ne sais pas", "I don't know"],
   "sim.results": ["Voir mes résultats", "See my results"],
@@ -133,7 +140,8 @@ const TEXTS = {
   "erasure.running": ["En cours", "In progress"],
   "erasure.done": ["Terminée", "Done"],
   "erasure.failed": ["Interrompue, reprise automatique", "Interrupted, resumed automatically"],
-  "later": ["Cette page arrive bientôt dans ce client ; l'API la propose déjà.", "This page is coming to this client soon; the API already offers it."],
+  "nav.forms": ["Mes formulaires", "My forms"],
+  "nav.caregivers": ["Mes aidants", "My caregivers"],
 };
 
 // Codes the questionnaire offers as answers, as a person reads them.
@@ -164,6 +172,21 @@ const OPTION_LABELS = {
   "hosted_free": ["Hébergé(e) gratuitement", "Hosted for free"],
   "residence": ["En foyer ou résidence sociale", "In a hostel or social residence"],
   "homeless": ["Sans domicile", "Homeless"],
+  "salary": ["Salaire net", "Net wage"],
+  "unemployment": ["Allocation chômage (ARE)", "Unemployment benefit (ARE)"],
+  "retirement_pension": ["Pension de retraite", "Retirement pension"],
+  "invalidity_pension": ["Pension d'invalidité", "Invalidity pension"],
+  "sickness_allowance": ["Indemnités journalières maladie", "Sickness allowance"],
+  "alimony_received": ["Pension alimentaire reçue", "Maintenance received"],
+  "aah": ["AAH", "AAH (disabled adult allowance)"],
+  "ass": ["ASS", "ASS (specific solidarity allowance)"],
+  "rsa": ["RSA", "RSA (active solidarity income)"],
+  "ppa": ["Prime d'activité", "Activity bonus"],
+  "housing_aid": ["Aide au logement", "Housing aid"],
+  "family_allowances": ["Allocations familiales", "Family allowances"],
+  "family_supplement": ["Complément familial", "Family supplement"],
+  "family_support": ["Allocation de soutien familial (ASF)", "Family support allowance (ASF)"],
+  "paje_base": ["Allocation de base de la PAJE", "PAJE basic allowance"],
 };
 
 let current = sessionStorage.getItem("sesame.language") === "en" ? "en" : "fr";
@@ -177,6 +200,9 @@ export function setLanguage(value) {
   sessionStorage.setItem("sesame.language", current);
   document.documentElement.lang = current;
 }
+
+/** Texts of a page loaded later (its own module carries them, so the first load stays small). */
+export function addTexts(texts) { Object.assign(TEXTS, texts); }
 
 /** The text of ``key`` with ``{name}`` placeholders filled. */
 export function t(key, values = {}) {

@@ -1,5 +1,7 @@
 // Small DOM builders shared by the pages: no framework, no innerHTML of API text.
 import { ApiProblem } from "./api.js";
+import { currentUser } from "./auth.js";
+import { t } from "./i18n.js";
 
 /** ``h("p", {class: "x"}, "text", child)``: an element with attributes and children. */
 export function h(tag, attributes = {}, ...children) {
@@ -47,4 +49,13 @@ let counter = 0;
 export function field(labelText, attributes = {}) {
   const id = `f${(counter += 1)}`;
   return [h("label", { for: id }, labelText), h("input", { id, ...attributes })];
+}
+
+/** Run ``draw`` for a signed-in person; anyone else reads the page's title and a sign-in link. */
+export async function signedInOnly(titleKey, draw) {
+  if (!(await currentUser())) {
+    show(h("h1", {}, t(titleKey)), h("p", {}, t("needSignin"), " ", h("a", { href: "#/compte" }, t("goSignin"))));
+    return;
+  }
+  await draw();
 }

@@ -46,6 +46,8 @@ class WebStack:
     url: str
     origin: str
     auth_origin: str
+    # The bucket behind the vault's signed URLs (Cloud Storage in production).
+    storage_origin: str
 
 
 def reset_emulators(attempts: int = 4) -> None:
@@ -82,7 +84,12 @@ def web_stack() -> Iterator[WebStack]:
     thread.start()
     auth_origin = f"http://{os.environ['FIREBASE_AUTH_EMULATOR_HOST']}"
     try:
-        yield WebStack(url=f"{origin}/app/", origin=origin, auth_origin=auth_origin)
+        yield WebStack(
+            url=f"{origin}/app/",
+            origin=origin,
+            auth_origin=auth_origin,
+            storage_origin=os.environ["STORAGE_EMULATOR_HOST"].rstrip("/"),
+        )
     finally:
         server.shutdown()
         thread.join(timeout=10)
@@ -139,7 +146,7 @@ class Visit:
         assert serious == [], f"accessibility, step {step!r}: {serious}"
 
     def foreign_requests(self) -> list[str]:
-        allowed = {self.stack.origin, self.stack.auth_origin}
+        allowed = {self.stack.origin, self.stack.auth_origin, self.stack.storage_origin}
         return [
             url
             for url in self.requests

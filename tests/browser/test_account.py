@@ -41,6 +41,18 @@ def create_account(visit: Visit, email: str, *, vault: bool = False) -> None:
     page.get_by_role("heading", name="Mon compte").wait_for()
 
 
+def signed_up_on(visit: Visit, name: str, link: str, heading: str) -> str:
+    """A new account (``<name>-<viewport>@example.org``) on the page of menu ``link``.
+
+    Waits for that page's ``heading``; returns the address.
+    """
+    email = f"{name}-{visit.folder.name}@example.org"
+    create_account(visit, email)
+    visit.page.get_by_role("link", name=link).click()
+    visit.page.get_by_role("heading", name=heading).wait_for()
+    return email
+
+
 def api_outcomes(origin: str, email: str) -> dict[str, Any]:
     """The follow-up as the API gives it to this person."""
     token = emulators.sign_in(email, PASSWORD)

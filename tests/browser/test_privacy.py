@@ -8,7 +8,8 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Visit
-from tests.browser.test_account import create_account
+from tests.browser.test_account import PASSWORD, create_account, signed_up_on
+from tests.support import emulators
 
 
 def test_export_then_erasure_with_its_receipt(visit: Visit):
@@ -47,3 +48,55 @@ def test_export_then_erasure_with_its_receipt(visit: Visit):
     receipt = requests.get(visit.stack.origin + receipt_url, timeout=30)
     assert receipt.status_code == 200 and receipt.json()["pseudonymous_id"] == shown_id
     visit.check("erasure receipt")
+
+
+def test_post_mortem_directive_recorded_viewed_and_changed(visit: Visit):
+    page = visit.page
+    email = signed_up_on(visit, "jo", "Mes données", "Mes directives après mon décès")
+    expect(page.locator(".directive-current")).to_contain_text("Aucune directive enregistrée")
+    visit.check("no directive")
+
+    # No name and a wrong address: the API's French messages stand next to each field.
+    form = page.locator("form.directive")
+    form.get_by_label("Les transmettre à ma personne de confiance").check()
+    form.get_by_label("Adresse e-mail de la personne de confiance").fill("claire")
+    form.get_by_role("button", name="Enregistrer ma directive").click()
+    form.locator(".field-error").first.wait_for()
+    for label in ("Nom de la personne de confiance", "Adresse e-mail de la personne de confiance"):
+        assert form.get_by_label(label).get_attribute("aria-invalid") == "true", label
+    visit.check("directive refused")
+
+    form.get_by_label("Nom de la personne de confiance").fill("Claire Martin")
+    form.get_by_label("Adresse e-mail de la personne de confiance").fill("claire@example.org")
+    form.get_by_role("button", name="Enregistrer ma directive").click()
+    expect(page.locator(".directive-current")).to_contain_text(
+        "Les transmettre à ma personne de confiance, puis les supprimer. "
+        "Personne de confiance : Claire Martin (claire@example.org)."
+    )
+    expect(form.locator(".field-error")).to_have_count(0)
+    token = emulators.sign_in(email, PASSWORD)
+    stored = requests.get(
+        f"{visit.stack.origin}/privacy/directive",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ).json()
+    assert (stored["choice"], stored["trusted_contact_name"]) == ("communicate", "Claire Martin")
+    visit.check("directive recorded")
+
+    # Changed later: the page shows the recorded directive again after a reload.
+    form.get_by_label("Les supprimer", exact=True).check()
+    form.get_by_role("button", name="Modifier ma directive").click()
+    expect(page.locator(".directive-current")).to_contain_text(": Les supprimer.")
+    page.reload()
+    expect(page.locator(".directive-current")).to_contain_text(": Les supprimer.")
+    expect(page.locator("form.directive").get_by_label("Les supprimer", exact=True)).to_be_checked()
+    expect(
+        page.locator("form.directive").get_by_label("Nom de la personne de confiance")
+    ).to_have_value("Claire Martin")
+    visit.check("directive changed")
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator(".directive-current")).to_contain_text(
+        ": Erase them. Trusted contact: Claire Martin (claire@example.org)."
+    )
+    visit.check("directive in English")

@@ -46,8 +46,23 @@ def answer_questions(visit: Visit, answers: dict[str, Any]) -> list[str]:
         asked.append(question)
         if question not in answers:
             page.get_by_role("button", name="Je ne sais pas").click()
+        elif question == "persons":
+            # Who lives here: a partner or not, how many children.
+            household = answers[question]
+            form.locator(f"input[name=partner][value='{json.dumps(household['partner'])}']").check()
+            form.locator("input[name=children]").fill(str(household["children"]))
+            visit.check("household")
+            page.get_by_role("button", name="Question suivante").click()
+        elif question.endswith(".resources"):
+            for kind, amount in answers[question].items():
+                form.locator(f"input[name={kind}]").fill(str(amount))
+            visit.check(f"resources {question}")
+            page.get_by_role("button", name="Question suivante").click()
         else:
             value = answers[question]
+            if question.startswith("persons.conjoint."):
+                assert form.inner_text().startswith("Question"), "the step is numbered"
+                assert "Votre conjoint(e) — " in form.inner_text()
             encoded = json.dumps(value)
             radio = form.locator(f"input[type=radio][value='{encoded}']")
             if radio.count():
@@ -162,3 +177,95 @@ def test_first_load_transfers_under_150_kb_compressed(visit: Visit):
     print(f"first load: {len(sizes)} requests, {transferred / 1000:.1f} kB transferred")
     assert 0 < transferred < 150_000
     assert re.search("Question 1", visit.page.locator("main").inner_text())
+
+
+# A single parent, employed, with two children, renting in Lyon 3e: the answers given.
+SINGLE_PARENT: dict[str, Any] = {
+    "persons": {"partner": False, "children": 2},
+    "couple_status": "single",
+    "persons.demandeur.birth_date": "1988-06-02",
+    "persons.demandeur.activity": "employed",
+    "persons.demandeur.disability_rate": 0,
+    "persons.demandeur.resources": {"salary": 1350},
+    "persons.enfant1.birth_date": "2014-04-20",
+    "persons.enfant1.school_level": "middle",
+    "persons.enfant1.alternate_custody": False,
+    "persons.enfant1.disability_rate": 0,
+    "persons.enfant2.birth_date": "2019-10-03",
+    "persons.enfant2.school_level": "primary",
+    "persons.enfant2.alternate_custody": False,
+    "persons.enfant2.disability_rate": 0,
+    "housing.status": "tenant",
+    "housing.rent": 620,
+    "housing.postal_code": "69003",
+    "housing.shared": False,
+    "assets.savings": 800,
+}
+
+
+def test_a_working_single_parent_household_gets_the_amounts_the_api_computes(visit: Visit):
+    seen = simulations_seen(visit)
+    visit.open()
+    asked = answer_questions(visit, SINGLE_PARENT)
+
+    # The questionnaire adapted to the household: each child was asked about.
+    assert asked[0] == "persons"
+    assert {"persons.enfant1.birth_date", "persons.enfant2.birth_date"} <= set(asked)
+    visit.page.get_by_role("heading", name="Vos résultats").wait_for()
+    sent = seen[-1]["sent"]["household"]
+    assert [p["relationship"] for p in sent["persons"]] == ["applicant", "child", "child"]
+    assert sent["persons"][0]["resources"] == [{"kind": "salary", "monthly_amount": 1350}]
+    report = api_report(visit.stack.origin, sent)
+    assert report == seen[-1]["answer"]["report"]
+    eligible = {aid["aid_id"]: aid for aid in report["results"] if aid["status"] == "eligible"}
+    # Family allowances are due from the second child under 20
+    # (service-public.fr F13213, CSS art. L521-1).
+    assert "allocations_familiales" in eligible
+    # A working parent on a low wage gets the activity bonus
+    # (service-public.fr F2882, CSS art. L841-1).
+    assert "prime_activite" in eligible
+    total = visit.page.locator(".total").inner_text()
+    assert total == f"Total estimé : {french_euros(report['monthly_total'])} par mois"
+    for aid_id, aid in eligible.items():
+        card = visit.page.locator(f"section[data-aid='{aid_id}']")
+        if aid["monthly_amount"] is not None:
+            assert french_euros(aid["monthly_amount"]) in card.locator(".amount").inner_text()
+    visit.check("single parent results")
+
+
+# A married couple, one wage each, one young child, renting in Lyon 7e.
+COUPLE: dict[str, Any] = {
+    "persons": {"partner": True, "children": 1},
+    "couple_status": "married",
+    "persons.demandeur.birth_date": "1990-01-12",
+    "persons.demandeur.activity": "employed",
+    "persons.demandeur.resources": {"salary": 1200},
+    "persons.conjoint.birth_date": "1991-07-30",
+    "persons.conjoint.activity": "employed",
+    "persons.conjoint.resources": {"salary": 900},
+    "persons.enfant1.birth_date": "2024-02-10",
+    "persons.enfant1.school_level": "none",
+    "persons.enfant1.alternate_custody": False,
+    "housing.status": "tenant",
+    "housing.rent": 700,
+    "housing.postal_code": "69007",
+}
+
+
+def test_a_couple_with_a_child_is_asked_about_each_person(visit: Visit):
+    seen = simulations_seen(visit)
+    visit.open()
+    page = visit.page
+    page.wait_for_selector("form[data-question]")
+    asked = answer_questions(visit, COUPLE)
+
+    assert {"persons.conjoint.birth_date", "persons.conjoint.resources"} <= set(asked)
+    page.get_by_role("heading", name="Vos résultats").wait_for()
+    sent = seen[-1]["sent"]["household"]
+    assert [p["relationship"] for p in sent["persons"]] == ["applicant", "spouse", "child"]
+    assert sent["persons"][1]["resources"] == [{"kind": "salary", "monthly_amount": 900}]
+    report = api_report(visit.stack.origin, sent)
+    assert report == seen[-1]["answer"]["report"]
+    total = page.locator(".total").inner_text()
+    assert total == f"Total estimé : {french_euros(report['monthly_total'])} par mois"
+    visit.check("couple results")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 from pathlib import Path
@@ -40,6 +41,15 @@ def test_index_is_french_and_served_under_a_strict_policy():
     policy = headers["Content-Security-Policy"]
     assert "script-src 'self';" in policy and "connect-src 'self' http://127.0.0.1:9099;" in policy
     assert "unsafe-inline" not in policy and "*" not in policy
+
+
+def test_the_local_policy_admits_the_storage_emulator_of_signed_urls():
+    config = dataclasses.replace(LOCAL, storage_origin="http://127.0.0.1:9023")
+    request = Request(EnvironBuilder(path="/app/").get_environ())
+
+    policy = client_response(request, config).headers["Content-Security-Policy"]
+
+    assert "connect-src 'self' http://127.0.0.1:9099 http://127.0.0.1:9023;" in policy
 
 
 def test_text_files_are_gzipped_when_the_browser_accepts_it():
@@ -90,6 +100,8 @@ def test_hosting_export_carries_its_policy_and_a_production_config(tmp_path: Pat
     assert {"index.html", "app.js", "vendor/firebase-app.js", "config.json"} <= names
     index = (tmp_path / "web" / "index.html").read_text()
     assert "connect-src 'self' https://api.sesame.example https://identitytoolkit" in index
+    # The vault upload PUTs to the signed URL on Cloud Storage.
+    assert "https://storage.googleapis.com;" in index
     exported = json.loads((tmp_path / "web" / "config.json").read_text())
     assert exported["authEmulator"] is None and exported["firebase"]["apiKey"] == "web-key"
 

@@ -1,9 +1,8 @@
 // Profile and consents (with their history), objections and restriction, each change
 // showing the notices the API returns (what it stops, what is kept).
 import { api, loadConfig } from "../api.js";
-import { currentUser } from "../auth.js";
 import { language, t } from "../i18n.js";
-import { announce, field, h, show, showError } from "../ui.js";
+import { announce, field, h, show, showError, signedInOnly } from "../ui.js";
 
 const CONSENTS = ["vault", "promotion"];
 const OBJECTIONS = ["alerts", "promotion", "simulation"];
@@ -83,10 +82,6 @@ async function page(lastResponse) {
     h("h2", {}, t("prof.restriction")), restriction);
 }
 
-export async function render() {
-  if (!(await currentUser())) {
-    show(h("h1", {}, t("prof.title")), h("p", {}, t("needSignin"), " ", h("a", { href: "#/compte" }, t("goSignin"))));
-    return;
-  }
-  await page(null);
+export function render() {
+  return signedInOnly("prof.title", () => page(null));
 }

@@ -8,12 +8,65 @@ import { announce, h, show, showError } from "../ui.js";
 
 // Kept for this tab only, so the language switch or a visit to "Mon compte" keeps the answers.
 const state = { answers: freshAnswers(), skipped: new Set(), step: 0, report: null };
-const ANSWERABLE = new Set(["date", "enum", "number", "boolean", "string"]);
+const ANSWERABLE = new Set(["date", "enum", "number", "boolean", "string", "list", "month_amounts"]);
+const APPLICANT = { id: "demandeur", relationship: "applicant" };
+// Resources most people have; the benefits already received come after, folded.
+const MAIN_RESOURCES = ["salary", "unemployment", "retirement_pension", "invalidity_pension", "sickness_allowance", "alimony_received"];
+const MAX_CHILDREN = 10;
 
-function freshAnswers() { return { persons: [{ id: "demandeur", relationship: "applicant" }] }; }
+// Nothing known yet: the API then asks first who lives in the home.
+function freshAnswers() { return {}; }
+
+/** Whom a per-person question is about, as the person reads it. */
+function whose(personId) {
+  if (personId === "demandeur") return t("sim.you");
+  if (personId === "conjoint") return t("sim.partner");
+  const child = /^enfant(\d+)$/.exec(personId ?? "");
+  return child ? t("sim.child", { n: child[1] }) : personId;
+}
+
+/** The household's members from the composition step: the applicant, a partner, children. */
+function composition(form) {
+  const data = new FormData(form);
+  const persons = [{ ...APPLICANT }];
+  if (data.get("partner") === "true") persons.push({ id: "conjoint", relationship: "spouse" });
+  const children = Number(data.get("children") || 0);
+  for (let n = 1; n <= children; n += 1) persons.push({ id: `enfant${n}`, relationship: "child" });
+  return persons;
+}
+
+function householdInputs(question) {
+  return h("fieldset", {}, h("legend", {}, pick(question.label)),
+    h("fieldset", {}, h("legend", {}, t("sim.partnerQuestion")),
+      [true, false].map((value) => h("label", { class: "choice" },
+        h("input", { type: "radio", name: "partner", value: String(value), required: true, checked: value === false }), value ? t("yes") : t("no")))),
+    h("label", { for: "answer" }, t("sim.children")),
+    h("input", { id: "answer", name: "children", type: "number", min: "0", max: String(MAX_CHILDREN), step: "1", value: "0", required: true, "data-field": "persons", inputmode: "numeric" }));
+}
+
+function resourceInputs(question) {
+  const row = (kind, first) => [h("label", { for: first ? "answer" : `res-${kind}` }, optionLabel(kind)),
+    h("input", { id: first ? "answer" : `res-${kind}`, name: kind, type: "number", min: "0", step: "0.01", inputmode: "decimal", "data-field": kind })];
+  const others = question.options.filter((kind) => !MAIN_RESOURCES.includes(kind));
+  return h("fieldset", {}, h("legend", {}, `${whose(question.person_id)} — ${pick(question.label)}`),
+    h("p", {}, t("sim.resourcesHint")),
+    question.options.filter((kind) => MAIN_RESOURCES.includes(kind)).map((kind, i) => row(kind, i === 0)),
+    others.length ? h("details", {}, h("summary", {}, t("sim.benefitsReceived")), others.map((kind) => row(kind, false))) : null);
+}
+
+function readResources(form, question) {
+  const data = new FormData(form);
+  return question.options
+    .map((kind) => ({ kind, monthly_amount: Number(data.get(kind) || 0) }))
+    .filter((resource) => resource.monthly_amount > 0);
+}
 
 /** Put ``value`` at a question id: "persons.<id>.<key>" or a dotted household path. */
 function setAnswer(answers, id, value) {
+  if (id === "persons") {
+    answers.persons = value;
+    return;
+  }
   const parts = id.split(".");
   let target = answers;
   if (parts[0] === "persons") {
@@ -25,12 +78,14 @@ function setAnswer(answers, id, value) {
 }
 
 function input(question) {
+  if (question.type === "list") return householdInputs(question);
+  if (question.type === "month_amounts") return resourceInputs(question);
   const common = { id: "answer", name: "answer", "data-field": "answer", required: true };
   if (question.type === "boolean" || (question.type === "enum" && question.options.length <= 6)) {
     const values = question.type === "boolean" ? [true, false] : question.options;
     const labels = question.type === "boolean" ? [t("yes"), t("no")]
       : question.options.map((code, i) => question.option_labels?.[i] ?? optionLabel(code));
-    return h("fieldset", {}, h("legend", {}, pick(question.label)),
+    return h("fieldset", {}, h("legend", {}, questionLabel(question)),
       values.map((value, i) => h("label", { class: "choice" },
         h("input", { type: "radio", name: "answer", value: JSON.stringify(value), required: true }), labels[i])));
   }
@@ -42,14 +97,29 @@ function input(question) {
     const type = { date: "date", number: "number", string: "text" }[question.type];
     control = h("input", { ...common, type, step: question.type === "number" ? "0.01" : undefined, min: question.type === "number" ? "0" : undefined, inputmode: question.type === "string" ? "numeric" : undefined });
   }
-  return [h("label", { for: "answer" }, pick(question.label)), control];
+  return [h("label", { for: "answer" }, questionLabel(question)), control];
+}
+
+/** The question as asked; about someone else than "you", it says whom. */
+function questionLabel(question) {
+  const label = pick(question.label);
+  return question.person_id && question.person_id !== "demandeur" ? `${whose(question.person_id)} — ${label}` : label;
 }
 
 function readAnswer(form, question) {
+  if (question.type === "list") return composition(form);
+  if (question.type === "month_amounts") return readResources(form, question);
   const data = new FormData(form).get("answer");
   if (question.type === "boolean" || question.type === "enum") return JSON.parse(data);
   if (question.type === "number") return Number(data);
   return data;
+}
+
+/** "I don't know": asked no more; who lives here cannot stay unknown, so it is the applicant alone. */
+function skip(question) {
+  state.skipped.add(question.id);
+  if (question.type === "list") setAnswer(state.answers, question.id, [{ ...APPLICANT }]);
+  return askNext();
 }
 
 async function askNext() {
@@ -61,7 +131,7 @@ async function askNext() {
     input(question),
     h("div", { class: "actions" },
       h("button", { type: "submit" }, t("sim.next")),
-      h("button", { type: "button", class: "secondary", onclick: () => { state.skipped.add(question.id); askNext(); } }, t("sim.skip")),
+      h("button", { type: "button", class: "secondary", onclick: () => skip(question) }, t("sim.skip")),
       h("button", { type: "button", class: "secondary", onclick: () => showResults() }, t("sim.results"))));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
