@@ -3,12 +3,14 @@
 From one household: the variants of ``shared.domain.what_if`` (earnings grid
 of the applicant and spouse from 0 to 2.5 × SMIC, rent grid, a partner moving
 in or out, a child arriving, each child's next age band) are computed in ONE
-vectorised simulation (``eligibility.evaluate_batch``: amounts as paid, in
-steady state). Where an aid starts or stops between two grid points, the
-interval is cut in 20, all intervals together, round after round (two for a
-grid step up to 400 €) until the threshold is known to the euro. Every amount is the one a
-simulation of that variant alone gives (``test_differential.py`` checks random
-variants against the oracle; ``test_what_would_change.py`` against
+vectorised simulation (``eligibility.evaluate_aids_batch``: amounts as paid,
+in steady state, only the monthly aids the answer reports: the yearly aids
+would compute every month of the year and double the cost). Where an aid
+starts or stops between two grid points, the interval is cut in 20, all
+intervals together, round after round (two for a grid step up to 400 €)
+until the threshold is known to the euro. Every amount is the one a
+simulation of that variant alone gives (``test_differential.py`` checks
+random variants against the oracle; ``test_what_would_change.py`` against
 ``evaluate``).
 """
 
@@ -99,7 +101,7 @@ class _Batches:
             return []
         self.simulations += 1
         self.households += len(households)
-        rows = eligibility.evaluate_batch(households, self.month)
+        rows = eligibility.evaluate_aids_batch(households, self.month, self.aid_ids)
         return [{aid_id: row.get(aid_id, 0.0) for aid_id in self.aid_ids} for row in rows]
 
 
