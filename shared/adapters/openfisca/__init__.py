@@ -9,7 +9,7 @@ see ``docs/simulation.md`` and ``bench/simulation.py``):
   oldest first, in the legal order of a month;
 * :mod:`.system` — the tax-benefit system, its pickled parameters (cold start);
 * :mod:`.speedups` — numpy-built simulations, memoised calls and periods,
-  skipped formulas;
+  parameter lookups by distinct key, skipped formulas;
 * :mod:`.pruning` — which formulas are zero for every household we can
   describe (derived once, cached);
 * :mod:`.engine` — the process-wide engine the use cases call;

@@ -1,7 +1,8 @@
 """Shortcuts that make one simulation fast and must not change any amount.
 
 Formulas of pruned variables are skipped (``pruning``), repeated
-``calculate`` calls and OpenFisca's period arithmetic are memoised, inputs
+``calculate`` calls and OpenFisca's period arithmetic are memoised,
+parameters indexed by a vector are looked up once per distinct key, inputs
 equal to their default are not set, and simulations are built from numpy
 arrays. The differential test against the steady-state oracle keeps them
 honest.
