@@ -96,13 +96,17 @@ class _Batches:
         self.simulations = 0
         self.households = 0
 
-    def run(self, households: Sequence[Household]) -> list[dict[str, float]]:
+    def run(
+        self, households: Sequence[Household], aid_ids: Sequence[str] | None = None
+    ) -> list[dict[str, float]]:
+        """Amounts of ``aid_ids`` (default: every monthly aid) for each household."""
         if not households:
             return []
+        wanted = self.aid_ids if aid_ids is None else aid_ids
         self.simulations += 1
         self.households += len(households)
-        rows = eligibility.evaluate_aids_batch(households, self.month, self.aid_ids)
-        return [{aid_id: row.get(aid_id, 0.0) for aid_id in self.aid_ids} for row in rows]
+        rows = eligibility.evaluate_aids_batch(households, self.month, wanted)
+        return [{aid_id: row.get(aid_id, 0.0) for aid_id in wanted} for row in rows]
 
 
 @dataclass
@@ -146,8 +150,10 @@ def _brackets(
 
 def _refine(base: Household, brackets: list[_Bracket], batches: _Batches) -> None:
     """Narrow every bracket to one euro: each round computes the points inside
-    every open bracket in one vectorised simulation."""
+    every open bracket in one vectorised simulation, of the aids that flip
+    only (fewer formulas to run)."""
     while open_ := [b for b in brackets if not b.done]:
+        flipping = sorted({bracket.aid_id for bracket in open_})
         wanted: dict[tuple[int, float], Household] = {}
         for bracket in open_:
             for point in bracket.inside():
@@ -155,7 +161,7 @@ def _refine(base: Household, brackets: list[_Bracket], batches: _Batches) -> Non
                 if key not in wanted:
                     wanted[key] = at_value(base, bracket.variant, point)
         keys = list(wanted)
-        rows = dict(zip(keys, batches.run([wanted[k] for k in keys]), strict=True))
+        rows = dict(zip(keys, batches.run([wanted[k] for k in keys], flipping), strict=True))
         for bracket in open_:
             state = bracket.amount_lo > 0
             lo, amount_lo = bracket.lo, bracket.amount_lo

@@ -190,15 +190,18 @@ def _what_if_aids(engine: oe.FrenchEngine) -> list[str]:
 
 def test_batch_of_some_aids_equals_the_full_batch() -> None:
     """Computing only "what would change it"'s monthly aids (the yearly aids'
-    months of the rest of the year are not computed) gives each of them the
-    amount the batch of every aid gives, household by household."""
+    months of the rest of the year are not computed), or only the aids whose
+    thresholds its refinement rounds narrow (RSA, prime d'activité, housing
+    aids), gives each of them the amount the batch of every aid gives,
+    household by household."""
     month = REFERENCE_MONTH
     engine = _engine()
     households = synthetic_households(60, month, seed=17)
-    monthly = _what_if_aids(engine)
     full = eligibility.evaluate_batch(households, month)
-    some = eligibility.evaluate_aids_batch(households, month, monthly)
-    for whole, part in zip(full, some, strict=True):
-        assert set(part) == set(monthly)
-        assert part == {aid_id: whole[aid_id] for aid_id in monthly}
-    assert sum(value > 0 for row in some for value in row.values()) > len(households)
+    flipping = ["alf", "als", "apl", "prime_activite", "rsa"]
+    for aid_ids in (_what_if_aids(engine), flipping):
+        some = eligibility.evaluate_aids_batch(households, month, aid_ids)
+        for whole, part in zip(full, some, strict=True):
+            assert set(part) == set(aid_ids)
+            assert part == {aid_id: whole[aid_id] for aid_id in aid_ids}
+        assert sum(value > 0 for row in some for value in row.values()) > len(households) / 2
