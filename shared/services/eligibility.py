@@ -499,12 +499,22 @@ def evaluate_batch(
     cent). Rule aids need no engine and are left out; no explanations, no
     stale flags.
     """
+    return evaluate_aids_batch(households, month, None)
+
+
+def evaluate_aids_batch(
+    households: Sequence[Household], month: str | None, aid_ids: Sequence[str] | None
+) -> list[dict[str, float]]:
+    """``evaluate_batch`` limited to the OpenFisca aids ``aid_ids`` (None:
+    all): the formulas only other aids need are not run ("what would change
+    it" asks the monthly aids only, and skips the yearly aids' computation of
+    every month of the year). Each amount equals ``evaluate_batch``'s."""
     month = _check_month(month)
     if not households:
         return []
     catalogue = load_catalogue()
     engine = _engine(catalogue)
-    rows = list(engine.evaluate_batch(households, month))
+    rows = list(engine.evaluate_batch(households, month, aid_ids))
     local = [aid for aid in catalogue.aids if aid.territory is not None]
     withheld = [
         (aid.id, withholding)

@@ -3,12 +3,14 @@
 From one household: the variants of ``shared.domain.what_if`` (earnings grid
 of the applicant and spouse from 0 to 2.5 × SMIC, rent grid, a partner moving
 in or out, a child arriving, each child's next age band) are computed in ONE
-vectorised simulation (``eligibility.evaluate_batch``: amounts as paid, in
-steady state). Where an aid starts or stops between two grid points, the
-interval is cut in 20, all intervals together, round after round (two for a
-grid step up to 400 €) until the threshold is known to the euro. Every amount is the one a
-simulation of that variant alone gives (``test_differential.py`` checks random
-variants against the oracle; ``test_what_would_change.py`` against
+vectorised simulation (``eligibility.evaluate_aids_batch``: amounts as paid,
+in steady state, only the monthly aids the answer reports: the yearly aids
+would compute every month of the year and double the cost). Where an aid
+starts or stops between two grid points, the interval is cut in 20, all
+intervals together, round after round (two for a grid step up to 400 €)
+until the threshold is known to the euro. Every amount is the one a
+simulation of that variant alone gives (``test_differential.py`` checks
+random variants against the oracle; ``test_what_would_change.py`` against
 ``evaluate``).
 """
 
@@ -94,13 +96,17 @@ class _Batches:
         self.simulations = 0
         self.households = 0
 
-    def run(self, households: Sequence[Household]) -> list[dict[str, float]]:
+    def run(
+        self, households: Sequence[Household], aid_ids: Sequence[str] | None = None
+    ) -> list[dict[str, float]]:
+        """Amounts of ``aid_ids`` (default: every monthly aid) for each household."""
         if not households:
             return []
+        wanted = self.aid_ids if aid_ids is None else aid_ids
         self.simulations += 1
         self.households += len(households)
-        rows = eligibility.evaluate_batch(households, self.month)
-        return [{aid_id: row.get(aid_id, 0.0) for aid_id in self.aid_ids} for row in rows]
+        rows = eligibility.evaluate_aids_batch(households, self.month, wanted)
+        return [{aid_id: row.get(aid_id, 0.0) for aid_id in wanted} for row in rows]
 
 
 @dataclass
@@ -144,8 +150,10 @@ def _brackets(
 
 def _refine(base: Household, brackets: list[_Bracket], batches: _Batches) -> None:
     """Narrow every bracket to one euro: each round computes the points inside
-    every open bracket in one vectorised simulation."""
+    every open bracket in one vectorised simulation, of the aids that flip
+    only (fewer formulas to run)."""
     while open_ := [b for b in brackets if not b.done]:
+        flipping = sorted({bracket.aid_id for bracket in open_})
         wanted: dict[tuple[int, float], Household] = {}
         for bracket in open_:
             for point in bracket.inside():
@@ -153,7 +161,7 @@ def _refine(base: Household, brackets: list[_Bracket], batches: _Batches) -> Non
                 if key not in wanted:
                     wanted[key] = at_value(base, bracket.variant, point)
         keys = list(wanted)
-        rows = dict(zip(keys, batches.run([wanted[k] for k in keys]), strict=True))
+        rows = dict(zip(keys, batches.run([wanted[k] for k in keys], flipping), strict=True))
         for bracket in open_:
             state = bracket.amount_lo > 0
             lo, amount_lo = bracket.lo, bracket.amount_lo

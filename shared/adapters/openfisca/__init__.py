@@ -9,7 +9,7 @@ see ``docs/simulation.md`` and ``bench/simulation.py``):
   oldest first, in the legal order of a month;
 * :mod:`.system` — the tax-benefit system, its pickled parameters (cold start);
 * :mod:`.speedups` — numpy-built simulations, memoised calls and periods,
-  skipped formulas;
+  parameter lookups by distinct key, skipped formulas;
 * :mod:`.pruning` — which formulas are zero for every household we can
   describe (derived once, cached);
 * :mod:`.engine` — the process-wide engine the use cases call;
@@ -45,7 +45,11 @@ from shared.adapters.openfisca.pruning import (
     static_dependencies,
 )
 from shared.adapters.openfisca.reference_households import reference_households
-from shared.adapters.openfisca.speedups import build_simulation, install_period_memo
+from shared.adapters.openfisca.speedups import (
+    build_simulation,
+    install_period_memo,
+    install_vectorial_parameter_lookup,
+)
 from shared.adapters.openfisca.steady_state import STEADY_STATE_ORDER, settle
 from shared.adapters.openfisca.system import PROFILE_MONTHS, default_cache_dir, plain_system
 
@@ -68,6 +72,7 @@ __all__ = [
     "get_engine",
     "household_values",
     "install_period_memo",
+    "install_vectorial_parameter_lookup",
     "month_window",
     "plain_system",
     "plan_household",

@@ -37,7 +37,11 @@ from shared.adapters.openfisca.plan import (
     plan_households,
 )
 from shared.adapters.openfisca.pruning import Profile, _walk, derive_profile
-from shared.adapters.openfisca.speedups import build_simulation, install_period_memo
+from shared.adapters.openfisca.speedups import (
+    build_simulation,
+    install_period_memo,
+    install_vectorial_parameter_lookup,
+)
 from shared.adapters.openfisca.steady_state import (
     QUARTERLY_AIDS,
     STEADY_STATE_ORDER,
@@ -74,6 +78,7 @@ class FrenchEngine:
         self.aids = tuple(aids)
         self.versions = _installed_versions(self.extensions)
         install_period_memo()
+        install_vectorial_parameter_lookup()
         self.system = self._load_system()
         self.aids = tuple(a for a in aids if a.variable in self.system.variables)
         missing = sorted({a.variable for a in aids} - {a.variable for a in self.aids})
@@ -351,7 +356,12 @@ class FrenchEngine:
         dates = [d for d in stale if d is not None]
         return value, (min(dates) if dates else None)
 
-    def batch_values(self, households: Sequence[Household], month: str) -> dict[str, np.ndarray]:
+    def batch_values(
+        self,
+        households: Sequence[Household],
+        month: str,
+        aid_ids: Sequence[str] | None = None,
+    ) -> dict[str, np.ndarray]:
         """OpenFisca's value of every aid (float, as computed: month or year,
         before any deduction) for each household, from one vectorised
         simulation, every household in steady state (the benefits it declares
@@ -361,7 +371,12 @@ class FrenchEngine:
         without declared benefits (``test_differential.py`` checks it against
         the oracle, on generated households and on "what would change it"
         variants).
+
+        ``aid_ids`` (default: every aid) limits the computation to those aids:
+        a formula no asked aid needs is not run (the yearly aids read the
+        benefits of every month of the year, M + 1 to December included).
         """
+        aids = self.aids if aid_ids is None else [self.aid(aid_id) for aid_id in aid_ids]
         plan = plan_households(households, month, declared_benefits=False)
         simulation = build_simulation(self.system, plan, self.profile.pruned)
         zero = functools.reduce(
@@ -370,11 +385,14 @@ class FrenchEngine:
         )
         hold_at_zero(simulation, plan, zero)
         settle(simulation, month)
-        return {
-            aid.aid_id: self.value(simulation, plan, aid).astype(np.float64) for aid in self.aids
-        }
+        return {aid.aid_id: self.value(simulation, plan, aid).astype(np.float64) for aid in aids}
 
-    def evaluate_batch(self, households: Sequence[Household], month: str) -> list[dict[str, float]]:
+    def evaluate_batch(
+        self,
+        households: Sequence[Household],
+        month: str,
+        aid_ids: Sequence[str] | None = None,
+    ) -> list[dict[str, float]]:
         """Monthly (or monthly-equivalent) amount of every OpenFisca aid, for
         each household, from one vectorised simulation.
 
@@ -382,9 +400,14 @@ class FrenchEngine:
         included (a declared benefit is an input of the whole simulation, so
         honouring each household's would split the batch): the smart alerts
         ask "may this aid concern them", which the steady state answers.
+        ``aid_ids`` (default: every aid) limits the answer to those aids.
         """
-        raw = self.batch_values(households, month)
-        columns = {aid.aid_id: monthly_equivalent(aid, raw[aid.aid_id]) for aid in self.aids}
+        raw = self.batch_values(households, month, aid_ids)
+        columns = {
+            aid.aid_id: monthly_equivalent(aid, raw[aid.aid_id])
+            for aid in self.aids
+            if aid.aid_id in raw
+        }
         return [
             {aid_id: float(column[index]) for aid_id, column in columns.items()}
             for index in range(len(households))

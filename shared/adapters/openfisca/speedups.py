@@ -1,7 +1,8 @@
 """Shortcuts that make one simulation fast and must not change any amount.
 
 Formulas of pruned variables are skipped (``pruning``), repeated
-``calculate`` calls and OpenFisca's period arithmetic are memoised, inputs
+``calculate`` calls and OpenFisca's period arithmetic are memoised,
+parameters indexed by a vector are looked up once per distinct key, inputs
 equal to their default are not set, and simulations are built from numpy
 arrays. The differential test against the steady-state oracle keeps them
 honest.
@@ -216,6 +217,89 @@ def install_period_memo() -> None:
     ):
         if isinstance(getattr(Period, name, None), property):
             memo_property(Period, name)
+
+
+_ORIGINAL_VECTORIAL_METHODS: dict[str, Any] = {}
+
+
+def install_vectorial_parameter_lookup() -> None:
+    """Look parameters up once per distinct key, not once per household.
+
+    A formula that indexes a parameter node by a vector (the housing-aid zone,
+    the number of dependants, a date bracket) makes OpenFisca-Core look the
+    node up element by element, in Python: with a few hundred households this
+    is half the cost of a vectorised simulation. Households share few distinct
+    keys, so each distinct key (or, for a node already vectorial, each
+    distinct pair of node and key) is looked up once and the result spread
+    back with ``numpy.unique``'s inverse index: the same nodes and the same
+    leaf arrays (same values, same dtype) as element by element. Keys of
+    another kind (enum objects, booleans) take OpenFisca's own path.
+    Process-wide, idempotent; ``test_vectorial_parameter_lookup_is_transparent``
+    compares it with the original on parameter trees of every key kind.
+    """
+    from openfisca_core.indexed_enums import EnumArray
+    from openfisca_core.parameters import ParameterNodeAtInstant, VectorialParameterNodeAtInstant
+
+    if _ORIGINAL_VECTORIAL_METHODS:
+        return
+    vectorial = VectorialParameterNodeAtInstant
+    original_build = vectorial.build_from_node_name
+    original_getitem = vectorial.__getitem__
+    _ORIGINAL_VECTORIAL_METHODS["build_from_node_name"] = original_build
+    _ORIGINAL_VECTORIAL_METHODS["__getitem__"] = original_getitem
+
+    def compactable(keys: Any) -> bool:
+        # Strings, integers and dates: the kinds numpy.unique orders and
+        # OpenFisca turns into a child name from the key alone.
+        return (
+            isinstance(keys, np.ndarray)
+            and not isinstance(keys, EnumArray)
+            and keys.ndim == 1
+            and keys.size > 0
+            and keys.dtype.kind in "USiuM"
+        )
+
+    def spread(parent: Any, nodes: list[Any], inverse: np.ndarray) -> Any:
+        if isinstance(nodes[0], ParameterNodeAtInstant):
+            return CompactVectorialNode(nodes, inverse, parent._name, parent._instant_str)
+        return np.array(nodes)[inverse]
+
+    class CompactVectorialNode(vectorial):  # type: ignore[misc, valid-type]
+        """A vectorial node kept as its distinct nodes and, per household,
+        the index of its node (``vector`` rebuilds OpenFisca's list)."""
+
+        def __init__(self, unique: list[Any], inverse: np.ndarray, name: str, instant: str) -> None:
+            self.unique = unique
+            self.inverse = inverse
+            self._name = name
+            self._instant_str = instant
+
+        @property
+        def vector(self) -> list[Any]:
+            return [self.unique[i] for i in self.inverse]
+
+        def __getitem__(self, key: Any) -> Any:
+            if isinstance(key, str):
+                return spread(self, [node[key] for node in self.unique], self.inverse)
+            if compactable(key) and len(key) == len(self.inverse):
+                keys, key_index = np.unique(key, return_inverse=True)
+                pairs, inverse = np.unique(
+                    self.inverse * len(keys) + key_index, return_inverse=True
+                )
+                nodes = [self.unique[pair // len(keys)][keys[pair % len(keys)]] for pair in pairs]
+                return spread(self, nodes, inverse)
+            return original_getitem(vectorial(self.vector, self._name, self._instant_str), key)
+
+    def build_from_node_name(node: Any, key: Any) -> Any:
+        keys = vectorial._get_appropriate_keys(key)
+        if not compactable(keys):
+            return original_build(node, key)
+        vectorial.check_node_vectorisable(node)
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        subnode_key = vectorial._get_appropriate_subnode_function(keys[0])
+        return spread(node, [node[subnode_key(node, k)] for k in distinct], inverse)
+
+    vectorial.build_from_node_name = staticmethod(build_from_node_name)
 
 
 def build_simulation(

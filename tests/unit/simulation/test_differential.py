@@ -162,11 +162,13 @@ def test_what_would_change_variants_equal_oracle(plain_system: Any) -> None:
     assert len({variant.axis for variant in picked}) >= 2
     households = [variant.household for variant in picked]
     aids = _regular(engine)
-    batch = engine.batch_values(households, month)
+    # Only the monthly aids, as the use case computes them.
+    monthly = _what_if_aids(engine)
+    batch = engine.batch_values(households, month, monthly)
     expected = oracle.oracle_values(plain_system, households, month, aids)
     compared = 0
     for position, row in enumerate(expected):
-        for aid_id, _, _ in aids:
+        for aid_id in monthly:
             got = float(batch[aid_id][position])
             assert got == pytest.approx(row[aid_id], abs=CENT), (
                 aid_id,
@@ -175,3 +177,31 @@ def test_what_would_change_variants_equal_oracle(plain_system: Any) -> None:
             )
             compared += got != 0.0
     assert compared >= 5
+
+
+def _what_if_aids(engine: oe.FrenchEngine) -> list[str]:
+    """The aids "what would change it" computes (the monthly ones)."""
+    return [
+        aid.id
+        for aid in what_would_change.monthly_aids(load_catalogue())
+        if engine.knows(aid.computation.variable)  # type: ignore[union-attr]
+    ]
+
+
+def test_batch_of_some_aids_equals_the_full_batch() -> None:
+    """Computing only "what would change it"'s monthly aids (the yearly aids'
+    months of the rest of the year are not computed), or only the aids whose
+    thresholds its refinement rounds narrow (RSA, prime d'activité, housing
+    aids), gives each of them the amount the batch of every aid gives,
+    household by household."""
+    month = REFERENCE_MONTH
+    engine = _engine()
+    households = synthetic_households(60, month, seed=17)
+    full = eligibility.evaluate_batch(households, month)
+    flipping = ["alf", "als", "apl", "prime_activite", "rsa"]
+    for aid_ids in (_what_if_aids(engine), flipping):
+        some = eligibility.evaluate_aids_batch(households, month, aid_ids)
+        for whole, part in zip(full, some, strict=True):
+            assert set(part) == set(aid_ids)
+            assert part == {aid_id: whole[aid_id] for aid_id in aid_ids}
+        assert sum(value > 0 for row in some for value in row.values()) > len(households) / 2

@@ -98,6 +98,76 @@ def test_period_memo_is_transparent() -> None:
             )
 
 
+def test_vectorial_parameter_lookup_is_transparent() -> None:
+    """Parameters indexed by a vector (zone names, counts, date brackets, and
+    a second key on the result) give the nodes and the leaf arrays, values
+    and dtypes, that OpenFisca's element-by-element lookup gives."""
+    from openfisca_core.indexed_enums import Enum
+    from openfisca_core.parameters import ParameterNode
+
+    oe.install_vectorial_parameter_lookup()
+    original_build = speedups._ORIGINAL_VECTORIAL_METHODS["build_from_node_name"]
+    original_getitem = speedups._ORIGINAL_VECTORIAL_METHODS["__getitem__"]
+
+    def leaf(value: float | int) -> dict[str, object]:
+        return {"values": {"2020-01-01": {"value": value}}}
+
+    def pair(base: float, count: int) -> dict[str, object]:
+        return {"montant": leaf(base), "nombre": leaf(count)}
+
+    tree = ParameterNode(
+        "root",
+        data={
+            "zone": {f"zone_{z}": pair(100.5 * z, z) for z in (1, 2, 3)},
+            "par_nombre": {str(n): pair(10.25 * n, n) for n in range(4)},
+            "par_date": {
+                "before_2000_01_01": pair(1.0, 1),
+                "after_2000_01_01": pair(2.0, 2),
+                "after_2010_06_01": pair(3.0, 3),
+            },
+        },
+    )
+    at = tree.get_at_instant("2024-01-01")
+    rng = np.random.default_rng(7)
+    zones = np.array([f"zone_{z}" for z in rng.integers(1, 4, 200)])
+    counts = rng.integers(0, 4, 200)
+    dates = np.datetime64("1995-01-01") + rng.integers(0, 365 * 25, 200).astype("timedelta64[D]")
+
+    class Zone(Enum):
+        zone_1 = "Zone 1"
+        zone_2 = "Zone 2"
+        zone_3 = "Zone 3"
+
+    enum_keys = Zone.encode(zones)
+    for node, keys in (
+        (at.zone, zones),
+        (at.zone, enum_keys),
+        (at.par_nombre, counts),
+        (at.par_date, dates),
+    ):
+        fast = node[keys]
+        slow = original_build(node, keys)
+        for child in ("montant", "nombre"):
+            got, expected = fast[child], original_getitem(slow, child)
+            assert got.dtype == expected.dtype
+            np.testing.assert_array_equal(got, expected)
+        assert [id(n) for n in fast.vector] == [id(n) for n in slow.vector]
+    # A node already vectorial, indexed again by a vector of keys (a grid of
+    # amounts by zone and by number of persons).
+    grid = ParameterNode(
+        "grid",
+        data={f"zone_{z}": {str(n): pair(z + n / 4, n) for n in range(4)} for z in (1, 2, 3)},
+    ).get_at_instant("2024-01-01")
+    names = counts.astype(str)
+    fast = grid[zones][names]
+    slow = original_getitem(original_build(grid, zones), names)
+    for child in ("montant", "nombre"):
+        got, expected = fast[child], original_getitem(slow, child)
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)
+    assert len(set(fast["montant"])) > 6  # every zone and count met: not a vacuous grid
+
+
 def test_lazy_parameters_equal_the_stock_tree() -> None:
     system = engine().system
     lazy = system.get_parameters_at_instant("2025-05-01")
