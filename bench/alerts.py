@@ -183,9 +183,11 @@ def _empty_firestore() -> None:
     """Empty the Firestore emulator (a loaded machine may answer the first call late)."""
     import requests
 
+    from tests.support import emulators
+
     for attempt in range(3):
         try:
-            _empty_firestore()
+            emulators.reset_firestore()
             return
         except requests.Timeout:
             if attempt == 2:
