@@ -33,7 +33,7 @@ NOTABLE_RISE_EUROS = 20.0
 NOTABLE_RISE_SHARE = 0.10
 
 # The people of one batch task: one vectorised simulation. Its fixed cost (building
-# the simulation, settling the past months: ≈ 1.6 CPU-s) is shared by the batch and
+# the simulation, settling the past months: ≈ 2 CPU-s) is shared by the batch and
 # each household adds ≈ 2 CPU-ms (bench/alerts.py --curve, whole catalogue, 2-core
 # development machine): 276 households per CPU-second in batches of 1,000, 402 in
 # batches of 5,000, 466 in batches of 10,000. Peak memory grows with the batch:
