@@ -1,14 +1,25 @@
 """Benchmark of the smart alerts (R5). Not a test: prints figures.
 
-    python -m bench.alerts [--situations 100000] [--batch 200] [--e2e 0]
+    python -m bench.alerts [--situations 100000] [--batch 5000] [--aids rsa]
+                           [--curve 1000,5000,10000] [--reads 1000] [--e2e 0]
 
-1. **Re-evaluation throughput**: ``--situations`` generated households, stored
-   as the simulate function stores answers (JSON), read back and re-evaluated
-   batch by batch exactly as the alerts worker does (parse, one vectorised
-   simulation per ``--batch``). Households per second, median over batches,
-   against the baseline measured in the same process: one ``evaluate`` per
-   household (what re-simulating everyone one by one would cost).
-2. **End to end** (``--e2e N``, needs the local stack: ``python -m devstack run
+1. **Re-evaluation throughput** (``--situations``): generated households,
+   stored as the simulate function stores answers (JSON), read back and
+   re-evaluated batch by batch exactly as the alerts worker does (parse, one
+   vectorised simulation per ``--batch``). Households per second and per
+   CPU-second of this process (steadier on a shared machine), median over
+   batches, for the whole catalogue (an engine upgrade or a new legislation
+   month) and for each ``--aids`` change (comma-separated aid ids, ``;``
+   between changes: only those aids evaluated), against the baseline measured
+   in the same process: one ``evaluate`` per household.
+2. **Batch size** (``--curve``): one child process per size evaluates one
+   batch of that many households twice (the second is measured): CPU seconds,
+   peak memory, and the fixed and marginal cost fitted over the sizes.
+3. **Reads** (``--reads N``, needs the local stack): N stored beneficiaries
+   read as the worker reads a batch (profiles, suppressed addresses, latest
+   simulation and latest alerts), in bulk, against one person after the
+   other in the same process.
+4. **End to end** (``--e2e N``, needs the local stack: ``python -m devstack run
    -- …``): N beneficiaries with a stored simulation, a new aid, the dispatcher,
    the Cloud Tasks emulator delivering every batch to the worker served in this
    process, and the SendGrid sink receiving the mails; wall time from dispatch
@@ -19,13 +30,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from typing import Any
 
+WHOLE = "whole catalogue"
 
-def throughput(count: int, batch: int, month: str) -> dict[str, Any]:
+
+def throughput(count: int, batch: int, month: str, changes: list[str]) -> dict[str, Any]:
     from shared.domain.questionnaire import Household
     from shared.services import eligibility
     from tests.fixtures.synthetic_households import synthetic_households
@@ -39,53 +54,200 @@ def throughput(count: int, batch: int, month: str) -> dict[str, Any]:
         start = time.perf_counter()
         eligibility.evaluate(Household.model_validate(answers), month)
         single.append(time.perf_counter() - start)
-
-    rates: list[float] = []
-    cpu_rates: list[float] = []  # per CPU-second of this process: less sensitive to load
-    begin = time.perf_counter()
-    for first in range(0, count, batch):
-        chunk = stored[first : first + batch]
-        start, cpu = time.perf_counter(), time.process_time()
-        households = [Household.model_validate(answers) for answers in chunk]
-        eligibility.evaluate_batch(households, month)
-        rates.append(len(chunk) / (time.perf_counter() - start))
-        cpu_rates.append(len(chunk) / (time.process_time() - cpu))
-    total = time.perf_counter() - begin
     baseline_rate = 1 / statistics.median(single)
+
+    cases: dict[str, Any] = {}
+    for change in [WHOLE, *changes]:
+        aid_ids = None if change == WHOLE else change.split(",")
+        if aid_ids is not None:  # the first use of an aid traces it once: not a batch's cost
+            eligibility.evaluate_batch([Household.model_validate(stored[0])], month, aid_ids)
+        rates: list[float] = []
+        cpu_rates: list[float] = []  # per CPU-second of this process: less sensitive to load
+        begin, begin_cpu = time.perf_counter(), time.process_time()
+        for first in range(0, count, batch):
+            chunk = stored[first : first + batch]
+            start, cpu = time.perf_counter(), time.process_time()
+            households = [Household.model_validate(answers) for answers in chunk]
+            eligibility.evaluate_batch(households, month, aid_ids)
+            rates.append(len(chunk) / (time.perf_counter() - start))
+            cpu_rates.append(len(chunk) / (time.process_time() - cpu))
+        total, total_cpu = time.perf_counter() - begin, time.process_time() - begin_cpu
+        cases[change] = {
+            "batches": len(rates),
+            "batch_households_per_s_median": round(statistics.median(rates), 1),
+            "households_per_cpu_s_median": round(statistics.median(cpu_rates), 1),
+            "overall_households_per_s": round(count / total, 1),
+            "total_s": round(total, 1),
+            "total_cpu_s": round(total_cpu, 1),
+            "speedup_vs_one_by_one": round(statistics.median(rates) / baseline_rate, 1),
+        }
     return {
         "situations": count,
         "batch_size": batch,
-        "batches": len(rates),
-        "batch_households_per_s_median": round(statistics.median(rates), 1),
-        "overall_households_per_s": round(count / total, 1),
-        "households_per_cpu_s_median": round(statistics.median(cpu_rates), 1),
-        "total_s": round(total, 1),
-        "baseline_one_by_one_households_per_s": round(baseline_rate, 1),
-        "speedup_vs_one_by_one": round(statistics.median(rates) / baseline_rate, 1),
+        "baseline_one_by_one_households_per_s": round(baseline_rate, 2),
+        "cases": cases,
     }
+
+
+def curve_point(size: int, month: str) -> dict[str, Any]:
+    """One batch of ``size`` households, whole catalogue, in this (fresh) process."""
+    from shared.services import eligibility
+    from tests.fixtures.synthetic_households import synthetic_households
+
+    households = synthetic_households(size, month, seed=7)
+    eligibility.evaluate_batch(households[:1], month)  # warm engine
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    eligibility.evaluate_batch(households, month)  # first batch: memory settles
+    start, cpu = time.perf_counter(), time.process_time()
+    eligibility.evaluate_batch(households, month)
+    return {
+        "size": size,
+        "cpu_s": round(time.process_time() - cpu, 2),
+        "wall_s": round(time.perf_counter() - start, 2),
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_before_batch_mb": round(before / 1024),
+    }
+
+
+def batch_curve(sizes: list[int], month: str) -> dict[str, Any]:
+    """Each size in its own process (peak memory is per process), then a straight
+    line through the CPU times: fixed cost per batch + marginal cost per household."""
+    points = []
+    for size in sizes:
+        child = subprocess.run(  # this interpreter, our own module
+            [sys.executable, "-m", "bench.alerts", "--curve-point", str(size), "--month", month],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        points.append(json.loads(child.stdout))
+    figures: dict[str, Any] = {"points": points}
+    if len(points) >= 2:
+        slope, intercept = statistics.linear_regression(
+            [float(p["size"]) for p in points], [p["cpu_s"] for p in points]
+        )
+        figures["fixed_cpu_s_per_batch"] = round(intercept, 2)
+        figures["marginal_cpu_ms_per_household"] = round(slope * 1000, 2)
+        figures["households_per_cpu_s"] = {
+            str(p["size"]): round(p["size"] / p["cpu_s"], 1) for p in points
+        }
+    return figures
+
+
+def reads(count: int) -> dict[str, Any]:
+    """Reading a batch of ``count`` people as the worker does, in bulk, against the
+    same reads one person after the other (what the worker did before)."""
+    from shared.adapters import document_store
+    from shared.domain.data_registry import ALERT_DELIVERIES, BENEFICIARY
+    from shared.models.account import BeneficiaryProfile
+    from shared.models.alerts import AlertBatch, AlertDelivery
+    from shared.services import alerts, mail_suppressions
+    from shared.services.stored_simulations import latest_simulation
+
+    _empty_firestore()
+    uids = _seed_beneficiaries(count)
+    batch = AlertBatch(run_id="bench-reads", batch=0, uids=uids)
+
+    def one_by_one() -> None:
+        for uid in uids:
+            profile = document_store.get(BENEFICIARY.path(uid=uid), BeneficiaryProfile)
+            assert profile is not None
+            mail_suppressions.is_suppressed(profile.email)
+            latest_simulation(uid)
+            list(
+                document_store.list_collection(
+                    ALERT_DELIVERIES.collection(uid=uid), AlertDelivery, "created_at", limit=3
+                )
+            )
+
+    def bulk() -> None:
+        households, _, _ = alerts._households(batch)
+        assert len(households) == count
+
+    timings: dict[str, list[float]] = {"bulk": [], "one_by_one": []}
+    for _ in range(3):
+        for name, read in (("bulk", bulk), ("one_by_one", one_by_one)):
+            start = time.perf_counter()
+            read()
+            timings[name].append(time.perf_counter() - start)
+    bulk_s, sequential_s = (statistics.median(timings[n]) for n in ("bulk", "one_by_one"))
+    return {
+        "people": count,
+        "bulk_s_median": round(bulk_s, 2),
+        "one_by_one_s_median": round(sequential_s, 2),
+        "speedup": round(sequential_s / bulk_s, 1),
+    }
+
+
+def _empty_firestore() -> None:
+    """Empty the Firestore emulator (a loaded machine may answer the first call late)."""
+    import requests
+
+    from tests.support import emulators
+
+    for attempt in range(3):
+        try:
+            emulators.reset_firestore()
+            return
+        except requests.Timeout:
+            if attempt == 2:
+                raise
+
+
+def _seed_beneficiaries(count: int) -> list[str]:
+    """``count`` beneficiaries with alerts on and a stored simulation three days old."""
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from shared.adapters.clients import firestore_client
+    from shared.domain.data_registry import BENEFICIARY, SIMULATIONS
+    from shared.domain.months import current_month
+    from tests.integration.test_simulate import SINGLE_NO_INCOME
+    from tests.support.seed import seed_profile
+
+    template = seed_profile("template")
+    client = firestore_client()
+    uids: list[str] = []
+    writes = client.batch()
+    for index in range(count):
+        uid = f"bench-{index:06d}-{uuid.uuid4().hex[:4]}"
+        uids.append(uid)
+        profile = template.model_copy(update={"uid": uid, "email": f"{uid}@example.org"})
+        writes.set(client.document(BENEFICIARY.path(uid=uid)), profile.model_dump())
+        writes.set(
+            client.collection(SIMULATIONS.collection(uid=uid)).document(),
+            {
+                "answers": SINGLE_NO_INCOME,
+                "month": current_month(),
+                "engine_version": "earlier",
+                "catalogue_version": "000000000000",
+                "results": [],
+                "monthly_total": 0.0,
+                "changes": [],
+                "created_at": datetime.now(UTC) - timedelta(days=3),
+            },
+        )
+        if index % 200 == 199:
+            writes.commit()
+            writes = client.batch()
+    writes.commit()
+    return uids
 
 
 def end_to_end(count: int) -> dict[str, Any]:
     import dataclasses
     import threading
     import uuid
-    from datetime import UTC, datetime, timedelta
 
     from werkzeug.serving import make_server
 
     from devstack.gateway import build_app
-    from shared.adapters.clients import firestore_client
     from shared.config import settings
-    from shared.domain.data_registry import BENEFICIARY, SIMULATIONS
-    from shared.domain.months import current_month
     from shared.services import alerts
     from tests.integration.test_alerts import NEW_AID, previous_run_without
-    from tests.integration.test_simulate import SINGLE_NO_INCOME
-    from tests.support import emulators
     from tests.support.mail_sink import clear_sink
-    from tests.support.seed import seed_profile
 
-    emulators.reset_firestore()
+    _empty_firestore()
     sink = clear_sink()
     answered: list[int] = []
     app = build_app("http://127.0.0.1")
@@ -107,31 +269,8 @@ def end_to_end(count: int) -> dict[str, Any]:
     alerts.settings = lambda: configured  # type: ignore[assignment]
 
     previous_run_without(NEW_AID)
-    template = seed_profile("template")
-    client = firestore_client()
     seeding = time.perf_counter()
-    writes = client.batch()
-    for index in range(count):
-        uid = f"bench-{index:06d}-{uuid.uuid4().hex[:4]}"
-        profile = template.model_copy(update={"uid": uid, "email": f"{uid}@example.org"})
-        writes.set(client.document(BENEFICIARY.path(uid=uid)), profile.model_dump())
-        writes.set(
-            client.collection(SIMULATIONS.collection(uid=uid)).document(),
-            {
-                "answers": SINGLE_NO_INCOME,
-                "month": current_month(),
-                "engine_version": "earlier",
-                "catalogue_version": "000000000000",
-                "results": [],
-                "monthly_total": 0.0,
-                "changes": [],
-                "created_at": datetime.now(UTC) - timedelta(days=3),
-            },
-        )
-        if index % 200 == 199:
-            writes.commit()
-            writes = client.batch()
-    writes.commit()
+    _seed_beneficiaries(count)
     seeded = time.perf_counter() - seeding
 
     start = time.perf_counter()
@@ -165,11 +304,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--situations", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=BATCH_SIZE)
     parser.add_argument("--month", default=current_month())
+    parser.add_argument(
+        "--aids",
+        default="rsa;cheque_energie",
+        help="changes to measure besides the whole catalogue: aid ids by commas, ';' between",
+    )
+    parser.add_argument("--curve", default="", help="batch sizes, e.g. 1000,5000,10000")
+    parser.add_argument("--curve-point", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--reads", type=int, default=0, help="people read in bulk (0: skip)")
     parser.add_argument("--e2e", type=int, default=0, help="beneficiaries end to end (0: skip)")
     args = parser.parse_args(argv)
+    if args.curve_point:
+        print(json.dumps(curve_point(args.curve_point, args.month)))
+        return 0
     figures: dict[str, Any] = {"month": args.month}
     if args.situations:
-        figures["throughput"] = throughput(args.situations, args.batch, args.month)
+        changes = [change for change in args.aids.split(";") if change]
+        figures["throughput"] = throughput(args.situations, args.batch, args.month, changes)
+    if args.curve:
+        sizes = [int(size) for size in args.curve.split(",")]
+        figures["batch_size"] = batch_curve(sizes, args.month)
+    if args.reads:
+        figures["reads"] = reads(args.reads)
     if args.e2e:
         figures["end_to_end"] = end_to_end(args.e2e)
     print(json.dumps(figures, indent=2))

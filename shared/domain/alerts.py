@@ -33,10 +33,13 @@ NOTABLE_RISE_EUROS = 20.0
 NOTABLE_RISE_SHARE = 0.10
 
 # The people of one batch task: one vectorised simulation. Its fixed cost (building
-# the simulation, settling past months) is shared by the batch, so bigger is faster
-# (bench/alerts.py, same machine and load: 11 households/s in batches of 200, 34/s in
-# batches of 1,000); 1,000 stays well within the worker's memory and timeout.
-BATCH_SIZE = 1000
+# the simulation, settling the past months: ≈ 2 CPU-s) is shared by the batch and
+# each household adds ≈ 2 CPU-ms (bench/alerts.py --curve, whole catalogue, 2-core
+# development machine): 276 households per CPU-second in batches of 1,000, 402 in
+# batches of 5,000, 466 in batches of 10,000. Peak memory grows with the batch:
+# 0.3 GB at 1,000, 0.9 GB at 5,000, 1.7 GB at 10,000, too close to the worker's
+# 2 GiB. 5,000 takes most of the gain at less than half the memory.
+BATCH_SIZE = 5000
 
 _LIST_LETTER: dict[str, str] = {"alerts": "a", "promotion": "p"}
 _MAC_CHARS = 22  # 132 bits of the HMAC, base64url

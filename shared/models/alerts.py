@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from shared.domain.alerts import BATCH_SIZE
 from shared.domain.data_categories import DataCategory, categorised
 from shared.domain.strict import StrictModel
 
@@ -96,7 +97,9 @@ class PeopleBatch(StrictModel):
     """The people of one batch task, and its number in its run or campaign."""
 
     batch: int = Field(ge=0, le=99_999)
-    uids: list[Uid] = Field(min_length=1, max_length=1000)
+    # Up to an alert batch (5,000 of at most 128 characters: under Cloud Tasks' 1 MB
+    # task limit); campaign batches are smaller.
+    uids: list[Uid] = Field(min_length=1, max_length=BATCH_SIZE)
 
 
 class AlertBatch(PeopleBatch):

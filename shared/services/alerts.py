@@ -41,6 +41,7 @@ from shared.domain.data_registry import (
     ALERT_RUNS,
     BENEFICIARY,
     CONSENT_EVENTS,
+    SIMULATIONS,
 )
 from shared.domain.months import current_month
 from shared.domain.purposes import Purpose
@@ -57,7 +58,6 @@ from shared.models.alerts import (
 )
 from shared.models.simulation_history import StoredSimulation
 from shared.services import mail_suppressions
-from shared.services.stored_simulations import latest_simulation
 from shared.structured_log import log_event
 
 QUEUE = "alerts"
@@ -276,11 +276,10 @@ def _seen_amounts(stored: StoredSimulation) -> dict[str, float]:
     return seen
 
 
-def _told_before(uid: str, run_id: str) -> dict[str, float]:
-    """What the person was told in their latest alert of an earlier run."""
-    for found_run, delivery in document_store.list_collection(
-        ALERT_DELIVERIES.collection(uid=uid), AlertDelivery, "created_at", descending=True, limit=3
-    ):
+def _told_before(deliveries: list[tuple[str, AlertDelivery]], run_id: str) -> dict[str, float]:
+    """What the person was told in their latest alert of an earlier run (``deliveries``:
+    their newest delivery records)."""
+    for found_run, delivery in deliveries:
         if found_run != run_id and delivery.status == "sent":
             return dict(delivery.aids)
     return {}
@@ -409,7 +408,12 @@ def _send_one(
 def _households(
     batch: AlertBatch,
 ) -> tuple[list[Any], list[tuple[str, BeneficiaryProfile, dict[str, float]]], dict[str, int]]:
-    """The batch's households to evaluate, who they are, and why the others are skipped."""
+    """The batch's households to evaluate, who they are, and why the others are skipped.
+
+    Read in bulk: the profiles and the suppressed addresses in one batched read
+    each, then every person's latest simulation and latest alerts by queries run
+    side by side (no one query answers "the newest of each person's").
+    """
     from pydantic import ValidationError
 
     from shared.domain.questionnaire import Household
@@ -421,29 +425,47 @@ def _households(
     def skip(reason: str) -> None:
         skipped[reason] = skipped.get(reason, 0) + 1
 
-    for uid in batch.uids:
-        profile = document_store.get(BENEFICIARY.path(uid=uid), BeneficiaryProfile)
-        # Choices are read again now: a restriction, objection or unsubscription
-        # made since the dispatch is honoured (R26).
+    found = document_store.get_many(
+        [BENEFICIARY.path(uid=uid) for uid in batch.uids], BeneficiaryProfile
+    )
+    # Choices are read again now: a restriction, objection or unsubscription
+    # made since the dispatch is honoured (R26).
+    allowed: list[tuple[str, BeneficiaryProfile]] = []
+    for uid, profile in zip(batch.uids, found, strict=True):
         reason = "not_registered" if profile is None else skip_reason(profile)
-        if reason is None and mail_suppressions.is_suppressed(profile.email):  # type: ignore[union-attr]
-            reason = "address_suppressed"
         if reason is not None:
             skip(reason)
-            continue
-        assert profile is not None
-        latest = latest_simulation(uid)
-        if latest is None:
+        else:
+            assert profile is not None
+            allowed.append((uid, profile))
+    suppressed = mail_suppressions.suppressed_among([profile.email for _, profile in allowed])
+    if suppressed:
+        for _, profile in allowed:
+            if profile.email in suppressed:
+                skip("address_suppressed")
+        allowed = [(uid, profile) for uid, profile in allowed if profile.email not in suppressed]
+    latest = document_store.newest_in_each(
+        [SIMULATIONS.collection(uid=uid) for uid, _ in allowed], StoredSimulation, "created_at", 1
+    )
+    told = document_store.newest_in_each(
+        [ALERT_DELIVERIES.collection(uid=uid) for uid, _ in allowed],
+        AlertDelivery,
+        "created_at",
+        3,
+    )
+    for (uid, profile), simulations, deliveries in zip(allowed, latest, told, strict=True):
+        if not simulations:
             skip("no_simulation")
             continue
+        stored = simulations[0][1]
         try:
-            household = Household.model_validate(latest[1].answers)
+            household = Household.model_validate(stored.answers)
         except ValidationError:
             skip("answers_outdated")  # stored under an older questionnaire
             continue
         households.append(household)
-        seen = _seen_amounts(latest[1])
-        seen.update(_told_before(uid, batch.run_id))
+        seen = _seen_amounts(stored)
+        seen.update(_told_before(deliveries, batch.run_id))
         people.append((uid, profile, seen))
     return households, people, skipped
 
@@ -457,7 +479,8 @@ def evaluate_batch(access: Access, batch: AlertBatch) -> str:
         raise PermanentFailure("unknown_run")
     catalogue = load_catalogue()
     households, people, skipped = _households(batch)
-    rows = eligibility.evaluate_batch(households, run.month) if households else []
+    # Only the aids the run's change concerns (all of them after an engine upgrade).
+    rows = eligibility.evaluate_batch(households, run.month, run.aids) if households else []
     sent = failed = concerned = 0
     for (uid, profile, seen), row in zip(people, rows, strict=True):
         now_amounts = {aid: row[aid] for aid in run.aids if aid in row}

@@ -24,7 +24,7 @@ rate OpenFisca-France holds for the month simulated (``paid_amount``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -486,7 +486,9 @@ def evaluate(household: Household, month: str | None = None) -> EligibilityRepor
 
 
 def evaluate_batch(
-    households: Sequence[Household], month: str | None = None
+    households: Sequence[Household],
+    month: str | None = None,
+    aid_ids: Collection[str] | None = None,
 ) -> list[dict[str, float]]:
     """Aid amounts of many households at once, for the smart-alert re-evaluation (R5).
 
@@ -498,23 +500,48 @@ def evaluate_batch(
     applied to the monthly equivalent, which may differ from paid / 12 by a
     cent). Rule aids need no engine and are left out; no explanations, no
     stale flags.
+
+    ``aid_ids`` limits the work to those aids (what an alert run's change
+    concerns, :mod:`shared.services.changed_aids`); the values are those the
+    whole catalogue gives. ``None``, or every engine aid: the whole catalogue.
     """
-    return evaluate_aids_batch(households, month, None)
+    return _batch_amounts(households, month, aid_ids, by_alert_change=True)
 
 
 def evaluate_aids_batch(
     households: Sequence[Household], month: str | None, aid_ids: Sequence[str] | None
 ) -> list[dict[str, float]]:
     """``evaluate_batch`` limited to the OpenFisca aids ``aid_ids`` (None:
-    all): the formulas only other aids need are not run ("what would change
-    it" asks the monthly aids only, and skips the yearly aids' computation of
-    every month of the year). Each amount equals ``evaluate_batch``'s."""
+    all), through the engine's own pruning: the formulas only other aids need
+    are not run ("what would change it" asks the monthly aids only, and skips
+    the yearly aids' computation of every month of the year). Each amount
+    equals ``evaluate_batch``'s."""
+    return _batch_amounts(households, month, aid_ids, by_alert_change=False)
+
+
+def _batch_amounts(
+    households: Sequence[Household],
+    month: str | None,
+    aid_ids: Collection[str] | None,
+    by_alert_change: bool,
+) -> list[dict[str, float]]:
+    """The batch amounts, local rules and withholdings applied.
+
+    ``by_alert_change``: a subset of aids goes through :mod:`changed_aids`, which
+    also skips settling past months when none of those aids reads them; otherwise
+    through the engine's aid pruning.
+    """
     month = _check_month(month)
     if not households:
         return []
     catalogue = load_catalogue()
     engine = _engine(catalogue)
-    rows = list(engine.evaluate_batch(households, month, aid_ids))
+    if aid_ids is None or {a.aid_id for a in engine.aids} <= set(aid_ids):
+        rows = list(engine.evaluate_batch(households, month))
+    elif by_alert_change:
+        rows = _subset_rows(engine, households, month, aid_ids)
+    else:
+        rows = list(engine.evaluate_batch(households, month, aid_ids))
     local = [aid for aid in catalogue.aids if aid.territory is not None]
     withheld = [
         (aid.id, withholding)
@@ -530,6 +557,21 @@ def evaluate_aids_batch(
             if row.get(aid_id, 0.0) > 0:
                 row[aid_id] = withholding.apply(row[aid_id])[0]
     return rows
+
+
+def _subset_rows(
+    engine: Any, households: Sequence[Household], month: str, aid_ids: Collection[str]
+) -> list[dict[str, float]]:
+    """The engine's monthly equivalents of ``aid_ids`` only, household by household."""
+    from shared.adapters.openfisca.engine import monthly_equivalent
+    from shared.services import changed_aids
+
+    aids, raw = changed_aids.aid_values(engine, households, month, aid_ids)
+    columns = {aid.aid_id: monthly_equivalent(aid, raw[aid.aid_id]) for aid in aids}
+    return [
+        {aid_id: float(column[index]) for aid_id, column in columns.items()}
+        for index in range(len(households))
+    ]
 
 
 def warm_up(month: str | None = None) -> None:

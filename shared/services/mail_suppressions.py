@@ -37,6 +37,14 @@ def is_suppressed(email: str) -> bool:
     return document_store.get(path, MailSuppression) is not None
 
 
+def suppressed_among(emails: list[str]) -> set[str]:
+    """Those of ``emails`` that bounced or reported a mail of ours as spam, read in
+    one batched read (a batch of smart alerts checks a thousand addresses)."""
+    paths = [SUPPRESSED_ADDRESSES.path(address_key=address_key(email)) for email in emails]
+    found = document_store.get_many(paths, MailSuppression)
+    return {email for email, record in zip(emails, found, strict=True) if record is not None}
+
+
 def suppress(email: str, reason: str, event_at: datetime) -> bool:
     """Record that no mail may reach ``email`` again; ``False`` if it was already recorded."""
     path = SUPPRESSED_ADDRESSES.path(address_key=address_key(email))

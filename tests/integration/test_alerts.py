@@ -267,6 +267,62 @@ def test_a_new_aid_is_mailed_once_to_exactly_who_it_concerns(
     assert (counts["evaluated"], counts["newly_eligible"], counts["batches_done"]) == (3, 2, 1)
 
 
+def test_a_batch_reads_each_persons_own_newest_simulation_and_alert_in_bulk() -> None:
+    """The worker reads a batch's profiles, simulations and alerts in bulk: each person is
+    still compared with their *own newest* simulation and sent alert, in batch order."""
+
+    def newer_simulation(uid: str, saw_new_aid: bool) -> None:
+        seen = [{"aid_id": NEW_AID, "status": "eligible", "monthly_amount": 612.5}]
+        document_store.add(
+            SIMULATIONS.collection(uid=uid),
+            StoredSimulation(
+                answers=SINGLE_NO_INCOME,
+                month=current_month(),
+                engine_version="openfisca-france==earlier",
+                catalogue_version="000000000000",
+                results=seen if saw_new_aid else [],
+                monthly_total=0.0,
+                created_at=datetime.now(UTC) - timedelta(days=1),
+            ),
+        )
+
+    saw_it_last = person("saw-it-last")
+    newer_simulation(saw_it_last, saw_new_aid=True)
+    saw_it_before = person("saw-it-before", saw_new_aid=True)
+    newer_simulation(saw_it_before, saw_new_aid=False)
+    told = person("told")
+    now = datetime.now(UTC)
+    for run_id, amount, status in (("older", 480.0, "sent"), ("newer", 0.0, "failed")):
+        document_store.put(
+            ALERT_DELIVERIES.path(uid=told, run_id=run_id),
+            AlertDelivery(
+                run_id=run_id,
+                aids={NEW_AID: amount},
+                status=status,
+                created_at=now - timedelta(days=2 if run_id == "older" else 1),
+                updated_at=now,
+            ),
+        )
+    gone = f"gone-{uuid.uuid4().hex[:8]}"
+    uids = [saw_it_before, gone, told, saw_it_last]
+
+    households, people, skipped = alerts._households(
+        AlertBatch(run_id="bulk-reads", batch=0, uids=uids)
+    )
+
+    assert skipped == {"not_registered": 1}
+    assert [uid for uid, _, _ in people] == [saw_it_before, told, saw_it_last]
+    assert [profile.uid for _, profile, _ in people] == [saw_it_before, told, saw_it_last]
+    assert len(households) == 3
+    seen = {uid: amounts for uid, _, amounts in people}
+    assert seen[saw_it_before] == {}  # the newer result no longer shows the aid
+    assert seen[saw_it_last] == {NEW_AID: 612.5}
+    assert seen[told] == {NEW_AID: 480.0}  # the newest *sent* alert, not the failed one
+    paths = [BENEFICIARY.path(uid=uid) for uid in (told, gone, told)]
+    found = document_store.get_many(paths, BeneficiaryProfile)
+    assert [p.uid if p else None for p in found] == [told, None, told]
+
+
 def test_a_refused_address_is_recorded_failed_and_a_busy_provider_retried(
     worker, sink, signing_key
 ):
