@@ -13,6 +13,18 @@ interleaved with as many timing the baseline, ``import functions_framework`` alo
 baseline, and which heavy modules are loaded at import and, under ``devstack run``,
 once the function has answered its first request (tests/support/package_requests.py).
 Not a test: prints figures for the README.
+
+    python -m bench.imports --first-answer [--rounds 5]       # a new simulate instance
+
+``--first-answer`` measures what a freshly deployed ``simulate`` instance costs its
+first user: ``--rounds`` fresh processes of the package in its clean environment,
+each loading the entry point as functions-framework does and answering one
+anonymous simulation (the package tests' Paris household), timed from the process's
+launch to the answer; interleaved with as many baseline processes (functions-framework
+alone). It checks each answer is a 200 and that the engine read its packaged cache
+(the server's log), and prints the medians and where the time goes (interpreter and
+imports, engine build, the simulation itself). ``--without-cache`` adds one start of
+the same package with its ``engine_cache/`` removed, for comparison.
 """
 
 from __future__ import annotations
@@ -20,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,6 +51,7 @@ from devstack.function_packages import (
     isolated_environment,
     serve_together,
 )
+from infra.package_functions import ENGINE_CACHE_DIR
 from tests.support.package_requests import FIRST_REQUESTS
 
 # Modules whose presence is what a light function must avoid (DESIGN: signup never
@@ -62,6 +76,29 @@ wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
 print(json.dumps({{"wall": wall, "cpu": cpu, "modules": sorted(sys.modules)}}))
 """
 BASELINE_PROBE = PROBE.format(load="")
+
+
+# A new simulate instance: launch, load the entry point, answer one simulation.
+# ``launched`` is the wall clock just before the process was started (parent's clock).
+FIRST_ANSWER_PROBE = """\
+import json, sys, time
+wall, cpu = time.perf_counter(), time.process_time()
+import functions_framework
+app = functions_framework.create_app(target="simulate", source="main.py")
+imports, imports_cpu = time.perf_counter() - wall, time.process_time() - cpu
+from shared.config import settings
+from shared.domain.aids.catalogue import load_catalogue
+from shared.services import eligibility
+eligibility.configure(settings().engine_cache_dir)
+eligibility._engine(load_catalogue()).profile
+engine, engine_cpu = time.perf_counter() - wall - imports, time.process_time() - cpu - imports_cpu
+response = app.test_client().post("/", json=json.loads(sys.argv[1]))
+answered = time.time()
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+print(json.dumps({"answered": answered, "wall": wall, "cpu": cpu, "imports": imports,
+                  "imports_cpu": imports_cpu, "engine": engine, "engine_cpu": engine_cpu,
+                  "status": response.status_code}))
+"""
 
 
 def heavy(modules: Collection[str]) -> list[str]:
@@ -137,6 +174,93 @@ def after_first_request(
     return heavy(running[name].imported_modules())
 
 
+def _first_answer(python: Path, source_dir: Path, body: str) -> dict[str, Any]:
+    """One new instance: launch-to-answer time, its parts, and what its engine loaded.
+
+    Its writable engine cache is a new empty folder, as on a new instance.
+    """
+    with tempfile.TemporaryDirectory(prefix="sesame-bench-instance-") as empty:
+        environment = {
+            **isolated_environment(os.environ),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "SESAME_ENGINE_CACHE": empty,
+        }
+        launched = time.time()
+        completed = subprocess.run(
+            [str(python), "-c", FIRST_ANSWER_PROBE, body],
+            cwd=source_dir,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    lines = completed.stdout.strip().splitlines()
+    result: dict[str, Any] = json.loads(lines[-1])
+    result["launch_to_answer"] = result["answered"] - launched
+    result["loaded"] = sorted(
+        json.loads(line)["reason"]
+        for line in lines[:-1]
+        if line.startswith("{") and '"engine cache loaded"' in line
+    )
+    return result
+
+
+def first_answer(rounds: int, without_cache: bool) -> dict[str, Any]:
+    """Medians over ``rounds`` new simulate instances, with the baseline interleaved."""
+    from tests.support.package_requests import SIMULATION_REQUEST
+
+    body = json.dumps(SIMULATION_REQUEST)
+    with tempfile.TemporaryDirectory(prefix="sesame-bench-first-answer-") as scratch:
+        root = Path(scratch)
+        package = build_packages(root / "packages", ["simulate"])["simulate"]
+        environments = CleanEnvironments(root / "venvs")
+        python = environments.bin_dir(package) / "python"
+        _first_answer(python, package.source_dir, body)  # the pip-compiled engine, warmed once
+        starts, baselines = [], []
+        for _ in range(rounds):
+            starts.append(_first_answer(python, package.source_dir, body))
+            baselines.append(_probe(python, package, BASELINE_PROBE))
+        bad = [s for s in starts if s["status"] != 200 or not s["loaded"]]
+        if bad or any("from the package" not in r for s in starts for r in s["loaded"]):
+            raise SystemExit(f"a start did not answer from the packaged cache: {bad or starts}")
+
+        def median(values: list[Any], key: str) -> float:
+            return round(statistics.median(float(v[key]) for v in values), 3)
+
+        figures: dict[str, Any] = {
+            "rounds": rounds,
+            "first_answer_s": median(starts, "launch_to_answer"),
+            "first_answer_each_s": [round(s["launch_to_answer"], 3) for s in starts],
+            "first_answer_cpu_s": median(starts, "cpu"),
+            "imports_s": median(starts, "imports"),
+            "imports_cpu_s": median(starts, "imports_cpu"),
+            "engine_build_s": median(starts, "engine"),
+            "engine_build_cpu_s": median(starts, "engine_cpu"),
+            "baseline_functions_framework_s": median(baselines, "wall"),
+            "baseline_functions_framework_cpu_s": median(baselines, "cpu"),
+            "engine_cache_loaded": starts[-1]["loaded"],
+        }
+        figures["simulation_s"] = round(
+            statistics.median(s["wall"] - s["imports"] - s["engine"] for s in starts), 3
+        )
+        figures["simulation_cpu_s"] = round(
+            statistics.median(s["cpu"] - s["imports_cpu"] - s["engine_cpu"] for s in starts), 3
+        )
+        figures["ratio_cpu_to_baseline"] = round(
+            figures["first_answer_cpu_s"] / figures["baseline_functions_framework_cpu_s"], 1
+        )
+        if without_cache:
+            bare = root / "without-cache"
+            shutil.copytree(package.source_dir, bare)
+            shutil.rmtree(bare / ENGINE_CACHE_DIR)
+            alone = _first_answer(python, bare, body)
+            figures["without_packaged_cache_s"] = round(alone["launch_to_answer"], 3)
+            figures["without_packaged_cache_cpu_s"] = round(alone["cpu"], 3)
+        figures["load_average"] = [round(x, 1) for x in os.getloadavg()]
+        figures["python"] = environments.python
+    return figures
+
+
 def _table(rows: list[Figures]) -> list[str]:
     lines = [
         "| Function | Requirements | Entry point import, wall / CPU"
@@ -162,7 +286,16 @@ def _table(rows: list[Figures]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument(
+        "--first-answer", action="store_true", help="first answer of a new simulate instance"
+    )
+    parser.add_argument(
+        "--without-cache", action="store_true", help="with --first-answer: one start without it"
+    )
     args = parser.parse_args(argv)
+    if args.first_answer:
+        print(json.dumps(first_answer(args.rounds, args.without_cache), indent=2))
+        return 0
     with_requests = bool(os.environ.get("FIRESTORE_EMULATOR_HOST"))
     with tempfile.TemporaryDirectory(prefix="sesame-bench-imports-") as scratch:
         root = Path(scratch)

@@ -164,6 +164,7 @@ class RunningFunction:
     name: str
     url: str
     modules_log: Path
+    log: Path  # what the server printed (its JSON log lines)
 
     def imported_modules(self) -> dict[str, str | None]:
         """Every module the server's processes imported (start-up and requests), once stopped.
@@ -229,7 +230,7 @@ def serve(
         supervisor.stop_all()
         port = free_loopback_ports(1)[0]
     try:
-        yield RunningFunction(package.name, f"http://{HOST}:{port}", modules_log)
+        yield RunningFunction(package.name, f"http://{HOST}:{port}", modules_log, process.log_path)
     finally:
         supervisor.stop_all()
 

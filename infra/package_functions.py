@@ -15,14 +15,27 @@ the project pins in the root ``requirements.txt`` (the one source of versions, t
 the tests run on). Packaging refuses a function whose file drifted;
 ``--update-pins`` rewrites the versions of every function's file from the root pins.
 
+* ``engine_cache/``, for a function whose requirements install OpenFisca-France
+  (``simulate``, ``alerts_worker``, ``rules_check``): the engine's pickled parameters,
+  its pruning profile and a manifest of the exact engine versions they were built for,
+  so a new instance answers without parsing 3,400 parameter files or deriving the
+  profile (tens of seconds), and writes nothing (the runtime's file system is
+  read-only). It is built by ``shared/adapters/openfisca/cache_build.py`` run with
+  ``--engine-python`` (default: this interpreter), which must hold exactly the
+  function's pinned engine versions, the ones the tests run on: packaging refuses
+  otherwise.
+
 Caches, compiled files and tests are left out. Entries are sorted and carry a fixed
 timestamp and mode, so the same sources always give the same bytes and the same
 SHA-256: Terraform puts that hash in the object name (infra/functions.tf), so a
-function is redeployed exactly when its archive changes.
+function is redeployed exactly when its archive changes. The engine cache's slow
+derivations are kept between runs (``~/.cache/sesame/packaged``), so packaging again
+copies the same bytes.
 
-Standard library only: it runs before any virtualenv exists.
+Standard library only: it runs before any virtualenv exists (the engine cache is
+built in a separate process, by the interpreter that holds the engine).
 
-Usage: python infra/package_functions.py [--root DIR] [--out DIR] [NAME ...]
+Usage: python infra/package_functions.py [--root DIR] [--out DIR] [--engine-python PY] [NAME ...]
        python infra/package_functions.py --update-pins [--root DIR]
 """
 
@@ -30,8 +43,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
+import subprocess
 import sys
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -50,6 +66,15 @@ REQUIREMENTS = "requirements.txt"
 PINNED_LINE = re.compile(
     r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*(?P<version>[A-Za-z0-9.+!-]+)"
 )
+
+
+# Where a package carries its engine cache (shared/adapters/openfisca/system.py reads it).
+ENGINE_CACHE_DIR = "engine_cache"
+# A function runs the engine when it installs this distribution.
+ENGINE_DISTRIBUTION = "openfisca-france"
+# The pins the engine cache is built for and checked against: the OpenFisca
+# distributions (the core, the country package, its extensions).
+ENGINE_PIN_PREFIX = "openfisca-"
 
 
 class PackagingError(Exception):
@@ -193,6 +218,58 @@ def archive_entries(root: Path, name: str) -> dict[str, Path]:
     return entries
 
 
+def engine_requirements(root: Path, name: str) -> tuple[str, ...]:
+    """The engine pins (``name==version``) of function ``name``; empty when it runs no engine."""
+    pins = read_pins(function_requirements(root, name))
+    if ENGINE_DISTRIBUTION not in pins:
+        return ()
+    return tuple(
+        f"{pin.name}=={pin.version}"
+        for key, pin in sorted(pins.items())
+        if key.startswith(ENGINE_PIN_PREFIX)
+    )
+
+
+def build_engine_cache(
+    root: Path, requirements: tuple[str, ...], destination: Path, engine_python: str
+) -> dict[str, Path]:
+    """Build the engine cache for ``requirements`` into ``destination``; archive path -> file.
+
+    Runs ``shared.adapters.openfisca.cache_build`` of the tree being packaged with
+    ``engine_python``, with a fixed hash seed (a fresh derivation pickles its sets in
+    the same order every time).
+    """
+    command = [engine_python, "-m", "shared.adapters.openfisca.cache_build"]
+    command += ["--out", str(destination)]
+    for requirement in requirements:
+        command += ["--require", requirement]
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP"}
+    }
+    environment.update(PYTHONPATH=str(root), PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+    try:
+        completed = subprocess.run(  # noqa: S603 - our own module, the interpreter asked for
+            command, cwd=root, env=environment, capture_output=True, text=True, check=False
+        )
+    except OSError as error:
+        raise PackagingError(
+            f"cannot run {engine_python} to build the engine cache: {error}"
+        ) from error
+    if completed.returncode != 0:
+        tail = "\n".join((completed.stderr or completed.stdout).strip().splitlines()[-5:])
+        raise PackagingError(
+            f"the engine cache for {', '.join(requirements)} could not be built with "
+            f"{engine_python} (pass --engine-python, e.g. .venv/bin/python):\n{tail}"
+        )
+    return {
+        f"{ENGINE_CACHE_DIR}/{path.name}": path
+        for path in sorted(destination.iterdir())
+        if path.is_file()
+    }
+
+
 def write_archive(entries: dict[str, Path], destination: Path) -> str:
     """Write a deterministic zip of ``entries``; return its SHA-256 (hex)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
@@ -208,14 +285,34 @@ def write_archive(entries: dict[str, Path], destination: Path) -> str:
     return hashlib.sha256(destination.read_bytes()).hexdigest()
 
 
-def package(root: Path, out: Path, names: Iterable[str] | None = None) -> dict[str, str]:
-    """Build the archives of ``names`` (default: every function); return name -> sha256."""
+def package(
+    root: Path,
+    out: Path,
+    names: Iterable[str] | None = None,
+    engine_python: str = sys.executable,
+) -> dict[str, str]:
+    """Build the archives of ``names`` (default: every function); return name -> sha256.
+
+    The engine cache is built once per distinct set of engine pins, with ``engine_python``.
+    """
     selected = sorted(names) if names else discover_functions(root)
     if not selected:
         raise PackagingError("no function to package (no functions/<name>/main.py)")
-    return {
-        name: write_archive(archive_entries(root, name), out / f"{name}.zip") for name in selected
-    }
+    entries = {name: archive_entries(root, name) for name in selected}
+    hashes = {}
+    with tempfile.TemporaryDirectory(prefix="engine-cache-") as scratch:
+        caches: dict[tuple[str, ...], dict[str, Path]] = {}
+        for name in selected:
+            requirements = engine_requirements(root, name)
+            if requirements and requirements not in caches:
+                destination = Path(scratch) / str(len(caches))
+                caches[requirements] = build_engine_cache(
+                    root, requirements, destination, engine_python
+                )
+            hashes[name] = write_archive(
+                {**entries[name], **caches.get(requirements, {})}, out / f"{name}.zip"
+            )
+    return hashes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,6 +322,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=repo_root, help="repository root")
     parser.add_argument(
         "--out", type=Path, default=None, help="output folder (default: ROOT/infra/build)"
+    )
+    parser.add_argument(
+        "--engine-python",
+        default=sys.executable,
+        help="interpreter holding the pinned OpenFisca, builds the engine cache "
+        "(default: this one)",
     )
     parser.add_argument(
         "--update-pins",
@@ -238,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
             for changed in update_pins(args.root, args.names):
                 print(f"{changed}: versions updated from {REQUIREMENTS}")
             return 0
-        hashes = package(args.root, out, args.names)
+        hashes = package(args.root, out, args.names, args.engine_python)
     except PackagingError as error:
         print(f"package_functions: {error}", file=sys.stderr)
         return 1

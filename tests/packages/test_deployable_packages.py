@@ -12,6 +12,8 @@ fails here rather than after a deploy.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -21,8 +23,13 @@ from devstack.function_packages import (
     CleanEnvironments,
     FunctionPackage,
     deployable_functions,
+    serve,
     serve_together,
 )
+from devstack.settings import free_loopback_ports
+from infra import package_functions
+from infra.package_functions import ENGINE_CACHE_DIR
+from shared.adapters.openfisca.system import CACHE_MANIFEST, PROFILE_VERSION
 from tests.support.package_requests import (
     FIRST_REQUESTS,
     SIMULATION_REQUEST,
@@ -32,6 +39,8 @@ from tests.support.package_requests import (
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
+# The functions that run OpenFisca, whose packages carry the engine cache.
+ENGINE_FUNCTIONS = ["alerts_worker", "rules_check", "simulate"]
 
 
 def test_every_deployed_function_has_a_first_request() -> None:
@@ -83,7 +92,38 @@ def test_package_installs_alone_starts_and_answers_2xx(
     )
 
 
-def test_the_simulate_package_computes_what_the_tested_tree_computes(
+def _read_only(tree: Path, writable: bool = False) -> None:
+    for path in [tree, *tree.rglob("*")]:
+        if path.is_dir():
+            path.chmod(0o755 if writable else 0o555)
+        else:
+            path.chmod(0o644 if writable else 0o444)
+
+
+def _files(tree: Path) -> dict[str, tuple[int, int]]:
+    return {
+        path.relative_to(tree).as_posix(): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in tree.rglob("*")
+    }
+
+
+@pytest.mark.parametrize("name", ENGINE_FUNCTIONS)
+def test_engine_packages_carry_the_cache_built_for_their_pinned_engine(
+    name: str, packages: dict[str, FunctionPackage]
+) -> None:
+    package = packages[name]
+    cache = package.source_dir / ENGINE_CACHE_DIR
+    manifest = json.loads((cache / CACHE_MANIFEST).read_text(encoding="utf-8"))
+    pins = package_functions.read_pins(package.requirements)
+    assert manifest["distributions"] == {
+        key: pin.version for key, pin in pins.items() if key.startswith("openfisca-")
+    }
+    assert manifest["profile_version"] == PROFILE_VERSION
+    assert sorted(p.name for p in cache.iterdir()) == sorted([*manifest["files"], CACHE_MANIFEST])
+    assert {f.split("-")[0] for f in manifest["files"]} == {"parameters", "profile"}
+
+
+def test_a_new_simulate_instance_answers_from_its_packaged_cache_without_writing(
     packages: dict[str, FunctionPackage], environments: CleanEnvironments, tmp_path: Path
 ) -> None:
     # Same answers as the code the rest of the suite tests: the package holds the
@@ -96,12 +136,54 @@ def test_the_simulate_package_computes_what_the_tested_tree_computes(
     ).test_client()
     expected = tested.post("/", json=SIMULATION_REQUEST)
     assert expected.status_code == 200
-    with ExitStack() as stack:
-        running = serve_together(["simulate"], packages, environments, tmp_path, stack)
-        response = simulate_anonymously({"simulate": running["simulate"].url})
+
+    # A fresh instance as deployed: its package folder read-only, and no writable
+    # cache directory at all (a path under a file cannot be created, even by root,
+    # for whom the modes below do not bind).
+    built = packages["simulate"]
+    deployed = FunctionPackage(built.name, built.archive, built.sha256, tmp_path / "simulate")
+    shutil.copytree(built.source_dir, deployed.source_dir)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory\n", encoding="utf-8")
+    environment = {
+        **os.environ,
+        "SESAME_ENGINE_CACHE": str(blocked / "engine-cache"),
+        "PYTHONDONTWRITEBYTECODE": "1",  # the runtime cannot write bytecode either
+    }
+    before = _files(deployed.source_dir)
+    _read_only(deployed.source_dir)
+    try:
+        with serve(
+            deployed,
+            environments.bin_dir(built),
+            free_loopback_ports(1)[0],
+            environment,
+            tmp_path / "logs",
+        ) as running:
+            response = simulate_anonymously({"simulate": running.url})
+    finally:
+        _read_only(deployed.source_dir, writable=True)
     assert response.status_code == 200, response.text[:2000]
-    deployed, reference = response.json()["report"], expected.get_json()["report"]
+    answered, reference = response.json()["report"], expected.get_json()["report"]
     assert {r["aid_id"] for r in reference["results"]} >= {"paris_logement_familles"}
-    assert json.dumps(deployed["results"], sort_keys=True) == json.dumps(
+    assert json.dumps(answered["results"], sort_keys=True) == json.dumps(
         reference["results"], sort_keys=True
     )
+
+    # The engine read both pickles from the package and built, derived and wrote nothing.
+    events = [
+        json.loads(line)
+        for line in running.log.read_text(encoding="utf-8").splitlines()
+        if line.startswith("{")
+    ]
+    engine = [e for e in events if e.get("component") == "openfisca_engine"]
+    loaded = sorted(e["reason"] for e in engine if e["message"] == "engine cache loaded")
+    assert loaded == ["parameters from the package", "profile from the package"], engine
+    rebuilt = [
+        e
+        for e in engine
+        if e["message"] == "profile derived"
+        or ("cache" in e["message"] and "loaded" not in e["message"])
+    ]
+    assert rebuilt == []
+    assert _files(deployed.source_dir) == before

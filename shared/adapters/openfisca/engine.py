@@ -11,7 +11,6 @@ import hashlib
 import importlib
 import importlib.metadata
 import importlib.util
-import pickle
 import threading
 from collections.abc import Sequence
 from datetime import date
@@ -51,10 +50,10 @@ from shared.adapters.openfisca.steady_state import (
 )
 from shared.adapters.openfisca.system import (
     PROFILE_VERSION,
+    EngineCache,
     _build_system,
     _installed_versions,
     _warn,
-    _write_atomically,
     default_cache_dir,
 )
 
@@ -77,6 +76,8 @@ class FrenchEngine:
             _warn("openfisca extensions not installed", ", ".join(absent), len(absent))
         self.aids = tuple(aids)
         self.versions = _installed_versions(self.extensions)
+        # The package's read-only cache first (built with the package), then cache_dir.
+        self.cache = EngineCache(self.cache_dir, self.versions)
         install_period_memo()
         install_vectorial_parameter_lookup()
         self.system = self._load_system()
@@ -109,20 +110,11 @@ class FrenchEngine:
     # ---------------------------------------------------------------- system
 
     def _load_system(self) -> TaxBenefitSystem:
-        path = self.cache_dir / f"parameters-{self._key()}.pickle"
-        parameters = None
-        if path.exists():
-            try:
-                with path.open("rb") as handle:
-                    parameters = pickle.load(handle)  # noqa: S301 - our own cache file
-            except Exception as error:  # a corrupt cache is rebuilt, never fatal
-                _warn("ignoring unreadable parameter cache", type(error).__name__)
-                parameters = None
+        name = f"parameters-{self._key()}.pickle"
+        parameters = self.cache.read(name)
         system = _build_system(parameters, self.extensions)
         if parameters is None:
-            _write_atomically(
-                path, pickle.dumps(system.parameters, protocol=pickle.HIGHEST_PROTOCOL)
-            )
+            self.cache.write(name, system.parameters)
         return system
 
     # ---------------------------------------------------------------- profile
@@ -138,19 +130,14 @@ class FrenchEngine:
 
     def _load_profile(self) -> Profile:
         variables = tuple(sorted({a.variable for a in self.aids} | self._key_variables()))
-        path = self.cache_dir / f"profile-{self._key(*variables)}.pickle"
-        if path.exists():
-            try:
-                with path.open("rb") as handle:
-                    loaded = pickle.load(handle)  # noqa: S301 - our own cache file
-                if isinstance(loaded, Profile):
-                    return loaded
-            except Exception as error:
-                _warn("ignoring unreadable profile cache", type(error).__name__)
+        name = f"profile-{self._key(*variables)}.pickle"
+        loaded = self.cache.read(name)
+        if isinstance(loaded, Profile):
+            return loaded
         if not self._derive:
             return Profile(frozenset(), {}, frozenset())
         profile = derive_profile(self)
-        _write_atomically(path, pickle.dumps(profile, protocol=pickle.HIGHEST_PROTOCOL))
+        self.cache.write(name, profile)
         return profile
 
     def _key_variables(self) -> set[str]:
