@@ -141,3 +141,89 @@ def test_questionnaire_to_results_with_the_keyboard_only(visit: Visit):
     )
     assert household["housing"] == {"status": "tenant", "rent": 550, "postal_code": "75011"}
     visit.check("keyboard results")
+
+
+# Every page of the menu a signed-in person reaches, by its link's name.
+MENU_PAGES = (
+    "Mon compte",
+    "Profil et consentements",
+    "Mes documents",
+    "Mes formulaires",
+    "Mes aidants",
+    "Mes données",
+)
+
+MARK_CONTROLS = """() => {
+    // The page's controls a person can use: visible and enabled. A radio group is one
+    // Tab stop (the arrows move inside it), so it counts once, by its name.
+    const controls = [...document.querySelectorAll(
+        "main a[href], main button, main input, main select, main textarea, main summary")]
+        .filter((el) => !el.disabled && el.type !== "hidden" && el.getClientRects().length > 0
+                        && getComputedStyle(el).visibility !== "hidden");
+    return controls.map((el, index) => {
+        el.dataset.kb = el.type === "radio" ? `radio:${el.name}` : String(index);
+        return el.dataset.kb;
+    });
+}"""
+
+FOCUS_NOW = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return {kb: el.dataset ? el.dataset.kb || null : null, inMain: Boolean(el.closest("main")),
+            tag: el.tagName.toLowerCase(),
+            text: (el.textContent || el.value || "").trim().slice(0, 40),
+            visible: (el.matches(":focus-visible") || el.matches(":focus-within"))
+                     && style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2};
+}"""
+
+
+def open_with_the_keyboard(visit: Visit, link: str) -> None:
+    """From the top of the page, Tab to the menu ``link`` and press Enter."""
+    page = visit.page
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        now = page.evaluate(FOCUS_NOW)
+        if now["tag"] == "a" and now["text"] == link:
+            assert now["visible"], f"no visible focus on the menu link {link!r}"
+            page.keyboard.press("Enter")
+            page.wait_for_load_state("networkidle")
+            page.locator("main h1").first.wait_for()
+            return
+    raise AssertionError(f"menu link {link!r} not reachable with Tab")
+
+
+def walk_the_page(visit: Visit) -> tuple[set[str], set[str]]:
+    """Tab from the page's start through its content: (controls there, controls reached).
+
+    Every stop on a control must show its focus.
+    """
+    page = visit.page
+    controls = set(page.evaluate(MARK_CONTROLS))
+    page.focus("main")
+    reached: set[str] = set()
+    for _ in range(3 * len(controls) + 10):
+        page.keyboard.press("Tab")
+        now = page.evaluate(FOCUS_NOW)
+        if not now["inMain"]:
+            break
+        if now["kb"] is not None:
+            assert now["visible"], f"no visible focus on {now}"
+            reached.add(now["kb"])
+    return controls, reached
+
+
+def test_every_page_of_the_menu_works_with_the_keyboard(visit: Visit):
+    """Signed in, each page of the menu opens from the menu with Tab and Enter, and
+    every control it shows is reached with Tab, its focus visible."""
+    from tests.browser.test_account import create_account
+
+    create_account(visit, f"clavier-{visit.folder.name}@example.org", vault=True)
+    phone = visit.folder.name == "phone"
+    for link in MENU_PAGES:
+        open_with_the_keyboard(visit, link)
+        controls, reached = walk_the_page(visit)
+        assert controls, f"{link}: no control found on the page"
+        assert controls <= reached, f"{link}: not reached with Tab: {sorted(controls - reached)}"
+        if not phone:
+            visit.check(f"keyboard {link}")
