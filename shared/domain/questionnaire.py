@@ -178,6 +178,11 @@ def _choices(postal_code: str) -> str:
     return ", ".join(f"{c.insee} ({c.name})" for c in communes_for(postal_code))
 
 
+def _names(postal_code: str) -> str:
+    """The communes a postal code serves, by name: what a person chooses from."""
+    return ", ".join(c.name for c in communes_for(postal_code))
+
+
 # ----------------------------------------------------------------- enums
 
 
@@ -446,6 +451,8 @@ class Housing(AnswerModel):
             raise located_error(
                 ("commune",),
                 f"postal code {postal} serves several communes, choose one: {_choices(postal)}",
+                fr=f"le code postal {postal} dessert plusieurs communes, choisissez la vôtre : "
+                f"{_names(postal)}",
             )
         return data
 
@@ -459,6 +466,8 @@ class Housing(AnswerModel):
                 ("commune",),
                 f"commune {self.commune} is not served by postal code {self.postal_code}: "
                 f"{_choices(self.postal_code)}",
+                fr=f"cette commune n'est pas desservie par le code postal {self.postal_code} : "
+                f"{_names(self.postal_code)}",
             )
         return self
 

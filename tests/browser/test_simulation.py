@@ -269,3 +269,92 @@ def test_a_couple_with_a_child_is_asked_about_each_person(visit: Visit):
     total = page.locator(".total").inner_text()
     assert total == f"Total estimé : {french_euros(report['monthly_total'])} par mois"
     visit.check("couple results")
+
+
+# 01000 serves two communes, Bourg-en-Bresse (INSEE 01053) and Saint-Denis-lès-Bourg
+# (01344): the La Poste postal-code data the repository ships
+# (shared/domain/data/postal_codes.tsv.gz).
+SHARED_POSTAL_CODE: dict[str, Any] = {
+    "persons.demandeur.birth_date": "1985-09-21",
+    "housing.status": "tenant",
+    "housing.rent": 480,
+    "housing.postal_code": "01000",
+}
+
+
+def test_a_skipped_commune_is_refused_with_its_message_and_asked_again(visit: Visit):
+    seen = simulations_seen(visit)
+    visit.open()
+    page = visit.page
+    asked = answer_questions(visit, SHARED_POSTAL_CODE)
+
+    # "Je ne sais pas" on the commune: the API needs it, the page says so in French
+    # under the question's own wording, and offers to go back to it.
+    assert "housing.commune" in asked
+    page.get_by_role("heading", name="Vos résultats").wait_for()
+    refused = page.locator(".refused li")
+    assert refused.count() == 1
+    assert refused.inner_text().startswith(
+        "Dans quelle commune se trouve le logement ? : le code postal 01000 dessert "
+        "plusieurs communes, choisissez la vôtre : Bourg-en-Bresse, Saint-Denis-lès-Bourg"
+    )
+    assert page.locator(".total").count() == 0
+    visit.check("commune refused")
+    # The same refusal in English when the person switches language.
+    page.get_by_role("button", name="English").click()
+    page.locator(".refused li", has_text="serves several communes").wait_for()
+    assert "In which commune is the home?" in page.locator(".refused li").inner_text()
+    page.get_by_role("button", name="Français").click()
+    page.locator(".refused li", has_text="dessert plusieurs communes").wait_for()
+
+    page.get_by_role("button", name="Revenir à cette question").click()
+    page.locator("form[data-question='housing.commune']").wait_for()
+    assert page.get_by_label("Saint-Denis-lès-Bourg").count() == 1
+    answer_questions(visit, {"housing.commune": "01344"})
+
+    page.locator(".total").wait_for()
+    sent = seen[-1]["sent"]["household"]
+    assert sent["housing"] == {
+        "status": "tenant",
+        "rent": 480,
+        "postal_code": "01000",
+        "commune": "01344",
+    }
+    assert api_report(visit.stack.origin, sent) == seen[-1]["answer"]["report"]
+    visit.check("results with the commune")
+
+
+def test_a_skipped_postal_code_is_asked_again_then_its_commune(visit: Visit):
+    seen = simulations_seen(visit)
+    visit.open()
+    page = visit.page
+    answers = {k: v for k, v in SHARED_POSTAL_CODE.items() if k != "housing.postal_code"}
+    asked = answer_questions(visit, answers)
+
+    # The housing answers need a commune, which only the skipped postal code could give:
+    # the refusal is shown under the postal-code question, the one to go back to.
+    assert "housing.postal_code" in asked and "housing.commune" not in asked
+    page.get_by_role("heading", name="Vos résultats").wait_for()
+    assert page.locator(".refused li").inner_text().startswith(
+        "Code postal du logement : champ obligatoire"
+    )
+    visit.check("postal code refused")
+
+    page.get_by_role("button", name="Revenir à cette question").click()
+    page.locator("form[data-question='housing.postal_code']").wait_for()
+    # 01000 serves two communes: the commune question follows.
+    asked_again = answer_questions(
+        visit, {"housing.postal_code": "01000", "housing.commune": "01053"}
+    )
+    assert asked_again[:2] == ["housing.postal_code", "housing.commune"]
+
+    page.locator(".total").wait_for()
+    sent = seen[-1]["sent"]["household"]
+    assert sent["housing"] == {
+        "status": "tenant",
+        "rent": 480,
+        "postal_code": "01000",
+        "commune": "01053",
+    }
+    assert api_report(visit.stack.origin, sent) == seen[-1]["answer"]["report"]
+    visit.check("results after the postal code")
