@@ -335,8 +335,10 @@ def test_a_skipped_postal_code_is_asked_again_then_its_commune(visit: Visit):
     # the refusal is shown under the postal-code question, the one to go back to.
     assert "housing.postal_code" in asked and "housing.commune" not in asked
     page.get_by_role("heading", name="Vos résultats").wait_for()
-    assert page.locator(".refused li").inner_text().startswith(
-        "Code postal du logement : champ obligatoire"
+    assert (
+        page.locator(".refused li")
+        .inner_text()
+        .startswith("Code postal du logement : champ obligatoire")
     )
     visit.check("postal code refused")
 
@@ -358,3 +360,41 @@ def test_a_skipped_postal_code_is_asked_again_then_its_commune(visit: Visit):
     }
     assert api_report(visit.stack.origin, sent) == seen[-1]["answer"]["report"]
     visit.check("results after the postal code")
+
+
+def test_every_question_skipped_leads_back_to_each_needed_one(visit: Visit):
+    seen = simulations_seen(visit)
+    visit.open()
+    page = visit.page
+    answer_questions(visit, {})
+
+    # Without a birth date nor any housing answer the API cannot simulate: each refusal
+    # is shown under its question, with a way back to it, rather than only "Recommencer".
+    page.get_by_role("heading", name="Vos résultats").wait_for()
+    refused = page.locator(".refused li").all_inner_texts()
+    assert [line.split("\n")[0] for line in refused] == [
+        "Date de naissance : champ obligatoire",
+        "Êtes-vous locataire, propriétaire, hébergé… ? : champ obligatoire",
+    ]
+    assert page.get_by_role("button", name="Revenir à cette question").count() == 2
+    visit.check("birth date and housing refused")
+
+    page.get_by_role("button", name="Revenir à cette question").first.click()
+    answer_questions(visit, {"persons.demandeur.birth_date": "1979-02-11"})
+    page.locator(".refused li").wait_for()
+    page.get_by_role("button", name="Revenir à cette question").click()
+    answer_questions(visit, {"housing.status": "hosted_free"})
+    # The postal code was skipped too: the commune it gives is refused next, under it.
+    page.locator(".refused li").wait_for()
+    assert (
+        page.locator(".refused li")
+        .inner_text()
+        .startswith("Code postal du logement : champ obligatoire")
+    )
+    page.get_by_role("button", name="Revenir à cette question").click()
+    answer_questions(visit, {"housing.postal_code": "75011"})
+
+    page.locator(".total").wait_for()
+    sent = seen[-1]["sent"]["household"]
+    assert sent["persons"][0]["birth_date"] == "1979-02-11"
+    assert sent["housing"] == {"status": "hosted_free", "postal_code": "75011"}
