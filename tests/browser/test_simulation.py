@@ -380,9 +380,11 @@ def test_every_question_skipped_leads_back_to_each_needed_one(visit: Visit):
     visit.check("birth date and housing refused")
 
     page.get_by_role("button", name="Revenir à cette question").first.click()
+    page.locator("form[data-question='persons.demandeur.birth_date']").wait_for()
     answer_questions(visit, {"persons.demandeur.birth_date": "1979-02-11"})
     page.locator(".refused li").wait_for()
     page.get_by_role("button", name="Revenir à cette question").click()
+    page.locator("form[data-question='housing.status']").wait_for()
     answer_questions(visit, {"housing.status": "hosted_free"})
     # The postal code was skipped too: the commune it gives is refused next, under it.
     page.locator(".refused li").wait_for()
@@ -392,6 +394,7 @@ def test_every_question_skipped_leads_back_to_each_needed_one(visit: Visit):
         .startswith("Code postal du logement : champ obligatoire")
     )
     page.get_by_role("button", name="Revenir à cette question").click()
+    page.locator("form[data-question='housing.postal_code']").wait_for()
     answer_questions(visit, {"housing.postal_code": "75011"})
 
     page.locator(".total").wait_for()
