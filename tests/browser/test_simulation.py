@@ -272,14 +272,28 @@ def test_a_couple_with_a_child_is_asked_about_each_person(visit: Visit):
 
 
 # 01000 serves two communes, Bourg-en-Bresse (INSEE 01053) and Saint-Denis-lès-Bourg
-# (01344): the La Poste postal-code data the repository ships
-# (shared/domain/data/postal_codes.tsv.gz).
+# (01344): La Poste's postal-code data as the repository ships it
+# (shared/domain/data/postal_codes.tsv.gz, from the npm package codes-postaux).
 SHARED_POSTAL_CODE: dict[str, Any] = {
     "persons.demandeur.birth_date": "1985-09-21",
     "housing.status": "tenant",
     "housing.rent": 480,
     "housing.postal_code": "01000",
 }
+
+
+def back_to(visit: Visit, question_id: str) -> None:
+    """From the refused answers, back to the (first) question offered: ``question_id``."""
+    visit.page.get_by_role("button", name="Revenir à cette question").first.click()
+    visit.page.locator(f"form[data-question='{question_id}']").wait_for()
+
+
+def housing_shown(visit: Visit, seen: list[dict[str, Any]]) -> dict[str, Any]:
+    """Once the results show: the housing sent (the page shows the report the API computes)."""
+    visit.page.locator(".total").wait_for()
+    sent = seen[-1]["sent"]["household"]
+    assert api_report(visit.stack.origin, sent) == seen[-1]["answer"]["report"]
+    return dict(sent["housing"])
 
 
 def test_a_skipped_commune_is_refused_with_its_message_and_asked_again(visit: Visit):
@@ -307,20 +321,12 @@ def test_a_skipped_commune_is_refused_with_its_message_and_asked_again(visit: Vi
     page.get_by_role("button", name="Français").click()
     page.locator(".refused li", has_text="dessert plusieurs communes").wait_for()
 
-    page.get_by_role("button", name="Revenir à cette question").click()
-    page.locator("form[data-question='housing.commune']").wait_for()
+    back_to(visit, "housing.commune")
     assert page.get_by_label("Saint-Denis-lès-Bourg").count() == 1
     answer_questions(visit, {"housing.commune": "01344"})
 
-    page.locator(".total").wait_for()
-    sent = seen[-1]["sent"]["household"]
-    assert sent["housing"] == {
-        "status": "tenant",
-        "rent": 480,
-        "postal_code": "01000",
-        "commune": "01344",
-    }
-    assert api_report(visit.stack.origin, sent) == seen[-1]["answer"]["report"]
+    housing = housing_shown(visit, seen)
+    assert housing == {"status": "tenant", "rent": 480, "postal_code": "01000", "commune": "01344"}
     visit.check("results with the commune")
 
 
@@ -342,23 +348,15 @@ def test_a_skipped_postal_code_is_asked_again_then_its_commune(visit: Visit):
     )
     visit.check("postal code refused")
 
-    page.get_by_role("button", name="Revenir à cette question").click()
-    page.locator("form[data-question='housing.postal_code']").wait_for()
+    back_to(visit, "housing.postal_code")
     # 01000 serves two communes: the commune question follows.
     asked_again = answer_questions(
         visit, {"housing.postal_code": "01000", "housing.commune": "01053"}
     )
     assert asked_again[:2] == ["housing.postal_code", "housing.commune"]
 
-    page.locator(".total").wait_for()
-    sent = seen[-1]["sent"]["household"]
-    assert sent["housing"] == {
-        "status": "tenant",
-        "rent": 480,
-        "postal_code": "01000",
-        "commune": "01053",
-    }
-    assert api_report(visit.stack.origin, sent) == seen[-1]["answer"]["report"]
+    housing = housing_shown(visit, seen)
+    assert housing == {"status": "tenant", "rent": 480, "postal_code": "01000", "commune": "01053"}
     visit.check("results after the postal code")
 
 
@@ -379,12 +377,10 @@ def test_every_question_skipped_leads_back_to_each_needed_one(visit: Visit):
     assert page.get_by_role("button", name="Revenir à cette question").count() == 2
     visit.check("birth date and housing refused")
 
-    page.get_by_role("button", name="Revenir à cette question").first.click()
-    page.locator("form[data-question='persons.demandeur.birth_date']").wait_for()
+    back_to(visit, "persons.demandeur.birth_date")
     answer_questions(visit, {"persons.demandeur.birth_date": "1979-02-11"})
     page.locator(".refused li").wait_for()
-    page.get_by_role("button", name="Revenir à cette question").click()
-    page.locator("form[data-question='housing.status']").wait_for()
+    back_to(visit, "housing.status")
     answer_questions(visit, {"housing.status": "hosted_free"})
     # The postal code was skipped too: the commune it gives is refused next, under it.
     page.locator(".refused li").wait_for()
@@ -393,11 +389,8 @@ def test_every_question_skipped_leads_back_to_each_needed_one(visit: Visit):
         .inner_text()
         .startswith("Code postal du logement : champ obligatoire")
     )
-    page.get_by_role("button", name="Revenir à cette question").click()
-    page.locator("form[data-question='housing.postal_code']").wait_for()
+    back_to(visit, "housing.postal_code")
     answer_questions(visit, {"housing.postal_code": "75011"})
 
-    page.locator(".total").wait_for()
-    sent = seen[-1]["sent"]["household"]
-    assert sent["persons"][0]["birth_date"] == "1979-02-11"
-    assert sent["housing"] == {"status": "hosted_free", "postal_code": "75011"}
+    assert housing_shown(visit, seen) == {"status": "hosted_free", "postal_code": "75011"}
+    assert seen[-1]["sent"]["household"]["persons"][0]["birth_date"] == "1979-02-11"
