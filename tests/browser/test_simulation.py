@@ -282,6 +282,17 @@ SHARED_POSTAL_CODE: dict[str, Any] = {
 }
 
 
+def refused_after(visit: Visit, answers: dict[str, Any]) -> list[str]:
+    """Answer ``answers`` from the start, skipping the rest, up to the refused answers
+    shown instead of the results. Returns the ids asked."""
+    visit.open()
+    asked = answer_questions(visit, answers)
+    visit.page.get_by_role("heading", name="Vos résultats").wait_for()
+    visit.page.locator(".refused li").first.wait_for()
+    assert visit.page.locator(".total").count() == 0
+    return asked
+
+
 def back_to(visit: Visit, question_id: str) -> None:
     """From the refused answers, back to the (first) question offered: ``question_id``."""
     visit.page.get_by_role("button", name="Revenir à cette question").first.click()
@@ -298,21 +309,18 @@ def housing_shown(visit: Visit, seen: list[dict[str, Any]]) -> dict[str, Any]:
 
 def test_a_skipped_commune_is_refused_with_its_message_and_asked_again(visit: Visit):
     seen = simulations_seen(visit)
-    visit.open()
     page = visit.page
-    asked = answer_questions(visit, SHARED_POSTAL_CODE)
+    asked = refused_after(visit, SHARED_POSTAL_CODE)
 
     # "Je ne sais pas" on the commune: the API needs it, the page says so in French
     # under the question's own wording, and offers to go back to it.
     assert "housing.commune" in asked
-    page.get_by_role("heading", name="Vos résultats").wait_for()
     refused = page.locator(".refused li")
     assert refused.count() == 1
     assert refused.inner_text().startswith(
         "Dans quelle commune se trouve le logement ? : le code postal 01000 dessert "
         "plusieurs communes, choisissez la vôtre : Bourg-en-Bresse, Saint-Denis-lès-Bourg"
     )
-    assert page.locator(".total").count() == 0
     visit.check("commune refused")
     # The same refusal in English when the person switches language.
     page.get_by_role("button", name="English").click()
@@ -332,17 +340,14 @@ def test_a_skipped_commune_is_refused_with_its_message_and_asked_again(visit: Vi
 
 def test_a_skipped_postal_code_is_asked_again_then_its_commune(visit: Visit):
     seen = simulations_seen(visit)
-    visit.open()
-    page = visit.page
     answers = {k: v for k, v in SHARED_POSTAL_CODE.items() if k != "housing.postal_code"}
-    asked = answer_questions(visit, answers)
+    asked = refused_after(visit, answers)
 
     # The housing answers need a commune, which only the skipped postal code could give:
     # the refusal is shown under the postal-code question, the one to go back to.
     assert "housing.postal_code" in asked and "housing.commune" not in asked
-    page.get_by_role("heading", name="Vos résultats").wait_for()
     assert (
-        page.locator(".refused li")
+        visit.page.locator(".refused li")
         .inner_text()
         .startswith("Code postal du logement : champ obligatoire")
     )
@@ -362,13 +367,11 @@ def test_a_skipped_postal_code_is_asked_again_then_its_commune(visit: Visit):
 
 def test_every_question_skipped_leads_back_to_each_needed_one(visit: Visit):
     seen = simulations_seen(visit)
-    visit.open()
     page = visit.page
-    answer_questions(visit, {})
+    refused_after(visit, {})
 
     # Without a birth date nor any housing answer the API cannot simulate: each refusal
     # is shown under its question, with a way back to it, rather than only "Recommencer".
-    page.get_by_role("heading", name="Vos résultats").wait_for()
     refused = page.locator(".refused li").all_inner_texts()
     assert [line.split("\n")[0] for line in refused] == [
         "Date de naissance : champ obligatoire",
