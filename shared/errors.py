@@ -311,12 +311,17 @@ def bilingual_error(fr: str, en: str, code: str = "value_error") -> Exception:
     return PydanticCustomError(code, en, {FRENCH_CONTEXT_KEY: fr})
 
 
-def located_error(loc: tuple[str | int, ...], message: str) -> Exception:
-    """A validation error that names ``loc`` (relative to the validated model)."""
+def located_error(loc: tuple[str | int, ...], message: str, fr: str | None = None) -> Exception:
+    """A validation error that names ``loc`` (relative to the validated model).
+
+    ``fr`` is its French wording when a person reads it (e.g. the questionnaire's
+    answers); without it, the French message says only that the value is invalid.
+    """
     from pydantic_core import PydanticCustomError
 
     path = ".".join(str(part) for part in loc)
-    return PydanticCustomError(LOCATED_ERROR_TYPE, f"{path}: {message}", {"field": path})
+    context = {"field": path} if fr is None else {"field": path, FRENCH_CONTEXT_KEY: fr}
+    return PydanticCustomError(LOCATED_ERROR_TYPE, f"{path}: {message}", context)
 
 
 def validation_locations(error: Any) -> list[tuple[str | int, ...]]:

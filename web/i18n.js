@@ -26,6 +26,7 @@ const TEXTS = {
   "sim.skip": ["Je ne sais pas", "I don't know"],
   "sim.results": ["Voir mes résultats", "See my results"],
   "sim.restart": ["Recommencer", "Start again"],
+  "sim.backToQuestion": ["Revenir à cette question", "Back to this question"],
   "yes": ["Oui", "Yes"],
   "no": ["Non", "No"],
   "choose": ["Choisissez une réponse", "Choose an answer"],

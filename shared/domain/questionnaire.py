@@ -178,6 +178,11 @@ def _choices(postal_code: str) -> str:
     return ", ".join(f"{c.insee} ({c.name})" for c in communes_for(postal_code))
 
 
+def _names(postal_code: str) -> str:
+    """The communes a postal code serves, by name: what a person chooses from."""
+    return ", ".join(c.name for c in communes_for(postal_code))
+
+
 # ----------------------------------------------------------------- enums
 
 
@@ -446,6 +451,8 @@ class Housing(AnswerModel):
             raise located_error(
                 ("commune",),
                 f"postal code {postal} serves several communes, choose one: {_choices(postal)}",
+                fr=f"le code postal {postal} dessert plusieurs communes, choisissez la vôtre : "
+                f"{_names(postal)}",
             )
         return data
 
@@ -459,6 +466,8 @@ class Housing(AnswerModel):
                 ("commune",),
                 f"commune {self.commune} is not served by postal code {self.postal_code}: "
                 f"{_choices(self.postal_code)}",
+                fr=f"cette commune n'est pas desservie par le code postal {self.postal_code} : "
+                f"{_names(self.postal_code)}",
             )
         return self
 
@@ -727,7 +736,11 @@ class QuestionSpec:
     test checks each pair against OpenFisca's trace); ``rule_fields`` the
     catalogue rule fields it answers (the test checks a rule aid reads each).
     ``applies`` says whether the question concerns a person (``per_person``)
-    or the household.
+    or the household. ``required`` marks an answer the simulation cannot run
+    without (the home's commune, which :class:`Housing` requires whatever the
+    status): it is asked while it applies even when every aid needing it is
+    ruled out, else an owner or a person hosted for free, for whom no housing
+    aid remains, would never be asked it and every simulation would be refused.
     """
 
     key: str
@@ -740,6 +753,7 @@ class QuestionSpec:
     per_person: bool = False
     options: tuple[str, ...] | None = None
     applies: Applies = _always
+    required: bool = False
 
 
 def _as_date(value: Any) -> date | None:
@@ -1043,6 +1057,7 @@ QUESTIONS: tuple[QuestionSpec, ...] = (
         applies=_no_commune_yet,
         # Zone APL (arrêté du 27 septembre 2019, art. 2) sets the rent ceilings.
         needed_by=(*HOUSING_AIDS, "paris_logement_familles"),
+        required=True,
     ),
     QuestionSpec(
         key="housing.commune",
@@ -1052,6 +1067,7 @@ QUESTIONS: tuple[QuestionSpec, ...] = (
         feeds=("depcom",),
         applies=_postal_code_is_shared,
         needed_by=(*HOUSING_AIDS, "paris_logement_familles"),
+        required=True,
     ),
     QuestionSpec(
         key="housing.shared",
@@ -1331,7 +1347,7 @@ def next_questions(
     questions: list[Question] = []
     for spec in QUESTIONS:
         needed_by = needed_by_ids(spec, index, ruled_out, known)
-        if not needed_by:
+        if not needed_by and not spec.required:
             continue
         if spec.per_person:
             for person in _persons(partial_answers):

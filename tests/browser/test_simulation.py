@@ -269,3 +269,131 @@ def test_a_couple_with_a_child_is_asked_about_each_person(visit: Visit):
     total = page.locator(".total").inner_text()
     assert total == f"Total estimé : {french_euros(report['monthly_total'])} par mois"
     visit.check("couple results")
+
+
+# 01000 serves two communes, Bourg-en-Bresse (INSEE 01053) and Saint-Denis-lès-Bourg
+# (01344): La Poste's postal-code data as the repository ships it
+# (shared/domain/data/postal_codes.tsv.gz, from the npm package codes-postaux).
+SHARED_POSTAL_CODE: dict[str, Any] = {
+    "persons.demandeur.birth_date": "1985-09-21",
+    "housing.status": "tenant",
+    "housing.rent": 480,
+    "housing.postal_code": "01000",
+}
+
+
+def refused_after(visit: Visit, answers: dict[str, Any]) -> list[str]:
+    """Answer ``answers`` from the start, skipping the rest, up to the refused answers
+    shown instead of the results. Returns the ids asked."""
+    visit.open()
+    asked = answer_questions(visit, answers)
+    visit.page.get_by_role("heading", name="Vos résultats").wait_for()
+    visit.page.locator(".refused li").first.wait_for()
+    assert visit.page.locator(".total").count() == 0
+    return asked
+
+
+def back_to(visit: Visit, question_id: str) -> None:
+    """From the refused answers, back to the (first) question offered: ``question_id``."""
+    visit.page.get_by_role("button", name="Revenir à cette question").first.click()
+    visit.page.locator(f"form[data-question='{question_id}']").wait_for()
+
+
+def housing_shown(visit: Visit, seen: list[dict[str, Any]]) -> dict[str, Any]:
+    """Once the results show: the housing sent (the page shows the report the API computes)."""
+    visit.page.locator(".total").wait_for()
+    sent = seen[-1]["sent"]["household"]
+    assert api_report(visit.stack.origin, sent) == seen[-1]["answer"]["report"]
+    return dict(sent["housing"])
+
+
+def test_a_skipped_commune_is_refused_with_its_message_and_asked_again(visit: Visit):
+    seen = simulations_seen(visit)
+    page = visit.page
+    asked = refused_after(visit, SHARED_POSTAL_CODE)
+
+    # "Je ne sais pas" on the commune: the API needs it, the page says so in French
+    # under the question's own wording, and offers to go back to it.
+    assert "housing.commune" in asked
+    refused = page.locator(".refused li")
+    assert refused.count() == 1
+    assert refused.inner_text().startswith(
+        "Dans quelle commune se trouve le logement ? : le code postal 01000 dessert "
+        "plusieurs communes, choisissez la vôtre : Bourg-en-Bresse, Saint-Denis-lès-Bourg"
+    )
+    visit.check("commune refused")
+    # The same refusal in English when the person switches language.
+    page.get_by_role("button", name="English").click()
+    page.locator(".refused li", has_text="serves several communes").wait_for()
+    assert "In which commune is the home?" in page.locator(".refused li").inner_text()
+    page.get_by_role("button", name="Français").click()
+    page.locator(".refused li", has_text="dessert plusieurs communes").wait_for()
+
+    back_to(visit, "housing.commune")
+    assert page.get_by_label("Saint-Denis-lès-Bourg").count() == 1
+    answer_questions(visit, {"housing.commune": "01344"})
+
+    housing = housing_shown(visit, seen)
+    assert housing == {"status": "tenant", "rent": 480, "postal_code": "01000", "commune": "01344"}
+    visit.check("results with the commune")
+
+
+def test_a_skipped_postal_code_is_asked_again_then_its_commune(visit: Visit):
+    seen = simulations_seen(visit)
+    answers = {k: v for k, v in SHARED_POSTAL_CODE.items() if k != "housing.postal_code"}
+    asked = refused_after(visit, answers)
+
+    # The housing answers need a commune, which only the skipped postal code could give:
+    # the refusal is shown under the postal-code question, the one to go back to.
+    assert "housing.postal_code" in asked and "housing.commune" not in asked
+    assert (
+        visit.page.locator(".refused li")
+        .inner_text()
+        .startswith("Code postal du logement : champ obligatoire")
+    )
+    visit.check("postal code refused")
+
+    back_to(visit, "housing.postal_code")
+    # 01000 serves two communes: the commune question follows.
+    asked_again = answer_questions(
+        visit, {"housing.postal_code": "01000", "housing.commune": "01053"}
+    )
+    assert asked_again[:2] == ["housing.postal_code", "housing.commune"]
+
+    housing = housing_shown(visit, seen)
+    assert housing == {"status": "tenant", "rent": 480, "postal_code": "01000", "commune": "01053"}
+    visit.check("results after the postal code")
+
+
+def test_every_question_skipped_leads_back_to_each_needed_one(visit: Visit):
+    seen = simulations_seen(visit)
+    page = visit.page
+    refused_after(visit, {})
+
+    # Without a birth date nor any housing answer the API cannot simulate: each refusal
+    # is shown under its question, with a way back to it, rather than only "Recommencer".
+    refused = page.locator(".refused li").all_inner_texts()
+    assert [line.split("\n")[0] for line in refused] == [
+        "Date de naissance : champ obligatoire",
+        "Êtes-vous locataire, propriétaire, hébergé… ? : champ obligatoire",
+    ]
+    assert page.get_by_role("button", name="Revenir à cette question").count() == 2
+    visit.check("birth date and housing refused")
+
+    back_to(visit, "persons.demandeur.birth_date")
+    answer_questions(visit, {"persons.demandeur.birth_date": "1979-02-11"})
+    page.locator(".refused li").wait_for()
+    back_to(visit, "housing.status")
+    answer_questions(visit, {"housing.status": "hosted_free"})
+    # The postal code was skipped too: the commune it gives is refused next, under it.
+    page.locator(".refused li").wait_for()
+    assert (
+        page.locator(".refused li")
+        .inner_text()
+        .startswith("Code postal du logement : champ obligatoire")
+    )
+    back_to(visit, "housing.postal_code")
+    answer_questions(visit, {"housing.postal_code": "75011"})
+
+    assert housing_shown(visit, seen) == {"status": "hosted_free", "postal_code": "75011"}
+    assert seen[-1]["sent"]["household"]["persons"][0]["birth_date"] == "1979-02-11"

@@ -122,9 +122,16 @@ function skip(question) {
   return askNext();
 }
 
-async function askNext() {
+/** The questions the API would still ask, in its order. */
+async function remainingQuestions() {
   const { questions } = await api("POST", "/simulate/questions", { answers: state.answers }, { anonymous: true });
-  const question = questions.find((q) => ANSWERABLE.has(q.type) && !state.skipped.has(q.id));
+  return questions.filter((q) => ANSWERABLE.has(q.type));
+}
+
+/** Ask the next question: ``preferred`` when the API still lists it, else the first not skipped. */
+async function askNext(preferred = null) {
+  const questions = await remainingQuestions();
+  const question = questions.find((q) => q.id === preferred) ?? questions.find((q) => !state.skipped.has(q.id));
   if (!question) return showResults();
   const form = h("form", { novalidate: true, "data-question": question.id },
     h("p", { class: "progress" }, t("sim.step", { n: state.step + 1 })),
@@ -205,10 +212,62 @@ async function showResults({ anonymous = true } = {}) {
     renderResults(state.report);
     announce(t("sim.resultsTitle"));
   } catch (error) {
-    const form = h("form", {}, h("div", { class: "actions" }, h("button", { type: "button", onclick: restart }, t("sim.restart"))));
-    show(h("h1", {}, t("sim.resultsTitle")), form);
-    showError(form, error);
+    await showRefusal(error);
   }
+}
+
+/**
+ * The question id of a refused field: "household.housing.commune" → "housing.commune";
+ * the API names a person by position ("household.persons.0.birth_date"), questions by id.
+ */
+function answerPath(field) {
+  if (!field?.startsWith("household.")) return null;
+  const parts = field.slice("household.".length).split(".");
+  if (parts[0] === "persons" && /^\d+$/.test(parts[1] ?? "")) {
+    parts[1] = state.answers.persons?.[Number(parts[1])]?.id ?? APPLICANT.id;
+  }
+  return parts.join(".");
+}
+
+function parentOf(path) { return path.split(".").slice(0, -1).join("."); }
+
+/**
+ * The question that answers a refused field: its own when the API still asks it; for a
+ * missing group (the whole housing), the group's first skipped question; else the skipped
+ * question of the same group it depends on (no commune without the postal code).
+ */
+function questionFor(path, questions) {
+  const skipped = questions.filter((q) => state.skipped.has(q.id));
+  return questions.find((q) => q.id === path)
+    ?? skipped.find((q) => q.id.startsWith(`${path}.`))
+    ?? (parentOf(path) ? skipped.find((q) => parentOf(q.id) === parentOf(path)) : undefined) ?? null;
+}
+
+/**
+ * The API refused the answers (422), typically a skipped answer it cannot do without (the
+ * commune of a postal code serving several, the birth date): each refused field's message,
+ * in the person's language, under the question that answers it, with a way back to it.
+ */
+async function showRefusal(error) {
+  const questions = error.status === 422 ? await remainingQuestions().catch(() => []) : [];
+  const refused = (error.fieldErrors || [])
+    .map((fieldError) => ({ ...fieldError, path: answerPath(fieldError.field) }))
+    .filter((fieldError) => fieldError.path)
+    .map((fieldError) => ({ ...fieldError, question: questionFor(fieldError.path, questions) }));
+  const form = h("form", { class: "refusal" },
+    refused.length ? h("ul", { class: "plain refused" }, refused.map((fieldError) => h("li", {},
+      h("strong", {}, fieldError.question ? questionLabel(fieldError.question) : fieldError.path), " : ", fieldError.message,
+      fieldError.question ? h("div", { class: "actions" },
+        h("button", { type: "button", onclick: () => backTo(fieldError.question.id) }, t("sim.backToQuestion"))) : null))) : null,
+    h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: restart }, t("sim.restart"))));
+  show(h("h1", {}, t("sim.resultsTitle")), form);
+  showError(form, error);
+}
+
+/** Back to a question skipped earlier, to answer it this time. */
+function backTo(questionId) {
+  state.skipped.delete(questionId);
+  return askNext(questionId);
 }
 
 async function saveSimulation(container) {

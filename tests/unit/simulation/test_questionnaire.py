@@ -154,6 +154,24 @@ def test_owner_is_not_asked_the_rent() -> None:
     assert "housing.shared" not in ids(answers)
 
 
+@pytest.mark.parametrize("status", ["owner", "hosted_free", "homeless"])
+def test_the_location_is_asked_even_when_no_housing_aid_remains(status: str) -> None:
+    # No housing aid for these statuses, but a household without a commune is refused:
+    # the postal code, then the commune of a postal code serving several, stay asked.
+    answers = household(housing={"status": status})
+    asked = {q.id: q for q in next_questions(answers, TODAY, INDEX)}
+    assert "housing.postal_code" in asked
+    assert "housing.rent" not in asked
+    answers["housing"]["postal_code"] = "01000"  # Bourg-en-Bresse, Saint-Denis-lès-Bourg
+    commune = next(q for q in next_questions(answers, TODAY, INDEX) if q.id == "housing.commune")
+    assert commune.option_labels == ["Bourg-en-Bresse", "Saint-Denis-lès-Bourg"]
+    with pytest.raises(ValidationError):
+        Household.model_validate(household(housing={"status": status}))
+    answers["housing"]["commune"] = "01344"
+    Household.model_validate(answers)
+    assert not {"housing.postal_code", "housing.commune"} & set(ids(answers))
+
+
 def test_answered_questions_are_not_asked_again() -> None:
     answers = household()
     answers["persons"][0]["disability_rate"] = 0
