@@ -7,7 +7,7 @@ by definition: every month from 24 months before M, oldest first, each month
 completely before the next, then the aids of M. The product is the path the
 API uses: input plan, ruled-out aids skipped and their benefits held at 0,
 numpy-built simulation, pruned formulas, memoised calls and period
-arithmetic, lazy parameters from a pickle, 6 settled months.
+arithmetic, lazy parameters from a pickle, 12 settled months.
 
 Generated households (``synthetic_households``, seeded) at the earliest month
 the API accepts (``FIRST_SUPPORTED_MONTH``) and two later months. Sized for
@@ -68,7 +68,8 @@ def test_product_equals_steady_state_oracle(month: str, plain_system: Any) -> No
 #: before M, the benefits of those months included (CSS art. R861-8), so months
 #: M − 12 to M − 7 must be in the steady state too.
 DEEP_LOOK_BACK_HOUSEHOLDS = (
-    # A couple; settled from M − 6, its CSS participation was 0 € instead of 22 €.
+    # A couple; settled from M − 6, the product found no CSS participation where
+    # the oracle finds one.
     ("2025-05", 1, 466, 465),
 )
 
