@@ -55,11 +55,21 @@ STEADY_STATE_ORDER: tuple[str, ...] = (
 )
 
 
-#: Months before M the product settles before computing M. The chain above has
-#: a short memory (a quarter for the RSA, one month for the housing aid), so
-#: values settle within a few months; the differential test proves the answer
-#: equals the oracle's, which settles 24 months.
-SETTLE_MONTHS = 6
+#: The longest reference period a catalogue aid reads before M: the
+#: complémentaire santé solidaire counts the resources of the twelve months
+#: before the request, benefits included (Code de la sécurité sociale art.
+#: R861-8; OpenFisca-France ``css_cmu_base_ressources_individu`` sums
+#: M − 12 to M − 1, with the AAH complements, whose amount reads the housing
+#: aid of the month).
+LONGEST_LOOK_BACK_MONTHS = 12
+
+#: Months before M the product settles before computing M: every month an aid
+#: reads must be in the steady state. Settled from M − 6 only, the months
+#: M − 12 to M − 7 the CSS reads were computed on demand, following the chain
+#: back in time until OpenFisca's spiral guard cut it, and the CSS
+#: participation of some households differed from the oracle's (which settles
+#: 24 months). The differential test proves M − 12 gives the oracle's amounts.
+SETTLE_MONTHS = LONGEST_LOOK_BACK_MONTHS
 
 
 #: Benefits that are zero whenever an aid the answers rule out is (the AAH

@@ -51,7 +51,7 @@ def _warn(event: str, reason: str, count: int | None = None) -> None:
 
 
 #: Bump when the plan or the pruning derivation changes: invalidates cached profiles.
-PROFILE_VERSION = 6
+PROFILE_VERSION = 7
 
 
 ENGINE_DISTRIBUTIONS = ("openfisca-core", "openfisca-france")

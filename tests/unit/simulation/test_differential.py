@@ -7,7 +7,7 @@ by definition: every month from 24 months before M, oldest first, each month
 completely before the next, then the aids of M. The product is the path the
 API uses: input plan, ruled-out aids skipped and their benefits held at 0,
 numpy-built simulation, pruned formulas, memoised calls and period
-arithmetic, lazy parameters from a pickle, 6 settled months.
+arithmetic, lazy parameters from a pickle, 12 settled months.
 
 Generated households (``synthetic_households``, seeded) at the earliest month
 the API accepts (``FIRST_SUPPORTED_MONTH``) and two later months. Sized for
@@ -57,10 +57,41 @@ def plain_system() -> Any:
 
 @pytest.mark.parametrize("month", MONTHS)
 def test_product_equals_steady_state_oracle(month: str, plain_system: Any) -> None:
+    households = synthetic_households(PER_MONTH, month, seed=int(month.replace("-", "")))
+    compared, skipped, paid_compared = _compare_with_oracle(households, month, plain_system)
+    assert compared > 10 * PER_MONTH and skipped > PER_MONTH and paid_compared > PER_MONTH
+
+
+#: Generated households (month, seed, how many generated, position) whose
+#: amounts once depended on how deep the product settled past months: the
+#: complémentaire santé solidaire counts the resources of the twelve months
+#: before M, the benefits of those months included (CSS art. R861-8), so months
+#: M − 12 to M − 7 must be in the steady state too.
+DEEP_LOOK_BACK_HOUSEHOLDS = (
+    # A couple; settled from M − 6, the product found no CSS participation where
+    # the oracle finds one.
+    ("2025-05", 1, 466, 465),
+)
+
+
+@pytest.mark.parametrize(("month", "seed", "count", "position"), DEEP_LOOK_BACK_HOUSEHOLDS)
+def test_product_equals_oracle_where_an_aid_reads_a_year_back(
+    month: str, seed: int, count: int, position: int, plain_system: Any
+) -> None:
+    household = synthetic_households(count, month, seed=seed)[position]
+    compared, _, _ = _compare_with_oracle([household], month, plain_system)
+    assert compared > 10
+
+
+def _compare_with_oracle(
+    households: list[Household], month: str, plain_system: Any
+) -> tuple[int, int, int]:
+    """Assert each household's amounts (and paid amounts) equal the oracle's to
+    the cent; (amounts compared, aids skipped on the answers, paid amounts
+    compared)."""
     engine = _engine()
     catalogue = load_catalogue()
     by_id = {aid.id: aid for aid in catalogue.aids}
-    households = synthetic_households(PER_MONTH, month, seed=int(month.replace("-", "")))
     aids = _regular(engine)
     expected_all = oracle.oracle_values(plain_system, households, month, aids)
     rates = {
@@ -92,7 +123,7 @@ def test_product_equals_steady_state_oracle(month: str, plain_system: Any) -> No
                 # Skipped on the answers alone: the oracle agrees it is zero.
                 assert expected[aid_id] == 0.0, (aid_id, position, ruled[variable])
                 skipped += 1
-    assert compared > 10 * PER_MONTH and skipped > PER_MONTH and paid_compared > PER_MONTH
+    return compared, skipped, paid_compared
 
 
 def test_oracle_does_not_depend_on_the_order_aids_are_asked(plain_system: Any) -> None:
