@@ -155,14 +155,16 @@ def make_venv(path: Path, requirements: Path, what: str, python: str = sys.execu
 
 
 def _uv_binary() -> str | None:
-    """uv's executable from the project venv, unless ``SESAME_INSTALLER=pip`` asks for pip."""
+    """uv's executable beside this interpreter (the project venv), unless
+    ``SESAME_INSTALLER=pip`` asks for pip.
+
+    Looked up in this venv's ``bin/`` rather than through ``uv.find_uv_bin``, which
+    reads ``sysconfig`` lazily: called from the install threads at once, that read
+    can see the configuration half built.
+    """
     if os.environ.get("SESAME_INSTALLER", "uv") == "pip":
         return None
-    try:
-        from uv import find_uv_bin
-    except ImportError:
-        return None
-    return str(find_uv_bin())
+    return shutil.which("uv", path=str(Path(sys.executable).parent))
 
 
 def ensure_venv(venv: EmulatorVenv, report: Report) -> bool:
