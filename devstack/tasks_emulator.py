@@ -46,6 +46,29 @@ class TasksServicer(emulator.Greeter):
         context.abort(grpc.StatusCode.NOT_FOUND, f"Task not found: {request.name}")
 
 
+class Processor(emulator.Processor):
+    """The emulator's dispatcher, kept alive when a task goes before its turn.
+
+    0.6.2 takes a copy of a queue's tasks, then dispatches them one by one; a task
+    deleted in between (erasure deletes the pending tasks about a person, R21) makes
+    its dispatch raise ``NotFound``, which ended that queue's thread for good: the
+    queue never delivered again. Here a task that cannot be dispatched is logged and
+    the queue goes on.
+    """
+
+    def _process_queue(self, queue: str) -> None:
+        while self._is_running.is_set():
+            if queue not in self._state._queues or queue not in self._state._queue_tasks:
+                break  # the queue was deleted
+            if self._state.queue(queue).state == Queue.State.RUNNING:
+                for task in self._state._queue_tasks[queue][:]:
+                    try:
+                        self._state.submit_task(task.name)
+                    except Exception as error:  # one task, not the whole queue
+                        logging.info("[TASKS] %s not dispatched: %s", task.name, error)
+            time.sleep(emulator._LOOP_SLEEP_TIME)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -72,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError:
         logging.error("cannot bind %s (port in use?)", address)
         return 2
-    processor = emulator.Processor(state)
+    processor = Processor(state)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise SystemExit(0)
