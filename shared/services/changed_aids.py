@@ -6,12 +6,16 @@ instead of the whole catalogue, saves most of the batch when they need no
 steady state, and the aids' own formulas otherwise.
 
 **The steady state is the expensive part.** Before answering month M, the
-engine computes the housing aid and the RSA of every month from M − 6 (the
+engine computes the housing aid and the RSA of every month from M − 12 (the
 chain that runs back in time, ``steady_state.settle``); that is about three
 quarters of a batch's time. An aid whose computation reads no benefit of that
 chain, nor any other steady-state benefit but itself (a school allowance, the
 energy cheque, a birth grant…), has the same value whether the past months
 were settled or not, so its batch skips the settling.
+
+The batch itself is the engine's (``FrenchEngine.batch_values`` with the asked
+aids, ``settle=False`` when none of them needs it, decided here and applied in
+``eligibility.evaluate_batch``).
 
 Which aids read steady-state benefits is found by running each aid once,
 traced, on the reference households without settling, and looking at the
@@ -23,14 +27,8 @@ generated households that the values equal the whole-catalogue batch's.
 
 from __future__ import annotations
 
-import functools
 import threading
-from collections.abc import Collection, Sequence
 from typing import Any
-
-import numpy as np
-
-from shared.domain.questionnaire import Household
 
 _needs_settling: dict[tuple[str, str], bool] = {}
 _lock = threading.Lock()
@@ -58,32 +56,3 @@ def needs_settling(engine: Any, aid: Any, month: str) -> bool:
     with _lock:
         _needs_settling[key] = found
     return found
-
-
-def aid_values(
-    engine: Any, households: Sequence[Household], month: str, aid_ids: Collection[str]
-) -> tuple[list[Any], dict[str, np.ndarray]]:
-    """The engine aids among ``aid_ids``, and OpenFisca's value of each for every
-    household (float, before any deduction), from one vectorised simulation,
-    every household in steady state, settled only when one of the aids needs it.
-
-    The same inputs as the engine's whole-catalogue batch (``batch_values``):
-    declared benefits are computed, benefits the answers rule out for every
-    household are held at 0.
-    """
-    from shared.adapters import openfisca
-    from shared.adapters.openfisca.steady_state import hold_at_zero, ruled_out_benefits
-
-    aids = [aid for aid in engine.aids if aid.aid_id in set(aid_ids)]
-    if not aids:
-        return [], {}
-    plan = openfisca.plan_households(households, month, declared_benefits=False)
-    simulation = openfisca.build_simulation(engine.system, plan, engine.profile.pruned)
-    zero = functools.reduce(
-        frozenset.intersection, (ruled_out_benefits(h, month) for h in households)
-    )
-    hold_at_zero(simulation, plan, zero)
-    if any(needs_settling(engine, aid, month) for aid in aids):
-        openfisca.settle(simulation, month)
-    values = {aid.aid_id: engine.value(simulation, plan, aid).astype(np.float64) for aid in aids}
-    return aids, values

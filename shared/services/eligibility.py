@@ -527,9 +527,9 @@ def _batch_amounts(
 ) -> list[dict[str, float]]:
     """The batch amounts, local rules and withholdings applied.
 
-    ``by_alert_change``: a subset of aids goes through :mod:`changed_aids`, which
-    also skips settling past months when none of those aids reads them; otherwise
-    through the engine's aid pruning.
+    ``by_alert_change``: the past months are settled only when one of the asked
+    aids reads a steady-state benefit (:func:`changed_aids.needs_settling`);
+    otherwise always, as for the whole catalogue.
     """
     month = _check_month(month)
     if not households:
@@ -538,10 +538,15 @@ def _batch_amounts(
     engine = _engine(catalogue)
     if aid_ids is None or {a.aid_id for a in engine.aids} <= set(aid_ids):
         rows = list(engine.evaluate_batch(households, month))
-    elif by_alert_change:
-        rows = _subset_rows(engine, households, month, aid_ids)
     else:
-        rows = list(engine.evaluate_batch(households, month, aid_ids))
+        from shared.services import changed_aids
+
+        asked = [aid for aid in engine.aids if aid.aid_id in set(aid_ids)]
+        settle = not by_alert_change or any(
+            changed_aids.needs_settling(engine, aid, month) for aid in asked
+        )
+        ids = [aid.aid_id for aid in asked]
+        rows = list(engine.evaluate_batch(households, month, ids, settle=settle))
     local = [aid for aid in catalogue.aids if aid.territory is not None]
     withheld = [
         (aid.id, withholding)
@@ -557,21 +562,6 @@ def _batch_amounts(
             if row.get(aid_id, 0.0) > 0:
                 row[aid_id] = withholding.apply(row[aid_id])[0]
     return rows
-
-
-def _subset_rows(
-    engine: Any, households: Sequence[Household], month: str, aid_ids: Collection[str]
-) -> list[dict[str, float]]:
-    """The engine's monthly equivalents of ``aid_ids`` only, household by household."""
-    from shared.adapters.openfisca.engine import monthly_equivalent
-    from shared.services import changed_aids
-
-    aids, raw = changed_aids.aid_values(engine, households, month, aid_ids)
-    columns = {aid.aid_id: monthly_equivalent(aid, raw[aid.aid_id]) for aid in aids}
-    return [
-        {aid_id: float(column[index]) for aid_id, column in columns.items()}
-        for index in range(len(households))
-    ]
 
 
 def warm_up(month: str | None = None) -> None:

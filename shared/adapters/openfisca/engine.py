@@ -48,6 +48,7 @@ from shared.adapters.openfisca.steady_state import (
     ruled_out_benefits,
     settle,
 )
+from shared.adapters.openfisca.steady_state import settle as settle_past_months
 from shared.adapters.openfisca.system import (
     PROFILE_VERSION,
     EngineCache,
@@ -348,6 +349,7 @@ class FrenchEngine:
         households: Sequence[Household],
         month: str,
         aid_ids: Sequence[str] | None = None,
+        settle: bool = True,
     ) -> dict[str, np.ndarray]:
         """OpenFisca's value of every aid (float, as computed: month or year,
         before any deduction) for each household, from one vectorised
@@ -362,6 +364,10 @@ class FrenchEngine:
         ``aid_ids`` (default: every aid) limits the computation to those aids:
         a formula no asked aid needs is not run (the yearly aids read the
         benefits of every month of the year, M + 1 to December included).
+        ``settle=False`` skips settling the past months: only for aids that read
+        no steady-state benefit but their own (the caller checks it,
+        ``shared.services.changed_aids.needs_settling``), whose values are then
+        the same.
         """
         aids = self.aids if aid_ids is None else [self.aid(aid_id) for aid_id in aid_ids]
         plan = plan_households(households, month, declared_benefits=False)
@@ -371,7 +377,8 @@ class FrenchEngine:
             (ruled_out_benefits(h, month) for h in households),
         )
         hold_at_zero(simulation, plan, zero)
-        settle(simulation, month)
+        if settle:
+            settle_past_months(simulation, month)
         return {aid.aid_id: self.value(simulation, plan, aid).astype(np.float64) for aid in aids}
 
     def evaluate_batch(
@@ -379,6 +386,7 @@ class FrenchEngine:
         households: Sequence[Household],
         month: str,
         aid_ids: Sequence[str] | None = None,
+        settle: bool = True,
     ) -> list[dict[str, float]]:
         """Monthly (or monthly-equivalent) amount of every OpenFisca aid, for
         each household, from one vectorised simulation.
@@ -387,9 +395,10 @@ class FrenchEngine:
         included (a declared benefit is an input of the whole simulation, so
         honouring each household's would split the batch): the smart alerts
         ask "may this aid concern them", which the steady state answers.
-        ``aid_ids`` (default: every aid) limits the answer to those aids.
+        ``aid_ids`` (default: every aid) limits the answer to those aids;
+        ``settle`` as for :meth:`batch_values`.
         """
-        raw = self.batch_values(households, month, aid_ids)
+        raw = self.batch_values(households, month, aid_ids, settle)
         columns = {
             aid.aid_id: monthly_equivalent(aid, raw[aid.aid_id])
             for aid in self.aids
