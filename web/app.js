@@ -12,12 +12,29 @@ const PAGES = {
   confidentialite: () => import("./pages/privacy.js"),
 };
 
+let routing = 0;
+
+/** Draw the page the hash names. While it loads, ``main`` is ``aria-busy``; once drawn,
+ * ``main[data-route]`` holds the hash it shows (assistive technologies and tests wait on it). */
 async function route() {
-  const [name, ...rest] = location.hash.replace(/^#\/?/, "").split("/");
+  const turn = (routing += 1);
+  const hash = location.hash || "#/";
+  const [name, ...rest] = hash.replace(/^#\/?/, "").split("/");
   const load = PAGES[name] || PAGES[""];
+  const main = document.getElementById("main");
+  main.setAttribute("aria-busy", "true");
+  delete main.dataset.route;
   show(h("p", {}, t("loading")));
-  const page = await load();
-  await page.render(rest, name);
+  try {
+    const page = await load();
+    await page.render(rest, name);
+  } finally {
+    // A later navigation owns ``main`` now: only the last one clears the mark.
+    if (turn === routing) {
+      main.removeAttribute("aria-busy");
+      main.dataset.route = hash;
+    }
+  }
 }
 
 function switchLanguage() {
@@ -30,6 +47,11 @@ function switchLanguage() {
 }
 
 document.getElementById("language").addEventListener("click", switchLanguage);
+// The skip link moves the focus to the content; it must not become a route ("#main").
+document.querySelector("a.skip").addEventListener("click", (event) => {
+  event.preventDefault();
+  document.getElementById("main").focus();
+});
 window.addEventListener("hashchange", route);
 translatePage();
 document.getElementById("language").textContent = t("switchTo");

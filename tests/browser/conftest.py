@@ -129,6 +129,22 @@ class Visit:
     def open(self, fragment: str = "") -> None:
         self.page.goto(self.stack.url + fragment)
 
+    def drawn(self, route: str) -> None:
+        """Wait until the page of ``route`` ("#/compte") is drawn: the router marks
+        ``main[data-route]`` once its content is in place, never the page it leaves."""
+        self.page.wait_for_function(
+            "(route) => { const main = document.getElementById('main');"
+            " return main.dataset.route === route && !main.hasAttribute('aria-busy'); }",
+            arg=route,
+        )
+
+    def follow(self, link: str) -> None:
+        """Click the menu link named ``link`` and wait for its page to be drawn."""
+        anchor = self.page.get_by_role("link", name=link, exact=True).first
+        route = str(anchor.get_attribute("href"))
+        anchor.click()
+        self.drawn(route)
+
     def check(self, step: str) -> None:
         """Screenshot of this step, then axe-core: no serious or critical violation."""
         self.page.wait_for_load_state("networkidle")

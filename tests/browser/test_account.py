@@ -48,7 +48,7 @@ def signed_up_on(visit: Visit, name: str, link: str, heading: str) -> str:
     """
     email = f"{name}-{visit.folder.name}@example.org"
     create_account(visit, email)
-    visit.page.get_by_role("link", name=link).click()
+    visit.follow(link)
     visit.page.get_by_role("heading", name=heading).wait_for()
     return email
 

@@ -186,9 +186,9 @@ def open_with_the_keyboard(visit: Visit, link: str) -> None:
         now = page.evaluate(FOCUS_NOW)
         if now["tag"] == "a" and now["text"] == link:
             assert now["visible"], f"no visible focus on the menu link {link!r}"
+            route = page.evaluate("() => document.activeElement.getAttribute('href')")
             page.keyboard.press("Enter")
-            page.wait_for_load_state("networkidle")
-            page.locator("main h1").first.wait_for()
+            visit.drawn(route)
             return
     raise AssertionError(f"menu link {link!r} not reachable with Tab")
 

@@ -83,7 +83,7 @@ def answer_questions(visit: Visit, answers: dict[str, Any]) -> list[str]:
 
 def simulate_in_page(visit: Visit, answers: dict[str, Any]) -> None:
     """From the questionnaire to the results, answering ``answers``."""
-    visit.page.get_by_role("link", name="Simulation").click()
+    visit.follow("Simulation")
     answer_questions(visit, answers)
     visit.page.locator(".total").wait_for()
 
