@@ -238,6 +238,16 @@ def find_before(
         yield str(snapshot.id), model.model_validate(snapshot.to_dict())
 
 
+def documents_of(location: DataLocation) -> Any:
+    """A query over every document of a registered location: its collection, or
+    its collection group when it is nested under a parent (callers keep the
+    snapshots whose path ``location.matches``: a group spans every parent)."""
+    client = firestore_client()
+    if location.nested:
+        return client.collection_group(location.collection_group)
+    return client.collection(location.collection_pattern)
+
+
 def find_one_in_group(
     location: DataLocation, model: type[M], field: str, value: str
 ) -> tuple[str, M] | None:
@@ -248,8 +258,7 @@ def find_one_in_group(
     """
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    group = firestore_client().collection_group(location.collection_group)
-    query = group.where(filter=FieldFilter(field, "==", value))
+    query = documents_of(location).where(filter=FieldFilter(field, "==", value))
     for snapshot in query.limit(5).stream():
         if location.matches(snapshot.reference.path):
             return snapshot.reference.path, model.model_validate(snapshot.to_dict())

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import IO, Any
 
-from shared.adapters import mail_records, object_store, task_queue
+from shared.adapters import document_store, mail_records, object_store, task_queue
 from shared.adapters.clients import firebase_app, firestore_client, storage_client
 from shared.domain.data_registry import PersonalData, StoreKind
 
@@ -57,10 +57,7 @@ def _firestore_documents(found: PersonalData) -> Iterator[Any]:
             return
         yield from client.collection(found.path).stream()
         return
-    if location.nested:  # a field inside a nested collection: query the group, keep the pattern
-        query: Any = client.collection_group(location.collection_group)
-    else:
-        query = client.collection(location.collection_pattern)
+    query = document_store.documents_of(location)
     for snapshot in query.where(filter=FieldFilter(found.field, "==", found.value)).stream():
         if location.matches(snapshot.reference.path):
             yield snapshot

@@ -957,7 +957,7 @@ QUESTIONS: tuple[QuestionSpec, ...] = (
         label_en="Disability rate recognised by the MDPH (0 if none)",
         type="number",
         feeds=("taux_incapacite", "handicap"),
-        needed_by=("aah", "aeeh", "af", "asi", "rsa", "ppa", "mva"),
+        needed_by=("aah", "aeeh", "asi", "rsa", "ppa", "mva"),
         rule_fields=("has_disability",),
     ),
     QuestionSpec(
@@ -1242,6 +1242,16 @@ def ruled_out_aids(answers: Mapping[str, Any], today: date) -> dict[str, Bilingu
         out["aspa"] = _text(
             "Personne dans le foyer n'a l'âge requis (65 ans, ou 62 ans si inapte).",
             "Nobody in the household has the required age (65, or 62 if unfit for work).",
+        )
+    pensions = {ResourceKind.INVALIDITY_PENSION.value, ResourceKind.RETIREMENT_PENSION.value}
+    if all("resources" in p for p in persons) and not any(
+        resource.get("kind") in pensions for p in persons for resource in p["resources"] or ()
+    ):
+        # CSS art. L815-24: the ASI tops up an invalidity pension (or a disabled
+        # person's retirement pension, before the ASPA's age).
+        out["asi"] = _text(
+            "Personne dans le foyer ne perçoit de pension d'invalidité ou de retraite.",
+            "Nobody in the household receives an invalidity or retirement pension.",
         )
     adults = [p for p in persons if _is_adult(p, answers, today)]
     if all(p.get("activity") is not None for p in adults) and not any(

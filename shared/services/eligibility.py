@@ -502,7 +502,7 @@ def evaluate_batch(
     stale flags.
 
     ``aid_ids`` limits the work to those aids (what an alert run's change
-    concerns, :mod:`shared.services.changed_aids`); the values are those the
+    concerns, ``FrenchEngine.needs_settling``); the values are those the
     whole catalogue gives. ``None``, or every engine aid: the whole catalogue.
     """
     return _batch_amounts(households, month, aid_ids, by_alert_change=True)
@@ -528,7 +528,7 @@ def _batch_amounts(
     """The batch amounts, local rules and withholdings applied.
 
     ``by_alert_change``: the past months are settled only when one of the asked
-    aids reads a steady-state benefit (:func:`changed_aids.needs_settling`);
+    aids reads a steady-state benefit (``FrenchEngine.needs_settling``);
     otherwise always, as for the whole catalogue.
     """
     month = _check_month(month)
@@ -539,12 +539,8 @@ def _batch_amounts(
     if aid_ids is None or {a.aid_id for a in engine.aids} <= set(aid_ids):
         rows = list(engine.evaluate_batch(households, month))
     else:
-        from shared.services import changed_aids
-
         asked = [aid for aid in engine.aids if aid.aid_id in set(aid_ids)]
-        settle = not by_alert_change or any(
-            changed_aids.needs_settling(engine, aid, month) for aid in asked
-        )
+        settle = not by_alert_change or any(engine.needs_settling(aid, month) for aid in asked)
         ids = [aid.aid_id for aid in asked]
         rows = list(engine.evaluate_batch(households, month, ids, settle=settle))
     local = [aid for aid in catalogue.aids if aid.territory is not None]

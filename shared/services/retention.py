@@ -89,19 +89,11 @@ def _warning_body(profile: BeneficiaryProfile, due: datetime) -> str:
     )
 
 
-def _documents_of(location: registry.DataLocation) -> Any:
-    """A query over every document of a location (a collection group when nested)."""
-    client = firestore_client()
-    if location.nested:
-        return client.collection_group(location.collection_group)
-    return client.collection(location.collection_pattern)
-
-
 def _older_than(location: registry.DataLocation, field: str, before: datetime) -> list[Any]:
     """Snapshots of a location's documents whose ``field`` is before ``before``."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    query = _documents_of(location)
+    query = document_store.documents_of(location)
     return list(query.where(filter=FieldFilter(field, "<=", before)).stream())
 
 
@@ -227,7 +219,7 @@ def _purge_after_contract_end(at: datetime) -> dict[str, int]:
         last_day = at.date() - timedelta(days=location.retention.days)
         ended = [
             snapshot
-            for snapshot in _documents_of(location).stream()
+            for snapshot in document_store.documents_of(location).stream()
             if location.matches(snapshot.reference.path)
             and (end := _contract_end(location, snapshot, contract_ends)) is not None
             and end <= last_day

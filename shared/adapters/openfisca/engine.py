@@ -36,6 +36,7 @@ from shared.adapters.openfisca.plan import (
     plan_households,
 )
 from shared.adapters.openfisca.pruning import Profile, _walk, derive_profile
+from shared.adapters.openfisca.reference_households import reference_households
 from shared.adapters.openfisca.speedups import (
     build_simulation,
     install_period_memo,
@@ -89,6 +90,7 @@ class FrenchEngine:
         self._profile: Profile | None = None
         self._profile_lock = threading.Lock()
         self._stale: dict[tuple[str, str], date | None] = {}
+        self._needs_settling: dict[tuple[str, str], bool] = {}
         self._derive = derive
 
     # ---------------------------------------------------------------- versions
@@ -161,6 +163,33 @@ class FrenchEngine:
         simulation = build_simulation(self.system, plan, pruned)
         settle(simulation, plan.month)
         return simulation, {a.aid_id: self.value(simulation, plan, a) for a in aids}
+
+    def needs_settling(self, aid: AidVariable, month: str) -> bool:
+        """Whether computing ``aid`` in ``month`` reads a steady-state benefit
+        other than its own variable, so the past months must be settled first.
+
+        An aid that reads none (a school allowance, the energy cheque…) has
+        the same value whether the past months were settled or not: a batch of
+        such aids alone skips the settling, most of a batch's time. Found by
+        computing the aid once, traced, on the reference households without
+        settling (formulas are vectorised: the variables one household needs
+        are those every household needs); remembered per aid and month.
+        """
+        key = (aid.aid_id, month)
+        with self._profile_lock:
+            known = self._needs_settling.get(key)
+        if known is not None:
+            return known
+        households = reference_households()
+        plan = plan_households(households, month, declared_benefits=False)
+        simulation = build_simulation(self.system, plan, self.profile.pruned)
+        simulation.trace = True
+        self.value(simulation, plan, aid)
+        read = {node.name for node in _walk(simulation.tracer.trees)}
+        found = bool(read & (set(STEADY_STATE_ORDER) - {aid.variable}))
+        with self._profile_lock:
+            self._needs_settling[key] = found
+        return found
 
     def knows(self, variable: str) -> bool:
         """True when the loaded system defines ``variable``."""
@@ -366,8 +395,7 @@ class FrenchEngine:
         benefits of every month of the year, M + 1 to December included).
         ``settle=False`` skips settling the past months: only for aids that read
         no steady-state benefit but their own (the caller checks it,
-        ``shared.services.changed_aids.needs_settling``), whose values are then
-        the same.
+        :meth:`needs_settling`), whose values are then the same.
         """
         aids = self.aids if aid_ids is None else [self.aid(aid_id) for aid_id in aid_ids]
         plan = plan_households(households, month, declared_benefits=False)

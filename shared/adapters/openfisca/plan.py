@@ -172,6 +172,29 @@ INDIVIDUAL_RESOURCES: dict[ResourceKind, tuple[str, ...]] = {
 }
 
 
+#: Declared resources in the months before the window: nothing was declared
+#: then, and from no input OpenFisca computes each of them as 0 for every
+#: household we can describe (the payroll, pension and unemployment chains of
+#: a zero gross amount). The engine answers that 0 without running the chains:
+#: the N-2 resource bases of the settled months reach back to years N-3 to N-6,
+#: a quarter of a household's formula runs otherwise
+#: (``test_history_at_zero_is_what_openfisca_computes`` holds it to stock OpenFisca).
+HISTORY_AT_ZERO: frozenset[str] = frozenset(
+    name for names in INDIVIDUAL_RESOURCES.values() for name in names
+)
+
+
+#: Variables that read the answers (age, salary) but that no answer can make
+#: non-zero, because they hinge on an input the questionnaire does not ask:
+#: an apprenticeship on its contract's start date (``apprentissage_contrat_debut``),
+#: so nobody is an apprentice and the apprentice's pay is 0; an accident-at-work
+#: annuity on the rate of incapacity it was granted for (``taux_accident_travail``).
+#: Every resource base reads them each month; the engine answers their default.
+NEVER_DESCRIBED: frozenset[str] = frozenset(
+    {"apprenti", "remuneration_apprenti", "rente_accident_travail"}
+)
+
+
 def _converted(name: str, net: float, band: PensionCsgBand) -> float:
     """The value of input ``name`` for a declared net monthly amount."""
     if name == "salaire_imposable":

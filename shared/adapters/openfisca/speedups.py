@@ -19,7 +19,13 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from openfisca_core.simulations import Simulation
     from openfisca_core.taxbenefitsystems import TaxBenefitSystem
-from shared.adapters.openfisca.plan import Plan, _months_of
+from shared.adapters.openfisca.plan import (
+    HISTORY_AT_ZERO,
+    NEVER_DESCRIBED,
+    Plan,
+    _months_of,
+    month_window,
+)
 
 
 def _pruned_simulation_class() -> type:
@@ -39,6 +45,9 @@ def _pruned_simulation_class() -> type:
         """
 
         pruned: frozenset[str] = frozenset()
+        #: Before this instant (the window's first day), the declared resources
+        #: of ``HISTORY_AT_ZERO`` read 0 without running their formulas.
+        history_start: Any = None
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -83,14 +92,18 @@ def _pruned_simulation_class() -> type:
             super().set_input(variable_name, period, value)
 
         def _run_formula(self, variable: Any, population: Any, period: Any) -> Any:
-            if variable.name in self.pruned:
+            if variable.name in self.pruned or variable.name in NEVER_DESCRIBED:
                 return None
             return super()._run_formula(variable, population, period)
 
         def _calculate(self, variable_name: str, period: Any) -> Any:
             # Variables without a formula to run (inputs, pruned) only need
             # their stored value or their default: skip the formula machinery.
-            if variable_name in self.pruned or variable_name in self._no_formula:
+            if (
+                variable_name in self.pruned
+                or variable_name in self._no_formula
+                or variable_name in NEVER_DESCRIBED
+            ):
                 variable = self.tax_benefit_system.variables[variable_name]
                 holder = self.get_variable_population(variable_name).get_holder(variable_name)
                 self._check_period_consistency(period, variable)
@@ -100,6 +113,12 @@ def _pruned_simulation_class() -> type:
                 # Not stored in the holder: the memo keeps it, and a default
                 # is as cheap to rebuild as to look up.
                 return holder.default_array()
+            if (
+                variable_name in HISTORY_AT_ZERO
+                and self.history_start is not None
+                and period.stop < self.history_start
+            ):
+                return self.get_holder(variable_name).default_array()
             return super()._calculate(variable_name, period)
 
         def link_to_entities_instances(self) -> None:
@@ -335,6 +354,7 @@ def build_simulation(
     simulation_class = _pruned_simulation_class()
     simulation = simulation_class(system, populations)
     simulation.pruned = pruned
+    simulation.history_start = _month_period(month_window(plan.month)[0]).start
     _set_inputs(simulation, plan)
     return simulation
 

@@ -2,7 +2,7 @@
 whole catalogue gives, to the cent, whether the steady state is settled or not.
 
 ``eligibility.evaluate_batch(..., aid_ids=…)`` skips the settling of past months
-when none of the aids reads a steady-state benefit (``changed_aids``): these
+when none of the aids reads a steady-state benefit (``FrenchEngine.needs_settling``): these
 tests compare every aid, alone and in groups, with the whole-catalogue batch on
 generated households (declared benefits included), at the earliest supported
 month and a later one (the first use of each aid traces it once: seconds).
@@ -16,7 +16,7 @@ pytest.importorskip("openfisca_france")
 
 from shared.domain.aids.catalogue import load_catalogue
 from shared.models.simulation import FIRST_SUPPORTED_MONTH
-from shared.services import changed_aids, eligibility
+from shared.services import eligibility
 from tests.fixtures.synthetic_households import synthetic_households
 
 MONTHS = (FIRST_SUPPORTED_MONTH, "2026-02")
@@ -31,9 +31,7 @@ def test_each_aid_alone_equals_the_whole_catalogue(month: str) -> None:
     households = synthetic_households(40, month, seed=int(month.replace("-", "")) + 11)
     whole = eligibility.evaluate_batch(households, month)
     engine = eligibility._engine(load_catalogue())
-    unsettled = [
-        aid.aid_id for aid in engine.aids if not changed_aids.needs_settling(engine, aid, month)
-    ]
+    unsettled = [aid.aid_id for aid in engine.aids if not engine.needs_settling(aid, month)]
     # Each aid that skips the settling alone, then every one of them together.
     for aid_ids in [[aid_id] for aid_id in unsettled] + [unsettled]:
         rows = eligibility.evaluate_batch(households, month, aid_ids=aid_ids)
@@ -58,10 +56,10 @@ def test_which_aids_skip_the_settling() -> None:
     engine = eligibility._engine(load_catalogue())
     month = "2026-02"
     by_id = {aid.aid_id: aid for aid in engine.aids}
-    assert not changed_aids.needs_settling(engine, by_id["cheque_energie"], month)
-    assert not changed_aids.needs_settling(engine, by_id["allocation_rentree_scolaire"], month)
+    assert not engine.needs_settling(by_id["cheque_energie"], month)
+    assert not engine.needs_settling(by_id["allocation_rentree_scolaire"], month)
     for aid_id in ("rsa", "apl", "prime_activite", "aah"):
-        assert changed_aids.needs_settling(engine, by_id[aid_id], month), aid_id
+        assert engine.needs_settling(by_id[aid_id], month), aid_id
 
 
 def test_unknown_or_rule_aids_give_empty_rows() -> None:

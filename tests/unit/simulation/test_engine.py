@@ -16,6 +16,8 @@ import pytest
 
 pytest.importorskip("openfisca_france")
 
+from openfisca_core.simulation_builder import SimulationBuilder
+
 from shared.adapters import openfisca as oe
 from shared.adapters.openfisca import plan as plan_module
 from shared.adapters.openfisca import speedups, system
@@ -25,6 +27,7 @@ from shared.models.simulation import SimulationResponse, last_supported_month
 from shared.services import eligibility
 from shared.structured_log import set_stream
 from tests.fixtures.synthetic_households import synthetic_households
+from tests.unit.simulation import steady_state_oracle as oracle
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -362,3 +365,61 @@ def test_commune_codes_match_openfisca() -> None:
             next(rows)
             codes |= {row[0].strip() for row in rows if len(row[0].strip()) == 5}
     assert _known_communes() == frozenset(codes)
+
+
+def test_history_at_zero_is_what_openfisca_computes() -> None:
+    """Before the window, the declared resources the engine answers as 0
+    without running their formulas are 0 when OpenFisca runs them: payroll,
+    pension and unemployment chains of the reference and generated households,
+    every month of years N-6 to N-3 (the oldest the settled months read)."""
+    month = "2025-05"
+    households = [*oe.reference_households(), *synthetic_households(40, month, seed=11)]
+    plan = oe.plan_households(households, month)
+    simulation = speedups.build_simulation(engine().system, plan)
+    simulation.history_start = None  # every formula runs, as stock OpenFisca does
+    before = [f"{year}-{m:02d}" for year in range(2019, 2023) for m in range(1, 13)]
+    assert oe.month_window(month)[0] > before[-1]
+    for name in sorted(plan_module.HISTORY_AT_ZERO):
+        for period in before:
+            values = np.asarray(simulation.calculate(name, period))
+            assert not values.any(), f"{name} {period}: {values[values != 0][:5]}"
+
+
+def test_never_described_is_what_openfisca_computes() -> None:
+    """What no answer can describe (an apprenticeship, an accident-at-work
+    annuity) computes to its default when OpenFisca runs its formulas, every
+    month of the window, on the reference and generated households (young
+    adults and salaried people included)."""
+    month = "2025-05"
+    households = [*oe.reference_households(), *synthetic_households(40, month, seed=12)]
+    simulation = SimulationBuilder().build_from_entities(
+        engine().system, oracle.situation(households, month)
+    )
+    assert type(simulation).__name__ == "Simulation"  # OpenFisca's own, no shortcut
+    for name in sorted(plan_module.NEVER_DESCRIBED):
+        for period in oe.month_window(month):
+            values = np.asarray(simulation.calculate(name, period))
+            assert not values.any(), f"{name} {period}: {values[values != 0][:5]}"
+
+
+def test_history_at_zero_skips_the_chains() -> None:
+    """The engine's simulation answers those months 0 without a formula run."""
+    month = "2025-05"
+    plan = oe.plan_household(oe.reference_households()[1], month)  # a salary, a pension-free couple
+    simulation = speedups.build_simulation(engine().system, plan)
+    runs: list[str] = []
+    original = type(simulation)._run_formula
+
+    def counting(self, variable, population, period):  # type: ignore[no-untyped-def]
+        runs.append(variable.name)
+        return original(self, variable, population, period)
+
+    type(simulation)._run_formula = counting  # type: ignore[method-assign]
+    try:
+        assert not np.asarray(simulation.calculate("salaire_imposable", "2021-03")).any()
+        assert runs == []
+        simulation.calculate("salaire_imposable", "2023-03")  # in the window: the input
+        simulation.calculate("indemnites_journalieres", "2021-03")  # not a declared resource
+        assert "indemnites_journalieres" in runs
+    finally:
+        type(simulation)._run_formula = original  # type: ignore[method-assign]
