@@ -29,6 +29,8 @@ from shared.adapters.openfisca.plan import (
 
 
 def _pruned_simulation_class() -> type:
+    from openfisca_core.errors import SpiralError
+    from openfisca_core.periods import Period
     from openfisca_core.simulations import Simulation
 
     class PrunedSimulation(Simulation):
@@ -52,6 +54,8 @@ def _pruned_simulation_class() -> type:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._memo: dict[tuple[Any, ...], Any] = {}
+            self._variables: dict[str, tuple[Any, Any, Any]] = {}
+            self._consistent: set[tuple[str, Any]] = set()
             self._no_formula = _formula_less(self.tax_benefit_system)
 
         def calculate(self, variable_name: str, period: Any) -> Any:
@@ -62,9 +66,21 @@ def _pruned_simulation_class() -> type:
                 pass
             except TypeError:  # an unhashable period: take the normal path
                 return super().calculate(variable_name, period)
-            result = super().calculate(variable_name, period)
-            if not self.trace:
-                self._memo[key] = result
+            if self.trace or not isinstance(period, Period):
+                result = super().calculate(variable_name, period)
+                if not self.trace:
+                    self._memo[key] = result
+                return result
+            # Simulation.calculate's steps, its untraced tracer's no-ops left out.
+            stack = self.tracer.stack
+            stack.append({"name": variable_name, "period": period})
+            try:
+                result = self._calculate(variable_name, period)
+            finally:
+                stack.pop()
+                if not stack and self.invalidated_caches:
+                    self.purge_cache_of_invalid_values()
+            self._memo[key] = result
             return result
 
         def calculate_add(self, variable_name: str, period: Any) -> Any:
@@ -96,29 +112,76 @@ def _pruned_simulation_class() -> type:
                 return None
             return super()._run_formula(variable, population, period)
 
+        def _variable_of(self, variable_name: str) -> tuple[Any, Any, Any]:
+            """(variable, population, holder) of ``variable_name``, looked up once:
+            OpenFisca finds each again on every call (entity checks, registry)."""
+            found = self._variables.get(variable_name)
+            if found is None:
+                population = self.get_variable_population(variable_name)
+                variable = self.tax_benefit_system.get_variable(variable_name, check_existence=True)
+                found = (variable, population, population.get_holder(variable_name))
+                self._variables[variable_name] = found
+            return found
+
         def _calculate(self, variable_name: str, period: Any) -> Any:
-            # Variables without a formula to run (inputs, pruned) only need
-            # their stored value or their default: skip the formula machinery.
-            if (
+            if self.trace or not isinstance(period, Period):
+                return self._plain_calculate(variable_name, period)
+            variable, population, holder = self._variable_of(variable_name)
+            checked = (variable_name, period)
+            if checked not in self._consistent:
+                self._check_period_consistency(period, variable)
+                self._consistent.add(checked)
+            # Holder.get_array without its period conversion (``period`` is one).
+            if variable.is_neutralized or holder._disk_storage is not None:
+                cached = holder.get_array(period)
+            elif holder._memory_storage.is_eternal:
+                cached = holder._memory_storage.get(period)
+            else:
+                cached = holder._memory_storage._arrays.get(period)
+            if cached is not None:
+                return cached
+            if self._skips(variable_name, period):
+                # Not stored: the memo keeps it, and a default is as cheap to
+                # rebuild as to look up.
+                return holder.default_array()
+            if self.start_computation_period is not None:
+                return super()._calculate(variable_name, period)
+            # OpenFisca's own steps from here (Simulation._calculate).
+            try:
+                self._check_for_cycle(variable_name, period)
+                array = self._run_formula(variable, population, period)
+                if array is None:
+                    array = holder.default_array()
+                array = self._cast_formula_result(array, variable)
+                holder.put_in_cache(array, period)
+            except SpiralError:
+                array = holder.default_array()
+            return array
+
+        def _skips(self, variable_name: str, period: Any) -> bool:
+            """Whether ``variable_name`` reads its default without a formula run:
+            inputs (formula-less), pruned variables, what no answer describes,
+            declared resources before the window."""
+            return (
                 variable_name in self.pruned
                 or variable_name in self._no_formula
                 or variable_name in NEVER_DESCRIBED
-            ):
-                variable = self.tax_benefit_system.variables[variable_name]
+                or (
+                    variable_name in HISTORY_AT_ZERO
+                    and self.history_start is not None
+                    and period.stop < self.history_start
+                )
+            )
+
+        def _plain_calculate(self, variable_name: str, period: Any) -> Any:
+            """The shortcuts on OpenFisca's own path (traced simulations)."""
+            if isinstance(period, Period) and self._skips(variable_name, period):
                 holder = self.get_variable_population(variable_name).get_holder(variable_name)
-                self._check_period_consistency(period, variable)
+                self._check_period_consistency(
+                    period, self.tax_benefit_system.variables[variable_name]
+                )
                 cached = holder.get_array(period)
-                if cached is not None:
-                    return cached
-                # Not stored in the holder: the memo keeps it, and a default
-                # is as cheap to rebuild as to look up.
-                return holder.default_array()
-            if (
-                variable_name in HISTORY_AT_ZERO
-                and self.history_start is not None
-                and period.stop < self.history_start
-            ):
-                return self.get_holder(variable_name).default_array()
+                return cached if cached is not None else holder.default_array()
             return super()._calculate(variable_name, period)
 
         def link_to_entities_instances(self) -> None:
@@ -153,6 +216,7 @@ def _fast_population_class(base: type) -> type:
     fast = _FAST_POPULATIONS.get(base)
     if fast is not None:
         return fast
+    from openfisca_core.periods import Period
 
     def __call__(self: Any, variable_name: str, period: Any, options: Any = None) -> Any:
         if options is None:
@@ -164,6 +228,9 @@ def _fast_population_class(base: type) -> type:
                     hit = None
                 if hit is not None:
                     return hit
+                if isinstance(period, Period):
+                    # Checked for this entity already; a Period needs no conversion.
+                    return self.simulation.calculate(variable_name, period)
         result = base.__call__(self, variable_name, period, options)
         if options is None:
             self.__dict__.setdefault("_checked", set()).add(variable_name)
