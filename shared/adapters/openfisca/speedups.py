@@ -217,11 +217,14 @@ def _fast_population_class(base: type) -> type:
     if fast is not None:
         return fast
     from openfisca_core.periods import Period
+    from openfisca_core.populations.types import Option
+
+    ADD = Option.ADD
 
     def __call__(self: Any, variable_name: str, period: Any, options: Any = None) -> Any:
-        if options is None:
-            checked = self.__dict__.get("_checked")
-            if checked is not None and variable_name in checked:
+        checked = self.__dict__.get("_checked")
+        if checked is not None and variable_name in checked:
+            if options is None:
                 try:
                     hit = self.simulation._memo.get((variable_name, period))
                 except TypeError:
@@ -231,9 +234,11 @@ def _fast_population_class(base: type) -> type:
                 if isinstance(period, Period):
                     # Checked for this entity already; a Period needs no conversion.
                     return self.simulation.calculate(variable_name, period)
+            elif isinstance(period, Period) and len(options) == 1 and options[0] is ADD:
+                return self.simulation.calculate_add(variable_name, period)
         result = base.__call__(self, variable_name, period, options)
-        if options is None:
-            self.__dict__.setdefault("_checked", set()).add(variable_name)
+        # It passed OpenFisca's checks for this entity (they do not depend on options).
+        self.__dict__.setdefault("_checked", set()).add(variable_name)
         return result
 
     fast = type(f"Fast{base.__name__}", (base,), {"__call__": __call__, "_sesame_fast": True})
