@@ -53,6 +53,7 @@ from pydantic import (
     model_validator,
 )
 
+from shared.domain import yaml_documents
 from shared.domain.strict import BilingualText, FrozenStrictModel
 
 __all__ = [
@@ -667,7 +668,7 @@ class Catalogue(_Strict):
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml_documents.parse(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise CatalogueError(f"{path.name}: invalid YAML: {exc}") from exc
 

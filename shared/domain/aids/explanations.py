@@ -12,8 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
+from shared.domain import yaml_documents
 from shared.domain.strict import BilingualText, FrozenStrictModel, NonEmptyText
 
 VOCABULARY_PATH = Path(__file__).with_name("explanations.yaml")
@@ -35,7 +34,7 @@ class Figure(FrozenStrictModel):
 @cache
 def vocabulary() -> dict[str, Figure]:
     """OpenFisca variable name → its curated :class:`Figure` (loaded once)."""
-    raw = yaml.safe_load(VOCABULARY_PATH.read_text(encoding="utf-8"))
+    raw = yaml_documents.parse(VOCABULARY_PATH.read_text(encoding="utf-8"))
     return {name: Figure.model_validate(entry) for name, entry in raw.items()}
 
 

@@ -6,9 +6,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import Field, StringConstraints, model_validator
 
+from shared.domain import yaml_documents
 from shared.domain.aids.catalogue import OFFICIAL_DOMAINS, is_official_url
 from shared.domain.strict import BilingualText, FrozenStrictModel
 
@@ -105,7 +105,7 @@ class FormTemplate(FrozenStrictModel):
 
 def load_template(path: Path) -> FormTemplate:
     """One template from its YAML file (its id must be the file's stem)."""
-    template = FormTemplate.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    template = FormTemplate.model_validate(yaml_documents.parse(path.read_text(encoding="utf-8")))
     if template.id != path.stem:
         raise ValueError(f"{path.name}: id {template.id!r} must equal the file stem")
     return template
