@@ -19,7 +19,6 @@ from pydantic import BaseModel
 from shared.adapters.clients import firestore_client
 from shared.domain.data_registry import DataLocation, location_of
 from shared.errors import ApiError, text
-from shared.models.stored import model_of
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -34,6 +33,10 @@ QUERY_THREADS = 32
 
 def checked_data(path: str, document: BaseModel) -> dict[str, Any]:
     """The Firestore payload of ``document`` after checking its location."""
+    # Imported on the first write: the registry of every stored model is ~0.1 s of
+    # imports a function answering reads or anonymous simulations never needs.
+    from shared.models.stored import model_of
+
     model = model_of(location_of(path))
     if not isinstance(document, model):
         raise TypeError(f"{path} stores {model.__name__}, not {type(document).__name__}")
