@@ -120,7 +120,7 @@ def test_engine_packages_carry_the_cache_built_for_their_pinned_engine(
     }
     assert manifest["profile_version"] == PROFILE_VERSION
     assert sorted(p.name for p in cache.iterdir()) == sorted([*manifest["files"], CACHE_MANIFEST])
-    assert {f.split("-")[0] for f in manifest["files"]} == {"parameters", "profile"}
+    assert {f.split("-")[0] for f in manifest["files"]} == {"parameters", "profile", "tables"}
 
 
 def test_a_new_simulate_instance_answers_from_its_packaged_cache_without_writing(
@@ -170,7 +170,8 @@ def test_a_new_simulate_instance_answers_from_its_packaged_cache_without_writing
         reference["results"], sort_keys=True
     )
 
-    # The engine read both pickles from the package and built, derived and wrote nothing.
+    # The engine read its pickles (parameters, pruning profile, parsed data tables) from
+    # the package and built, derived and wrote nothing.
     events = [
         json.loads(line)
         for line in running.log.read_text(encoding="utf-8").splitlines()
@@ -178,7 +179,11 @@ def test_a_new_simulate_instance_answers_from_its_packaged_cache_without_writing
     ]
     engine = [e for e in events if e.get("component") == "openfisca_engine"]
     loaded = sorted(e["reason"] for e in engine if e["message"] == "engine cache loaded")
-    assert loaded == ["parameters from the package", "profile from the package"], engine
+    assert loaded == [
+        "parameters from the package",
+        "profile from the package",
+        "tables from the package",
+    ], engine
     rebuilt = [
         e
         for e in engine

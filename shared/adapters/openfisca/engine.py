@@ -57,6 +57,8 @@ from shared.adapters.openfisca.system import (
     _installed_versions,
     _warn,
     default_cache_dir,
+    install_tables,
+    parsed_tables,
 )
 
 
@@ -118,6 +120,12 @@ class FrenchEngine:
         system = _build_system(parameters, self.extensions)
         if parameters is None:
             self.cache.write(name, system.parameters)
+        tables_name = f"tables-{self._key()}.pickle"
+        tables = self.cache.read(tables_name)
+        if not isinstance(tables, dict):
+            tables = parsed_tables(system)
+            self.cache.write(tables_name, tables)
+        install_tables(system, tables)
         return system
 
     # ---------------------------------------------------------------- profile

@@ -110,7 +110,11 @@ def test_an_engine_on_the_packaged_cache_computes_the_same_amounts(
     deployed = oe.FrenchEngine(aids, cache_dir=tmp_path / "empty")
     deployed.profile  # noqa: B018 - loads the profile
     assert {path.parent for path in deployed.cache.loaded.values()} == {packaged}
-    assert len(deployed.cache.loaded) == 2
+    assert sorted(name.split("-")[0] for name in deployed.cache.loaded) == [
+        "parameters",
+        "profile",
+        "tables",
+    ]
     assert deployed.cache.written == {} and not (tmp_path / "empty").exists()
 
     monkeypatch.setattr(system, "PACKAGED_CACHE_DIR", tmp_path / "none")
@@ -120,3 +124,26 @@ def test_an_engine_on_the_packaged_cache_computes_the_same_amounts(
         assert deployed.evaluate_household(household, "2025-05", ids) == (
             local.evaluate_household(household, "2025-05", ids)
         )
+
+
+def test_the_commune_zone_table_comes_from_the_cache_as_openfisca_parses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OpenFisca-France parses the APL zone of every commune from a CSV on first
+    use; the engine parses it once with OpenFisca's own code, keeps it in its
+    cache, and a new engine starts with it set, the same table."""
+    monkeypatch.setattr(system, "PACKAGED_CACHE_DIR", tmp_path / "none")
+    aids = oe.aid_variables_from_catalogue(load_catalogue())
+    first = oe.FrenchEngine(aids, cache_dir=tmp_path)
+    assert [name for name in first.cache.written if name.startswith("tables-")]
+    parsed = system._formula_globals(first.system, "zone_apl")
+    assert parsed is not None
+
+    second = oe.FrenchEngine(aids, cache_dir=tmp_path)
+    assert [name for name in second.cache.loaded if name.startswith("tables-")]
+    installed = system._formula_globals(second.system, "zone_apl")
+    assert installed is not None and installed is not parsed  # each system its own modules
+    table = installed["zone_apl_by_depcom"]
+    assert table == parsed["zone_apl_by_depcom"] and len(table) > 30_000
+    # Paris and its arrondissements are in zone 1 (arrêté du 17 mars 1978, zonage APL).
+    assert table["75056"] == table["75111"] == 1
