@@ -117,6 +117,8 @@ class CleanEnvironments:
     python: str = field(default_factory=lambda: packages_python(os.environ))
     install_seconds: dict[str, float] = field(default_factory=dict)
     users: dict[str, list[str]] = field(default_factory=dict)  # hash -> functions using it
+    #: Installed modules compiled to bytecode, as a deploy build does (startup benchmarks).
+    compile_bytecode: bool = False
 
     def bin_dir(self, package: FunctionPackage) -> Path:
         """The ``bin/`` of the environment for ``package``, created on first use."""
@@ -130,7 +132,13 @@ class CleanEnvironments:
             self.users[key].append(package.name)
         if key not in self.install_seconds:
             started = time.monotonic()
-            make_venv(venv, package.requirements, f"the {package.name} package", self.python)
+            make_venv(
+                venv,
+                package.requirements,
+                f"the {package.name} package",
+                self.python,
+                self.compile_bytecode,
+            )
             self.install_seconds[key] = time.monotonic() - started
         return venv / "bin"
 

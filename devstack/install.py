@@ -133,14 +133,22 @@ def ensure_node_modules(report: Report) -> bool:
     return True
 
 
-def make_venv(path: Path, requirements: Path, what: str, python: str = sys.executable) -> None:
+def make_venv(
+    path: Path,
+    requirements: Path,
+    what: str,
+    python: str = sys.executable,
+    compile_bytecode: bool = False,
+) -> None:
     """A virtual environment at ``path`` holding exactly ``requirements`` (installer cache reused).
 
     ``python``: the interpreter it is made from (default: this one's base interpreter).
     Installed with uv when the project venv has it (the same pins resolve to the same
     releases, a clean install takes seconds instead of half a minute: it is what keeps the
     per-function package tests inside CI's time), with pip when ``SESAME_INSTALLER=pip``
-    or uv is missing.
+    or uv is missing. ``compile_bytecode``: uv also compiles the installed modules, as
+    pip (and so Cloud Functions' build) always does; startup benchmarks need it, tests
+    do not (uv's default, faster to install).
     """
     uv = _uv_binary()
     if uv is None:
@@ -151,6 +159,8 @@ def make_venv(path: Path, requirements: Path, what: str, python: str = sys.execu
         venv = [uv, "venv", "--quiet", "--clear", "--python", python, str(path)]
         _run(venv, f"venv for {what}", ROOT)
         install = [uv, "pip", "install", "--quiet", "--python", str(path / "bin" / "python")]
+        if compile_bytecode:
+            install.append("--compile-bytecode")
     _run([*install, "-r", str(requirements)], f"install for {what}", ROOT)
 
 
