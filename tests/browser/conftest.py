@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from devstack.install import find_chromium
 from tests.support import emulators
@@ -37,6 +38,12 @@ VIEWPORTS: dict[str, dict[str, Any]] = {
     },
 }
 SERIOUS = ("serious", "critical")
+
+#: How long an action or an ``expect`` waits. Playwright's assertions default to 5 s,
+#: not to the context's timeout: on a loaded CI machine Swagger UI took longer than
+#: that to open a deep-linked operation of the whole API, so both wait the same.
+WAIT_MS = 20_000
+expect.set_options(timeout=WAIT_MS)
 
 
 @dataclass(frozen=True)
@@ -179,7 +186,7 @@ def visit(request: Any, browser: Any, web_stack: WebStack) -> Iterator[Visit]:
     context = browser.new_context(locale="fr-FR", **VIEWPORTS[viewport])
     # Injected through the DevTools protocol, so the client's strict CSP stays as served.
     context.add_init_script(path=str(AXE_SCRIPT))
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(WAIT_MS)
     folder = SCREENSHOTS / request.node.originalname / viewport
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):

@@ -7,14 +7,14 @@ from typing import Any
 from playwright.sync_api import expect
 
 from shared.api.openapi import load_response_examples
-from tests.browser.conftest import WebStack
+from tests.browser.conftest import WAIT_MS, WebStack
 
 
 def test_the_reference_shows_recorded_examples_and_field_descriptions(
     browser: Any, web_stack: WebStack
 ) -> None:
     context = browser.new_context(locale="en-GB")
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(WAIT_MS)
     requests: list[str] = []
     context.on("request", lambda sent: requests.append(sent.url))
     page = context.new_page()
