@@ -241,9 +241,92 @@ def _fast_population_class(base: type) -> type:
         self.__dict__.setdefault("_checked", set()).add(variable_name)
         return result
 
-    fast = type(f"Fast{base.__name__}", (base,), {"__call__": __call__, "_sesame_fast": True})
+    methods: dict[str, Any] = {"__call__": __call__, "_sesame_fast": True}
+    if hasattr(base, "has_role"):
+        methods["has_role"] = _cached_has_role(base.has_role)
+    if hasattr(base, "value_from_person"):
+        methods["value_from_person"] = _indexed_value_from_person(base.value_from_person)
+        methods["sum"] = _indexed_sum(base.sum)
+    fast = type(f"Fast{base.__name__}", (base,), methods)
     _FAST_POPULATIONS[base] = fast
     return fast
+
+
+# The entities of a simulation are fixed once it is built, so who holds a role
+# is too. OpenFisca answers ``has_role`` by comparing every member's Role
+# object in Python (≈ 0.2 ms for a batch of 5,000 households, thousands of
+# times per simulation); the answers below are computed once per role and
+# population, and each call returns its own copy (a formula may change the
+# array it receives in place).
+
+
+def _cached_has_role(original: Any) -> Any:
+    def has_role(self: Any, role: Any) -> Any:
+        roles = self.__dict__.get("_roles")
+        if roles is None:
+            roles = self.__dict__["_roles"] = {}
+        found = roles.get(role)
+        if found is None:
+            found = original(self, role)
+            if found is None:  # not attached to a simulation yet: nothing to keep
+                return None
+            roles[role] = found
+        return found.copy()
+
+    has_role.projectable = True  # type: ignore[attr-defined]
+    return has_role
+
+
+def _role_positions(population: Any, role: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(members holding ``role``, the entity of each), ordered by entity as
+    OpenFisca's ``value_from_person`` orders them; computed once per role."""
+    positions = population.__dict__.get("_role_positions")
+    if positions is None:
+        positions = population.__dict__["_role_positions"] = {}
+    found = positions.get(role)
+    if found is None:
+        members = np.flatnonzero(population.members.has_role(role))
+        entities = population.members_entity_id[members]
+        order = np.argsort(entities, kind="stable")
+        found = positions[role] = (members[order], entities[order])
+    return found
+
+
+def _indexed_value_from_person(original: Any) -> Any:
+    from openfisca_core.indexed_enums import EnumArray
+
+    def value_from_person(self: Any, array: Any, role: Any, default: Any = 0) -> Any:
+        if isinstance(array, EnumArray) or role.max != 1:
+            return original(self, array, role, default)  # OpenFisca's own path and errors
+        self.entity.check_role_validity(role)
+        self.members.check_array_compatible_with_entity(array)
+        members, entities = _role_positions(self, role)
+        result = self.filled_array(default, dtype=array.dtype)
+        result[entities] = array[members]
+        return result
+
+    value_from_person.projectable = True  # type: ignore[attr-defined]
+    return value_from_person
+
+
+def _indexed_sum(original: Any) -> Any:
+    def sum(self: Any, array: Any, role: Any = None) -> Any:
+        if role is None:
+            return original(self, array)
+        self.entity.check_role_validity(role)
+        self.members.check_array_compatible_with_entity(array)
+        members = self.__dict__.get("_role_members")
+        if members is None:
+            members = self.__dict__["_role_members"] = {}
+        found = members.get(role)
+        if found is None:
+            chosen = np.flatnonzero(self.members.has_role(role))
+            found = members[role] = (chosen, self.members_entity_id[chosen])
+        chosen, entities = found
+        return np.bincount(entities, weights=array[chosen], minlength=self.count)
+
+    sum.projectable = True  # type: ignore[attr-defined]
+    return sum
 
 
 _ORIGINAL_PERIOD_METHODS: dict[str, Any] = {}
