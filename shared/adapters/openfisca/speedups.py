@@ -246,7 +246,7 @@ def _fast_population_class(base: type) -> type:
         methods["has_role"] = _cached_has_role(base.has_role)
     if hasattr(base, "value_from_person"):
         methods["value_from_person"] = _indexed_value_from_person(base.value_from_person)
-        methods["sum"] = _indexed_sum(base.sum)
+        methods["sum"] = _indexed_sum(base.sum)  # type: ignore[attr-defined]
     fast = type(f"Fast{base.__name__}", (base,), methods)
     _FAST_POPULATIONS[base] = fast
     return fast
