@@ -18,7 +18,14 @@ import pytest
 pytest.importorskip("openfisca_france")
 
 from shared.adapters import openfisca as oe
-from shared.adapters.openfisca.steady_state import SETTLED_CHAIN
+from shared.adapters.openfisca.steady_state import (
+    QUARTER_MONTHS,
+    SETTLE_MONTHS,
+    SETTLED_CHAIN,
+    hold_at_zero,
+    ruled_out_benefits,
+    settle_months,
+)
 from shared.domain.aids.catalogue import load_catalogue
 from shared.models.simulation import FIRST_SUPPORTED_MONTH
 from shared.services import eligibility
@@ -44,3 +51,59 @@ def test_settling_the_chain_equals_settling_every_benefit(month: str) -> None:
         np.testing.assert_array_equal(chain[aid_id], values, err_msg=aid_id)
     # Not a vacuous comparison: the generated households receive aids.
     assert sum(int(np.count_nonzero(values)) for values in full.values()) > len(households)
+
+
+def _settled_amounts(
+    engine: oe.FrenchEngine, households: list, month: str, months_before: int
+) -> dict[str, np.ndarray]:
+    """Every aid of ``households`` (the benefits they all rule out held at 0),
+    the chain settled ``months_before`` months back."""
+    plan = oe.plan_households(households, month, declared_benefits=False)
+    simulation = oe.build_simulation(engine.system, plan, engine.profile.pruned)
+    zero = frozenset.intersection(*(ruled_out_benefits(h, month) for h in households))
+    hold_at_zero(simulation, plan, zero)
+    oe.settle(simulation, month, months_before)
+    aids = [a for a in engine.aids if a.variable not in oe.BIRTH_GRANTS]
+    return {a.aid_id: engine.value(simulation, plan, a).astype(np.float64) for a in aids}
+
+
+# December: the prime de Noël reads whether any RSA is paid in the year, so
+# eight of its months are before the settled quarter.
+@pytest.mark.parametrize("month", [FIRST_SUPPORTED_MONTH, "2025-12", "2026-11"])
+def test_settling_a_quarter_back_equals_a_year_back_without_the_aah_complements(
+    month: str,
+) -> None:
+    engine = eligibility._engine(load_catalogue())
+    generated = synthetic_households(80, month, seed=int(month.replace("-", "")) + 11)
+    households = [
+        h for h in generated if settle_months(ruled_out_benefits(h, month)) == QUARTER_MONTHS
+    ]
+    assert len(households) > 20
+    quarter = _settled_amounts(engine, households, month, QUARTER_MONTHS)
+    year = _settled_amounts(engine, households, month, SETTLE_MONTHS)
+    for aid_id, values in year.items():
+        np.testing.assert_array_equal(quarter[aid_id], values, err_msg=aid_id)
+    # What the product computes for them is that quarter-deep settling.
+    product = engine.batch_values(households, month)
+    for aid_id, values in quarter.items():
+        np.testing.assert_array_equal(product[aid_id], values, err_msg=aid_id)
+    assert np.count_nonzero(year["prime_de_noel"]) > 0  # the year's RSA is read
+
+
+def test_households_that_may_receive_the_aah_complements_are_settled_a_year_back() -> None:
+    """The depth matters: settled a quarter back, some of them get other
+    amounts (the CSS counts the AAH complements of the twelve months before M,
+    which read the housing aid of their month)."""
+    month = "2025-05"
+    engine = eligibility._engine(load_catalogue())
+    generated = synthetic_households(60, month, seed=3)
+    households = [
+        h for h in generated if settle_months(ruled_out_benefits(h, month)) == SETTLE_MONTHS
+    ]
+    assert households and all("caah" not in ruled_out_benefits(h, month) for h in households)
+    quarter = _settled_amounts(engine, households, month, QUARTER_MONTHS)
+    year = _settled_amounts(engine, households, month, SETTLE_MONTHS)
+    assert any(not np.array_equal(quarter[a], year[a]) for a in year)
+    product = engine.batch_values(households, month)
+    for aid_id, values in year.items():
+        np.testing.assert_array_equal(product[aid_id], values, err_msg=aid_id)
