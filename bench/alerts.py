@@ -2,6 +2,7 @@
 
     python -m bench.alerts [--situations 100000] [--batch 5000] [--aids rsa]
                            [--curve 1000,5000,10000] [--reads 1000] [--e2e 0]
+                           [--workers 2]
 
 1. **Re-evaluation throughput** (``--situations``): generated households,
    stored as the simulate function stores answers (JSON), read back and
@@ -12,6 +13,9 @@
    month) and for each ``--aids`` change (comma-separated aid ids, ``;``
    between changes: only those aids evaluated), against the baseline measured
    in the same process: one ``evaluate`` per household.
+   With ``--workers N``, the whole catalogue again in N processes at once
+   (one per core, as N worker instances would), every N-th batch each: the
+   machine's households per second, wall time from their common start.
 2. **Batch size** (``--curve``): one child process per size evaluates one
    batch of that many households twice (the second is measured): CPU seconds,
    peak memory, and the fixed and marginal cost fitted over the sizes.
@@ -86,6 +90,60 @@ def throughput(count: int, batch: int, month: str, changes: list[str]) -> dict[s
         "batch_size": batch,
         "baseline_one_by_one_households_per_s": round(baseline_rate, 2),
         "cases": cases,
+    }
+
+
+def _worker_share(
+    index: int, workers: int, count: int, batch: int, month: str, barrier: Any, results: Any
+) -> None:
+    """One worker process: every ``workers``-th batch of the stored situations,
+    parsed and evaluated (whole catalogue) as the alerts worker does, started
+    with the others at ``barrier`` once its engine is warm."""
+    from shared.domain.questionnaire import Household
+    from shared.services import eligibility
+    from tests.fixtures.synthetic_households import synthetic_households
+
+    stored = [h.model_dump(mode="json") for h in synthetic_households(count, month, seed=7)]
+    batches = [stored[first : first + batch] for first in range(0, count, batch)][index::workers]
+    eligibility.evaluate_batch([Household.model_validate(stored[0])], month)  # warm engine
+    barrier.wait()
+    start, cpu = time.time(), time.process_time()
+    done = 0
+    for chunk in batches:
+        eligibility.evaluate_batch([Household.model_validate(answers) for answers in chunk], month)
+        done += len(chunk)
+    results.put(
+        {"households": done, "start": start, "end": time.time(), "cpu_s": time.process_time() - cpu}
+    )
+
+
+def parallel_throughput(workers: int, count: int, batch: int, month: str) -> dict[str, Any]:
+    """Whole-catalogue re-evaluation by ``workers`` processes at once (each one
+    as an alerts worker instance, one per core): households per second of
+    wall time from the common start to the last batch answered."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(workers), context.Queue()
+    processes = [
+        context.Process(
+            target=_worker_share, args=(i, workers, count, batch, month, barrier, results)
+        )
+        for i in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    shares = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    wall = max(s["end"] for s in shares) - min(s["start"] for s in shares)
+    return {
+        "workers": workers,
+        "situations": count,
+        "batch_size": batch,
+        "wall_s": round(wall, 1),
+        "households_per_s": round(sum(s["households"] for s in shares) / wall, 1),
+        "cpu_s_per_worker": [round(s["cpu_s"], 1) for s in shares],
     }
 
 
@@ -313,6 +371,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--curve-point", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--reads", type=int, default=0, help="people read in bulk (0: skip)")
     parser.add_argument("--e2e", type=int, default=0, help="beneficiaries end to end (0: skip)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="also the whole catalogue in this many processes at once, one per core (0: skip)",
+    )
     args = parser.parse_args(argv)
     if args.curve_point:
         print(json.dumps(curve_point(args.curve_point, args.month)))
@@ -321,6 +385,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.situations:
         changes = [change for change in args.aids.split(";") if change]
         figures["throughput"] = throughput(args.situations, args.batch, args.month, changes)
+    if args.workers:
+        figures["parallel"] = parallel_throughput(
+            args.workers, args.situations or 100_000, args.batch, args.month
+        )
     if args.curve:
         sizes = [int(size) for size in args.curve.split(",")]
         figures["batch_size"] = batch_curve(sizes, args.month)

@@ -50,6 +50,7 @@ from shared.adapters.openfisca.steady_state import (
     settle,
     settle_months,
 )
+from shared.adapters.openfisca.steady_state import settle as settle_past_months
 from shared.adapters.openfisca.system import (
     PROFILE_VERSION,
     EngineCache,
@@ -390,10 +391,10 @@ class FrenchEngine:
     ) -> dict[str, np.ndarray]:
         """OpenFisca's value of every aid (float, as computed: month or year,
         before any deduction) for each household, from one vectorised
-        simulation per settling depth (``settle_months``: households that may
-        receive the AAH complements are settled a year back, the others a
-        quarter), every household in steady state (the benefits it declares
-        are computed, not taken as declared).
+        simulation, every household in steady state (the benefits it declares
+        are computed, not taken as declared), settled a quarter back when no
+        household may receive the AAH complements, else a year
+        (``settle_months``).
 
         Equal, household by household, to a simulation of that household alone
         without declared benefits (``test_differential.py`` checks it against
@@ -409,43 +410,15 @@ class FrenchEngine:
         """
         aids = self.aids if aid_ids is None else [self.aid(aid_id) for aid_id in aid_ids]
         zeros = [ruled_out_benefits(h, month) for h in households]
-        groups: dict[int, list[int]] = {}
-        for position, zero in enumerate(zeros):
-            groups.setdefault(settle_months(zero) if settle else -1, []).append(position)
-        if len(groups) == 1:
-            ((depth, _),) = groups.items()
-            return self._batch_values(households, zeros, month, aids, depth)
-        # Households settled to different depths (``settle_months``): one
-        # simulation per depth, so that most skip the year-deep settling.
-        out = {aid.aid_id: np.zeros(len(households), dtype=np.float64) for aid in aids}
-        for depth, positions in groups.items():
-            part = self._batch_values(
-                [households[p] for p in positions],
-                [zeros[p] for p in positions],
-                month,
-                aids,
-                depth,
-            )
-            for aid_id, values in part.items():
-                out[aid_id][positions] = values
-        return out
-
-    def _batch_values(
-        self,
-        households: Sequence[Household],
-        zeros: Sequence[frozenset[str]],
-        month: str,
-        aids: Sequence[AidVariable],
-        depth: int,
-    ) -> dict[str, np.ndarray]:
-        """``batch_values`` for households settled ``depth`` months back (-1:
-        not settled): one vectorised simulation, the benefits every household
-        rules out held at 0."""
         plan = plan_households(households, month, declared_benefits=False)
         simulation = build_simulation(self.system, plan, self.profile.pruned)
         hold_at_zero(simulation, plan, frozenset.intersection(*zeros))
-        if depth >= 0:
-            settle(simulation, month, depth)
+        if settle:
+            # One depth for the whole batch: two simulations, one per depth,
+            # cost more than the months they save (a simulation's fixed cost
+            # outweighs its per-household cost; docs/simulation.md, steady state).
+            months_before = max(settle_months(zero) for zero in zeros)
+            settle_past_months(simulation, month, months_before)
         return {aid.aid_id: self.value(simulation, plan, aid).astype(np.float64) for aid in aids}
 
     def evaluate_batch(
