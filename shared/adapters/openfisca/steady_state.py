@@ -133,25 +133,29 @@ def hold_at_zero(
 SETTLED_CHAIN: tuple[str, ...] = ("aide_logement", "rsa")
 
 
-#: The AAH complements read the housing aid of their own month, and the CSS
-#: counts them over the twelve months before M: they are what makes an aid read
-#: the chain's values a year back.
-YEAR_BACK_READERS = frozenset({"caah", "mva"})
+#: The benefits whose being held at 0 lets a household be settled a quarter
+#: back only: the AAH and its complements. The complements read the housing aid
+#: of their own month and the CSS counts them over the twelve months before M;
+#: with the AAH itself possible, some households' amounts still depend on the
+#: months before the quarter (``test_settled_chain``: a CSS participation, a
+#: contrat d'engagement jeune; with the complements alone held at 0, a prime
+#: de Noël).
+YEAR_BACK_READERS = frozenset(RULED_OUT_WITH["aah"])
 
-#: Months settled before M when the AAH complements are held at 0 (nobody in
-#: the household declares a disability, ``RULED_OUT_WITH``): no aid then reads
-#: the housing aid or the RSA of a month before the quarter the RSA and the
-#: prime d'activité count (M − 3 to M − 1). A month before the settled ones that
-#: a rule still asks for (the prime de Noël reads whether any RSA is paid in
-#: the year) is computed on demand, as OpenFisca computes it. The differential
+#: Months settled before M when the AAH is ruled out (nobody aged 16 or over
+#: declares a disability rate of 50 % or more): no aid then reads the housing
+#: aid or the RSA of a month before the quarter the RSA and the prime
+#: d'activité count (M − 3 to M − 1). A month before the settled ones that a
+#: rule still asks for (the prime de Noël reads whether any RSA is paid in the
+#: year) is computed on demand, as OpenFisca computes it. The differential
 #: test proves the amounts equal the oracle's (24 settled months), and
-#: ``test_settle_depth`` that they equal a settling of 12 months.
+#: ``test_settled_chain`` that they equal a settling of 12 months.
 QUARTER_MONTHS = 3
 
 
 def settle_months(zero: frozenset[str]) -> int:
     """How many months before M to settle, given the benefits held at 0:
-    :data:`SETTLE_MONTHS` when the AAH complements may be paid, else the quarter
+    :data:`SETTLE_MONTHS` when the AAH may be paid, else the quarter
     (:data:`QUARTER_MONTHS`), a quarter of the work for most households."""
     return QUARTER_MONTHS if zero >= YEAR_BACK_READERS else SETTLE_MONTHS
 
