@@ -108,7 +108,9 @@ def _pruned_simulation_class() -> type:
             super().set_input(variable_name, period, value)
 
         def _run_formula(self, variable: Any, population: Any, period: Any) -> Any:
-            if variable.name in self.pruned or variable.name in NEVER_DESCRIBED:
+            # OpenFisca's own ``_calculate`` (traced simulations, a start
+            # computation period) reaches here without asking ``_skips``.
+            if self._skips(variable.name, period):
                 return None
             return super()._run_formula(variable, population, period)
 
