@@ -232,7 +232,8 @@ class FrenchEngine:
                 at = birth_grant_month(household.expected_birth)
                 used = plan_household(household, at, with_unborn=True)
                 sim = build_simulation(self.system, used, self.profile.pruned)
-                settle(sim, at)
+                if self.needs_settling(aid, at):  # the PAJE birth grant reads none
+                    settle(sim, at)
             period = at if aid.period == "month" else at[:4]
             raw = household_values(sim, used, aid.variable, period)[0]
             out[aid.aid_id] = {
