@@ -279,19 +279,26 @@ def _cached_has_role(original: Any) -> Any:
     return has_role
 
 
+def _kept(population: Any, name: str, role: Any, compute: Any) -> Any:
+    """``compute()`` for ``role``, once per population (kept in ``name``)."""
+    kept = population.__dict__.setdefault(name, {})
+    found = kept.get(role)
+    if found is None:
+        found = kept[role] = compute()
+    return found
+
+
 def _role_positions(population: Any, role: Any) -> tuple[np.ndarray, np.ndarray]:
     """(members holding ``role``, the entity of each), ordered by entity as
-    OpenFisca's ``value_from_person`` orders them; computed once per role."""
-    positions = population.__dict__.get("_role_positions")
-    if positions is None:
-        positions = population.__dict__["_role_positions"] = {}
-    found = positions.get(role)
-    if found is None:
+    OpenFisca's ``value_from_person`` orders them."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
         members = np.flatnonzero(population.members.has_role(role))
         entities = population.members_entity_id[members]
         order = np.argsort(entities, kind="stable")
-        found = positions[role] = (members[order], entities[order])
-    return found
+        return members[order], entities[order]
+
+    return _kept(population, "_role_positions", role, compute)
 
 
 def _indexed_value_from_person(original: Any) -> Any:
@@ -317,14 +324,12 @@ def _indexed_sum(original: Any) -> Any:
             return original(self, array)
         self.entity.check_role_validity(role)
         self.members.check_array_compatible_with_entity(array)
-        members = self.__dict__.get("_role_members")
-        if members is None:
-            members = self.__dict__["_role_members"] = {}
-        found = members.get(role)
-        if found is None:
+
+        def compute() -> tuple[np.ndarray, np.ndarray]:
             chosen = np.flatnonzero(self.members.has_role(role))
-            found = members[role] = (chosen, self.members_entity_id[chosen])
-        chosen, entities = found
+            return chosen, self.members_entity_id[chosen]
+
+        chosen, entities = _kept(self, "_role_members", role, compute)
         return np.bincount(entities, weights=array[chosen], minlength=self.count)
 
     sum.projectable = True  # type: ignore[attr-defined]
