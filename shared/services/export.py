@@ -401,14 +401,16 @@ def _write_archive(
     return int(blob.size or 0)
 
 
-def _update(path: str, changes: dict[str, Any]) -> ExportRecord:
+def _update(path: str, changes: dict[str, Any], *, keep_ready: bool = False) -> ExportRecord:
     """Apply ``changes`` to the stored record (re-read in the transaction: the person may
-    confirm a recipient meanwhile)."""
+    confirm a recipient meanwhile). ``keep_ready``: leave a ready record as it is."""
 
     def work(writes: Writes) -> ExportRecord:
         current = writes.get(path, ExportRecord)
         if current is None:
             raise PermanentFailure("not_found")
+        if keep_ready and current.status == "ready":
+            return current
         changed = current.model_copy(update=changes)
         writes.set(path, changed)
         return changed
@@ -430,7 +432,9 @@ def build_export(access: Access, task: ExportTask, *, now: Clock = utc_now) -> s
 
     def step(key: str, count: int) -> None:
         progress[key] = count
-        _update(path, {"status": "running", "progress": dict(progress)})
+        # A redelivered task may build again while another build finishes: its
+        # progress must not turn a ready export (and its mailed link) back to running.
+        _update(path, {"status": "running", "progress": dict(progress)}, keep_ready=True)
 
     email = personal_data_stores.auth_email(uid) or ""
     places = registry.personal_data_of(uid, uid_ref=pseudonym(uid), email=email)

@@ -229,3 +229,26 @@ def test_an_archive_larger_than_one_upload_chunk_arrives_whole(made):
     vault = [n for n in archive.namelist() if n.startswith("files/vault_objects/")]
     assert len(vault) == footprint["vault_objects"] == 8
     assert all(archive.read(n) == scan for n in vault)
+
+
+def test_a_build_redelivered_while_another_finishes_leaves_the_export_ready(made):
+    """A redelivered task may build the same export while another delivery finishes it:
+    once the export is ready (a recipient may hold its link), the late build's progress
+    must not turn it back to running (its landing would answer "expired")."""
+    user, _ = person(made, files=1, items=1)
+    status, _ = export.request_export(own(user), ExportRequest(), now=clock)
+    forget_pending_tasks(user.uid)
+    task = export.ExportTask(uid=user.uid, export_id=status.export_id)
+    seen: list[str] = []
+
+    def racing() -> datetime:
+        seen.append("now")
+        if len(seen) == 1:  # the late build has started: the other one completes meanwhile
+            assert export.build_export(own(user), task, now=clock) == "ready"
+        elif len(seen) == 2:  # the late build has written every step, completion next
+            seen.append(export.export_status(own(user), status.export_id).status)
+        return CLOCK
+
+    assert export.build_export(own(user), task, now=racing) == "ready"
+    assert seen[2] == "ready"
+    assert export.export_status(own(user), status.export_id).status == "ready"
