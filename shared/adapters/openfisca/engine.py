@@ -394,8 +394,7 @@ class FrenchEngine:
         before any deduction) for each household, from one vectorised
         simulation, every household in steady state (the benefits it declares
         are computed, not taken as declared), settled a quarter back when no
-        household may receive the AAH complements, else a year
-        (``settle_months``).
+        household may receive the AAH, else a year (``settle_months``).
 
         Equal, household by household, to a simulation of that household alone
         without declared benefits (``test_differential.py`` checks it against

@@ -264,16 +264,9 @@ def _fast_population_class(base: type) -> type:
 
 def _cached_has_role(original: Any) -> Any:
     def has_role(self: Any, role: Any) -> Any:
-        roles = self.__dict__.get("_roles")
-        if roles is None:
-            roles = self.__dict__["_roles"] = {}
-        found = roles.get(role)
-        if found is None:
-            found = original(self, role)
-            if found is None:  # not attached to a simulation yet: nothing to keep
-                return None
-            roles[role] = found
-        return found.copy()
+        if self.simulation is None:  # not attached to a simulation yet: nothing to keep
+            return original(self, role)
+        return _kept(self, "_roles", role, lambda: original(self, role)).copy()
 
     has_role.projectable = True  # type: ignore[attr-defined]
     return has_role
