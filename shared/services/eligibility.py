@@ -572,3 +572,4 @@ def warm_up(month: str | None = None) -> None:
     engine = _engine(catalogue)
     _ = engine.profile
     evaluate(openfisca.reference_households()[0], month)
+    openfisca.keep_out_of_collector()

@@ -23,6 +23,7 @@ from shared.adapters.openfisca.engine import (
     FrenchEngine,
     get_engine,
     household_values,
+    keep_out_of_collector,
     reset_engine,
 )
 from shared.adapters.openfisca.plan import (
@@ -49,6 +50,7 @@ from shared.adapters.openfisca.speedups import (
     build_simulation,
     install_period_memo,
     install_vectorial_parameter_lookup,
+    release,
 )
 from shared.adapters.openfisca.steady_state import STEADY_STATE_ORDER, settle
 from shared.adapters.openfisca.system import PROFILE_MONTHS, default_cache_dir, plain_system
@@ -73,11 +75,13 @@ __all__ = [
     "household_values",
     "install_period_memo",
     "install_vectorial_parameter_lookup",
+    "keep_out_of_collector",
     "month_window",
     "plain_system",
     "plan_household",
     "plan_households",
     "reference_households",
+    "release",
     "reset_engine",
     "settle",
     "situation_json",

@@ -10,6 +10,7 @@ honest.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -28,9 +29,10 @@ from shared.adapters.openfisca.plan import (
 )
 
 
+@functools.cache
 def _pruned_simulation_class() -> type:
     from openfisca_core.errors import SpiralError
-    from openfisca_core.periods import Period
+    from openfisca_core.periods import DateUnit, Period
     from openfisca_core.simulations import Simulation
 
     class PrunedSimulation(Simulation):
@@ -55,7 +57,7 @@ def _pruned_simulation_class() -> type:
             super().__init__(*args, **kwargs)
             self._memo: dict[tuple[Any, ...], Any] = {}
             self._variables: dict[str, tuple[Any, Any, Any]] = {}
-            self._consistent: set[tuple[str, Any]] = set()
+            self._consistent: set[tuple[str, Any, int]] = set()
             self._no_formula = _formula_less(self.tax_benefit_system)
 
         def calculate(self, variable_name: str, period: Any) -> Any:
@@ -112,7 +114,47 @@ def _pruned_simulation_class() -> type:
             # computation period) reaches here without asking ``_skips``.
             if self._skips(variable.name, period):
                 return None
-            return super()._run_formula(variable, population, period)
+            if self.trace or not isinstance(period, Period):
+                return super()._run_formula(variable, population, period)
+            # Simulation._run_formula, with the formula in force at the
+            # period's start looked up once (OpenFisca searches the variable's
+            # sorted formulas on every run).
+            formula = _formula_at(variable, period)
+            if formula is None:
+                return None
+            if formula.__code__.co_argcount == 2:
+                return formula(population, period)
+            parameters = self.tax_benefit_system.get_parameters_at_instant
+            summed = SIGN_ONLY_YEAR_SUMS.get(variable.name)
+            if summed is None or period.unit != "year":
+                return formula(population, period, parameters)
+            key = ("+", summed, period)
+            if key in self._memo:
+                return formula(population, period, parameters)
+            # Known positive everywhere before December: the formula reads a
+            # sum of the months computed so far, then that partial sum is
+            # forgotten so no other reader sees it.
+            total, partial = self._sum_until_positive(summed, period)
+            self._memo[key] = total
+            try:
+                return formula(population, period, parameters)
+            finally:
+                if partial:
+                    self._memo.pop(key, None)
+
+        def _sum_until_positive(self, name: str, year: Any) -> tuple[Any, bool]:
+            """The sum of ``name`` (never negative) over the months of ``year``,
+            in order, as ``calculate_add`` computes it, stopping at the first
+            month by which every entity's sum is positive: a partial sum with
+            the same signs as the whole. The flag says whether it stopped
+            before the last month."""
+            months = year.get_subperiods(DateUnit.MONTH)
+            total: Any = 0
+            for position, month in enumerate(months, start=1):
+                total = total + self.calculate(name, month)
+                if position < len(months) and bool(np.all(total > 0)):
+                    return total, True
+            return total, False
 
         def _variable_of(self, variable_name: str) -> tuple[Any, Any, Any]:
             """(variable, population, holder) of ``variable_name``, looked up once:
@@ -129,7 +171,8 @@ def _pruned_simulation_class() -> type:
             if self.trace or not isinstance(period, Period):
                 return self._plain_calculate(variable_name, period)
             variable, population, holder = self._variable_of(variable_name)
-            checked = (variable_name, period)
+            # OpenFisca's check reads only the period's unit and length.
+            checked = (variable_name, period[0], period[2])
             if checked not in self._consistent:
                 self._check_period_consistency(period, variable)
                 self._consistent.add(checked)
@@ -194,7 +237,32 @@ def _pruned_simulation_class() -> type:
     return PrunedSimulation
 
 
+#: Variable → the monthly variable its formula sums over the year and only
+#: compares with zero. OpenFisca-France's prime de Noël (``aefa``) is paid to
+#: a family that received any RSA in the year (and raised for it): the RSA of
+#: December counts even when M is May, so stock OpenFisca computes the RSA,
+#: and the housing aid it reads, for every month after M (a fifth to a third
+#: of a household's formula runs). The RSA is never negative (OpenFisca's
+#: ``rsa_montant`` is floored at 0), so once every family's sum is positive
+#: the later months cannot change the answer and are not computed. A family
+#: without RSA up to M still has every month computed.
+SIGN_ONLY_YEAR_SUMS: dict[str, str] = {"aefa": "rsa"}
+
 _FORMULA_LESS: dict[int, frozenset[str]] = {}
+
+#: (variable, instant) → the formula in force then (or None). Variables and
+#: their formulas are fixed once the system is built.
+_FORMULAS: dict[tuple[Any, Any], Any] = {}
+
+
+def _formula_at(variable: Any, period: Any) -> Any:
+    """``variable.get_formula(period)``, looked up once per variable and start."""
+    key = (variable, period.start)
+    try:
+        return _FORMULAS[key]
+    except KeyError:
+        formula = _FORMULAS[key] = variable.get_formula(period)
+        return formula
 
 
 def _formula_less(system: Any) -> frozenset[str]:
@@ -417,6 +485,10 @@ def install_vectorial_parameter_lookup() -> None:
     if _ORIGINAL_VECTORIAL_METHODS:
         return
     vectorial = VectorialParameterNodeAtInstant
+    # Nodes at an instant never change once built (the system keeps one per
+    # instant), so each is checked homogeneous once: the check walks the
+    # node's whole subtree, ~30 µs per call on the housing-aid zones.
+    checked: dict[int, Any] = {}
     original_build = vectorial.build_from_node_name
     original_getitem = vectorial.__getitem__
     _ORIGINAL_VECTORIAL_METHODS["build_from_node_name"] = original_build
@@ -468,7 +540,10 @@ def install_vectorial_parameter_lookup() -> None:
         keys = vectorial._get_appropriate_keys(key)
         if not compactable(keys):
             return original_build(node, key)
-        vectorial.check_node_vectorisable(node)
+        if id(node) not in checked:
+            vectorial.check_node_vectorisable(node)
+            # Kept alive with its id, so the id cannot be reused by another node.
+            checked[id(node)] = node
         distinct, inverse = np.unique(keys, return_inverse=True)
         subnode_key = vectorial._get_appropriate_subnode_function(keys[0])
         return spread(node, [node[subnode_key(node, k)] for k in distinct], inverse)
@@ -512,6 +587,25 @@ def build_simulation(
     simulation.history_start = _month_period(month_window(plan.month)[0]).start
     _set_inputs(simulation, plan)
     return simulation
+
+
+def release(simulation: Simulation) -> None:
+    """Free ``simulation`` as soon as the caller drops it.
+
+    A simulation is a web of reference cycles (each population and each
+    holder points back to it), so reference counting never frees it: it
+    waited for a full run of Python's cyclic collector, which walked every
+    dead simulation since the last run, ~0.1 s on whichever request it fell.
+    With its cycles broken it goes when its last reference does. The
+    simulation is unusable afterwards.
+    """
+    for population in simulation.populations.values():
+        for holder in population._holders.values():
+            holder.simulation = None
+            holder.population = None
+        population.simulation = None
+    simulation._memo.clear()
+    simulation._variables.clear()
 
 
 def _set_inputs(simulation: Simulation, plan: Plan) -> None:

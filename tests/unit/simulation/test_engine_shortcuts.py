@@ -1,0 +1,173 @@
+"""Shortcuts of one simulation's life that must not change an amount.
+
+* the prime de Noël stops summing the RSA once every family has received some
+  (``speedups.SIGN_ONLY_YEAR_SUMS``), and no other reader sees that partial sum;
+* the formula in force at a period is OpenFisca's own (``_formula_at``);
+* a simulation the engine is done with is freed without the cyclic garbage
+  collector (``speedups.release``), and the engine's own objects are out of
+  its reach (``keep_out_of_collector``).
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+pytest.importorskip("openfisca_france")
+
+from shared.adapters import openfisca as oe
+from shared.adapters.openfisca import speedups
+from shared.adapters.openfisca.steady_state import (
+    hold_at_zero,
+    ruled_out_benefits,
+    settle,
+    settle_months,
+)
+from shared.domain.aids.catalogue import load_catalogue
+from shared.domain.questionnaire import Household
+from shared.services import eligibility
+
+MONTH = "2025-05"
+
+
+def _engine() -> Any:
+    return eligibility._engine(load_catalogue())
+
+
+def _settled(households: list[Household]) -> Any:
+    """A simulation of ``households`` in steady state, as the engine builds it."""
+    engine = _engine()
+    plan = oe.plan_households(households, MONTH, declared_benefits=False)
+    simulation = oe.build_simulation(engine.system, plan, engine.profile.pruned)
+    zeros = [ruled_out_benefits(h, MONTH) for h in households]
+    hold_at_zero(simulation, plan, frozenset.intersection(*zeros))
+    settle(simulation, MONTH, max(settle_months(zero) for zero in zeros))
+    return simulation
+
+
+def _rsa_household() -> Household:
+    """The reference single person who receives the RSA in May 2025."""
+    household = oe.reference_households()[0]
+    rsa = _settled([household]).calculate("rsa", MONTH)
+    assert float(rsa[0]) > 0  # the premise of the tests below
+    return household
+
+
+def _household_without_rsa() -> Household:
+    """The reference working single parent (prime d'activité, no RSA)."""
+    household = oe.reference_households()[5]
+    simulation = _settled([household])
+    assert float(simulation.calculate_add("rsa", MONTH[:4])[0]) == 0
+    return household
+
+
+def _december_computed(simulation: Any) -> bool:
+    from openfisca_core import periods
+
+    return simulation.get_holder("rsa").get_array(periods.period("2025-12")) is not None
+
+
+@pytest.fixture
+def without_shortcut(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(speedups, "SIGN_ONLY_YEAR_SUMS", {})
+    yield
+
+
+def _prime_de_noel_and_year_rsa(households: list[Household]) -> tuple[Any, Any, bool]:
+    simulation = _settled(households)
+    prime = simulation.calculate("aefa", MONTH[:4]).copy()
+    december = _december_computed(simulation)
+    year_rsa = simulation.calculate_add("rsa", MONTH[:4])
+    return prime, year_rsa, december
+
+
+def test_the_prime_de_noel_of_rsa_recipients_does_not_compute_the_rest_of_the_year() -> None:
+    prime, year_rsa, december = _prime_de_noel_and_year_rsa([_rsa_household()])
+    assert not december  # June to December were not computed for the prime
+    assert float(prime[0]) > 0
+    # The partial sum stayed with the prime: the year's RSA read afterwards is
+    # the whole year's (every month, December included, is computed for it).
+    assert float(year_rsa[0]) > 5 * float(_settled([_rsa_household()]).calculate("rsa", MONTH)[0])
+
+
+def test_the_shortcut_changes_no_amount(without_shortcut: None) -> None:
+    households = [_rsa_household()]
+    stock_prime, stock_year, december = _prime_de_noel_and_year_rsa(households)
+    assert december  # without the shortcut the whole year is computed
+    speedups.SIGN_ONLY_YEAR_SUMS = {"aefa": "rsa"}  # restored by monkeypatch
+    prime, year_rsa, _ = _prime_de_noel_and_year_rsa(households)
+    np.testing.assert_array_equal(prime, stock_prime)
+    np.testing.assert_array_equal(year_rsa, stock_year)
+
+
+def test_a_family_without_rsa_up_to_m_still_has_every_month_computed(
+    without_shortcut: None,
+) -> None:
+    households = [_rsa_household(), _household_without_rsa()]
+    stock_prime, stock_year, _ = _prime_de_noel_and_year_rsa(households)
+    speedups.SIGN_ONLY_YEAR_SUMS = {"aefa": "rsa"}
+    prime, year_rsa, december = _prime_de_noel_and_year_rsa(households)
+    assert december
+    np.testing.assert_array_equal(prime, stock_prime)
+    np.testing.assert_array_equal(year_rsa, stock_year)
+    assert float(prime[0]) > 0
+
+
+def test_the_formula_in_force_is_openfisca_s_own() -> None:
+    from openfisca_core import periods
+
+    system = _engine().system
+    compared = 0
+    for text in ("2009-05", "2015-12", "2021-01", "2024", "2025-05", "2026-11"):
+        period = periods.period(text)
+        for variable in system.variables.values():
+            if len(variable.formulas) > 1 or compared % 7 == 0:
+                assert speedups._formula_at(variable, period) is variable.get_formula(period)
+                compared += 1
+    assert compared > 500
+
+
+def test_a_released_simulation_is_freed_without_the_cyclic_collector() -> None:
+    simulation = _settled([_rsa_household()])
+    simulation.calculate("aefa", MONTH[:4])
+    alive = weakref.ref(simulation)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        oe.release(simulation)
+        del simulation
+        assert alive() is None
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_the_engine_leaves_no_simulation_for_the_collector() -> None:
+    pruned_simulation = speedups._pruned_simulation_class()
+    households = [_rsa_household(), _household_without_rsa()]
+    eligibility.evaluate(households[0], MONTH)  # warm: the engine's own state is built
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for household in oe.reference_households():
+            eligibility.evaluate(household, MONTH)
+        eligibility.evaluate_batch(households, MONTH)
+        left = [o for o in gc.get_objects() if isinstance(o, pruned_simulation)]
+        assert left == []
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_the_engine_is_out_of_the_collector_s_reach() -> None:
+    engine = _engine()
+    assert gc.get_freeze_count() > 0
+    tracked = {id(o) for o in gc.get_objects()}
+    assert id(engine.system) not in tracked
+    assert id(engine.system.variables["rsa"]) not in tracked
