@@ -58,6 +58,7 @@ def _pruned_simulation_class() -> type:
             self._memo: dict[tuple[Any, ...], Any] = {}
             self._variables: dict[str, tuple[Any, Any, Any]] = {}
             self._consistent: set[tuple[str, Any, int]] = set()
+            self._defaults: dict[str, Any] = {}
             self._no_formula = _formula_less(self.tax_benefit_system)
 
         def calculate(self, variable_name: str, period: Any) -> Any:
@@ -186,9 +187,8 @@ def _pruned_simulation_class() -> type:
             if cached is not None:
                 return cached
             if self._skips(variable_name, period):
-                # Not stored: the memo keeps it, and a default is as cheap to
-                # rebuild as to look up.
-                return holder.default_array()
+                # Not stored: the memo keeps it.
+                return self._default(variable_name, holder)
             if self.start_computation_period is not None:
                 return super()._calculate(variable_name, period)
             # OpenFisca's own steps from here (Simulation._calculate).
@@ -196,12 +196,33 @@ def _pruned_simulation_class() -> type:
                 self._check_for_cycle(variable_name, period)
                 array = self._run_formula(variable, population, period)
                 if array is None:
-                    array = holder.default_array()
+                    array = self._default(variable_name, holder)
                 array = self._cast_formula_result(array, variable)
-                holder.put_in_cache(array, period)
+                if (
+                    array.ndim == 1
+                    and len(array) == population.count
+                    and holder._disk_storage is None
+                    and not holder._eternal
+                    and not holder._do_not_store
+                    and not self.opt_out_cache
+                ):
+                    # Holder.put_in_cache's own result for an array already cast
+                    # to the variable's type and length, a month or year
+                    # checked above, kept in memory: stored without its checks.
+                    holder._memory_storage._arrays[period] = array
+                else:
+                    holder.put_in_cache(array, period)
             except SpiralError:
-                array = holder.default_array()
+                array = self._default(variable_name, holder)
             return array
+
+        def _default(self, variable_name: str, holder: Any) -> Any:
+            """A new array of the variable's default (OpenFisca fills one for
+            every call; a copy of the first is cheaper)."""
+            found = self._defaults.get(variable_name)
+            if found is None:
+                found = self._defaults[variable_name] = holder.default_array()
+            return found.copy()
 
         def _skips(self, variable_name: str, period: Any) -> bool:
             """Whether ``variable_name`` reads its default without a formula run:
