@@ -32,6 +32,7 @@ from shared.adapters.openfisca.plan import (
 @functools.cache
 def _pruned_simulation_class() -> type:
     from openfisca_core.errors import SpiralError
+    from openfisca_core.indexed_enums import Enum
     from openfisca_core.periods import DateUnit, Period
     from openfisca_core.simulations import Simulation
 
@@ -59,6 +60,9 @@ def _pruned_simulation_class() -> type:
             self._variables: dict[str, tuple[Any, Any, Any]] = {}
             self._consistent: set[tuple[str, Any, int]] = set()
             self._defaults: dict[str, Any] = {}
+            #: Variables whose values are plain arrays kept in memory by month
+            #: or year (not enums, not eternal, not on disk).
+            self._plain_storage: set[str] = set()
             self._no_formula = _formula_less(self.tax_benefit_system)
 
         def calculate(self, variable_name: str, period: Any) -> Any:
@@ -69,13 +73,15 @@ def _pruned_simulation_class() -> type:
                 pass
             except TypeError:  # an unhashable period: take the normal path
                 return super().calculate(variable_name, period)
-            if self.trace or not isinstance(period, Period):
+            # ``_trace``, ``tracer._stack``: the attributes behind OpenFisca's
+            # properties, read directly on the paths run for every formula.
+            if self._trace or not isinstance(period, Period):
                 result = super().calculate(variable_name, period)
-                if not self.trace:
+                if not self._trace:
                     self._memo[key] = result
                 return result
             # Simulation.calculate's steps, its untraced tracer's no-ops left out.
-            stack = self.tracer.stack
+            stack = self.tracer._stack
             stack.append({"name": variable_name, "period": period})
             try:
                 result = self._calculate(variable_name, period)
@@ -90,7 +96,7 @@ def _pruned_simulation_class() -> type:
             # Sums over sub-periods are re-requested as often as plain values
             # (the RSA reads the same quarter of resources many times). A copy
             # is returned: unlike cached values, callers may modify a sum.
-            if self.trace:
+            if self._trace:
                 return super().calculate_add(variable_name, period)
             key = ("+", variable_name, period)
             try:
@@ -115,7 +121,7 @@ def _pruned_simulation_class() -> type:
             # computation period) reaches here without asking ``_skips``.
             if self._skips(variable.name, period):
                 return None
-            if self.trace or not isinstance(period, Period):
+            if self._trace or not isinstance(period, Period):
                 return super()._run_formula(variable, population, period)
             # Simulation._run_formula, with the formula in force at the
             # period's start looked up once (OpenFisca searches the variable's
@@ -164,12 +170,20 @@ def _pruned_simulation_class() -> type:
             if found is None:
                 population = self.get_variable_population(variable_name)
                 variable = self.tax_benefit_system.get_variable(variable_name, check_existence=True)
-                found = (variable, population, population.get_holder(variable_name))
+                holder = population.get_holder(variable_name)
+                found = (variable, population, holder)
                 self._variables[variable_name] = found
+                if (
+                    variable.value_type != Enum
+                    and holder._disk_storage is None
+                    and not holder._eternal
+                    and not holder._do_not_store
+                ):
+                    self._plain_storage.add(variable_name)
             return found
 
         def _calculate(self, variable_name: str, period: Any) -> Any:
-            if self.trace or not isinstance(period, Period):
+            if self._trace or not isinstance(period, Period):
                 return self._plain_calculate(variable_name, period)
             variable, population, holder = self._variable_of(variable_name)
             # OpenFisca's check reads only the period's unit and length.
@@ -197,18 +211,19 @@ def _pruned_simulation_class() -> type:
                 array = self._run_formula(variable, population, period)
                 if array is None:
                     array = self._default(variable_name, holder)
-                array = self._cast_formula_result(array, variable)
+                plain = variable_name in self._plain_storage
+                if not (plain and type(array) is np.ndarray and array.dtype == variable.dtype):
+                    array = self._cast_formula_result(array, variable)
                 if (
-                    array.ndim == 1
+                    plain
+                    and type(array) is np.ndarray
+                    and array.ndim == 1
                     and len(array) == population.count
-                    and holder._disk_storage is None
-                    and not holder._eternal
-                    and not holder._do_not_store
                     and not self.opt_out_cache
                 ):
-                    # Holder.put_in_cache's own result for an array already cast
-                    # to the variable's type and length, a month or year
-                    # checked above, kept in memory: stored without its checks.
+                    # What Holder.put_in_cache stores for an array of the
+                    # variable's type and length, for a month or year (checked
+                    # above) kept in memory, without its checks.
                     holder._memory_storage._arrays[period] = array
                 else:
                     holder.put_in_cache(array, period)
@@ -333,6 +348,8 @@ def _fast_population_class(base: type) -> type:
         return result
 
     methods: dict[str, Any] = {"__call__": __call__, "_sesame_fast": True}
+    if hasattr(base, "__getattr__"):
+        methods["__getattr__"] = _kept_projectors(base.__getattr__)
     if hasattr(base, "has_role"):
         methods["has_role"] = _cached_has_role(base.has_role)
     if hasattr(base, "value_from_person"):
@@ -341,6 +358,23 @@ def _fast_population_class(base: type) -> type:
     fast = type(f"Fast{base.__name__}", (base,), methods)
     _FAST_POPULATIONS[base] = fast
     return fast
+
+
+def _kept_projectors(original: Any) -> Any:
+    """``population.famille``, ``famille.demandeur``…: OpenFisca builds a new
+    projector object at each use (tens of thousands per simulation). A
+    projector only refers to the populations, fixed once the simulation is
+    built, so the first one is kept as the population's attribute, which
+    Python then finds without calling ``__getattr__`` again."""
+    from openfisca_core.projectors import Projector
+
+    def __getattr__(self: Any, attribute: str) -> Any:
+        found = original(self, attribute)
+        if isinstance(found, Projector) and self.__dict__.get("simulation") is not None:
+            self.__dict__[attribute] = found
+        return found
+
+    return __getattr__
 
 
 # The entities of a simulation are fixed once it is built, so who holds a role
@@ -620,11 +654,16 @@ def release(simulation: Simulation) -> None:
     With its cycles broken it goes when its last reference does. The
     simulation is unusable afterwards.
     """
+    from openfisca_core.projectors import Projector
+
     for population in simulation.populations.values():
         for holder in population._holders.values():
             holder.simulation = None
             holder.population = None
         population.simulation = None
+        kept = [name for name, value in vars(population).items() if isinstance(value, Projector)]
+        for name in kept:  # projectors point to the other populations
+            del population.__dict__[name]
     simulation._memo.clear()
     simulation._variables.clear()
 

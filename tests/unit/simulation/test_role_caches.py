@@ -20,6 +20,8 @@ from shared.services import eligibility
 from tests.fixtures.synthetic_households import synthetic_households
 
 MONTH = "2025-05"
+#: A variable of each group entity, read through a person's projector.
+GROUP_VARIABLE = {"famille": "af_nbenf", "menage": "loyer", "foyer_fiscal": "rfr"}
 
 
 def test_role_answers_equal_openfisca_s_own() -> None:
@@ -57,3 +59,40 @@ def test_role_answers_equal_openfisca_s_own() -> None:
     famille = simulation.populations["famille"]
     held = [persons.has_role(r).sum() for r in famille.entity.flattened_roles]
     assert 0 < max(held) < persons.count
+
+
+def test_kept_projectors_answer_as_openfisca_s_new_ones() -> None:
+    """``individu.famille``, ``famille.demandeur``…: the projector a population
+    keeps after its first use projects what OpenFisca's freshly built one does,
+    and releasing the simulation drops it (it points to other populations)."""
+    from openfisca_core.populations import Population
+    from openfisca_core.projectors import Projector
+
+    engine = eligibility._engine(load_catalogue())
+    plan = oe.plan_households(synthetic_households(40, MONTH, seed=5), MONTH)
+    simulation = oe.build_simulation(engine.system, plan, engine.profile.pruned)
+    persons = simulation.persons
+    checked = 0
+    for population in simulation.populations.values():
+        shortcuts = ["famille", "menage", "foyer_fiscal"] if population is persons else []
+        shortcuts += [
+            r.key for r in getattr(population.entity, "flattened_roles", ()) if r.max == 1
+        ]
+        for shortcut in shortcuts:
+            kept = getattr(population, shortcut)
+            assert isinstance(kept, Projector)
+            assert getattr(population, shortcut) is kept  # found as an attribute now
+            fresh = Population.__getattr__(population, shortcut)
+            assert fresh is not kept
+            variable = GROUP_VARIABLE[shortcut] if population is persons else "age"
+            period = MONTH[:4] if variable == "rfr" else MONTH
+            np.testing.assert_array_equal(kept(variable, period), fresh(variable, period))
+            checked += 1
+    assert checked >= 5
+    oe.release(simulation)
+    assert not [
+        v
+        for p in simulation.populations.values()
+        for v in vars(p).values()
+        if isinstance(v, Projector)
+    ]
