@@ -783,12 +783,12 @@ def _age_between(low: int, high: int) -> Applies:
 
 
 def _is_child(person: Mapping[str, Any], answers: Mapping[str, Any], today: date) -> bool:
-    return person.get("relationship") == Relationship.CHILD.value
+    return person.get("relationship") == Relationship.CHILD
 
 
 def _is_adult(person: Mapping[str, Any], answers: Mapping[str, Any], today: date) -> bool:
     age = _age(person, today)
-    return person.get("relationship") != Relationship.CHILD.value or age is None or age >= 16
+    return person.get("relationship") != Relationship.CHILD or age is None or age >= 16
 
 
 def _restriction_matters(
@@ -800,7 +800,7 @@ def _restriction_matters(
 
 
 def _is_unemployed(person: Mapping[str, Any], answers: Mapping[str, Any], today: date) -> bool:
-    return person.get("activity") in {s.value for s in UNEMPLOYED}
+    return person.get("activity") in UNEMPLOYED  # StrEnum members equal their values
 
 
 def _housing_status(answers: Mapping[str, Any]) -> str | None:
@@ -810,7 +810,7 @@ def _housing_status(answers: Mapping[str, Any]) -> str | None:
 
 def _pays_rent(person: Mapping[str, Any], answers: Mapping[str, Any], today: date) -> bool:
     status = _housing_status(answers)
-    return status is None or status in {s.value for s in RENT_PAYING}
+    return status is None or status in RENT_PAYING
 
 
 def _postal_code(answers: Mapping[str, Any]) -> str | None:
@@ -1193,7 +1193,10 @@ def rule_answers(answers: Mapping[str, Any], today: date) -> dict[str, Any]:
 # ----------------------------------------------------------------- adaptivity
 
 
+@cache
 def _text(fr: str, en: str) -> BilingualText:
+    """One (frozen) text per wording: the rules below run for every household
+    of a batch."""
     return BilingualText(fr=fr, en=en)
 
 
@@ -1208,7 +1211,7 @@ def ruled_out_aids(answers: Mapping[str, Any], today: date) -> dict[str, Bilingu
     if "persons" not in answers:
         return out
     persons = _persons(answers)
-    children = [p for p in persons if p.get("relationship") == Relationship.CHILD.value]
+    children = [p for p in persons if p.get("relationship") == Relationship.CHILD]
     expecting = answers.get("expected_birth") not in (None, "")
     if not children:
         # Prestations familiales need a dependent child (CSS art. L512-1).
