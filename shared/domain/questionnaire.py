@@ -1246,7 +1246,7 @@ def ruled_out_aids(answers: Mapping[str, Any], today: date) -> dict[str, Bilingu
             "Personne dans le foyer n'a l'âge requis (65 ans, ou 62 ans si inapte).",
             "Nobody in the household has the required age (65, or 62 if unfit for work).",
         )
-    pensions = {ResourceKind.INVALIDITY_PENSION.value, ResourceKind.RETIREMENT_PENSION.value}
+    pensions = (ResourceKind.INVALIDITY_PENSION, ResourceKind.RETIREMENT_PENSION)
     if all("resources" in p for p in persons) and not any(
         resource.get("kind") in pensions for p in persons for resource in p["resources"] or ()
     ):
@@ -1265,7 +1265,7 @@ def ruled_out_aids(answers: Mapping[str, Any], today: date) -> dict[str, Bilingu
             "Nobody in the household is a job seeker.",
         )
     status = _housing_status(answers)
-    if status is not None and status not in {s.value for s in RENT_PAYING}:
+    if status is not None and status not in RENT_PAYING:
         # CCH art. L821-1: a rent or a loan repayment for the main residence.
         for aid in HOUSING_AIDS:
             out[aid] = _text(
