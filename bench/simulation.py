@@ -10,7 +10,10 @@
    with an empty cache);
 3. batch throughput of ``evaluate_batch`` on generated households;
 4. "what would change it" for one household (wall and CPU time, variants
-   and vectorised simulations), warm, the median over ``--rounds``;
+   and vectorised simulations), warm: the median of one answer timed after
+   each reference household's warm rounds and ``--rounds`` answers after the
+   cold starts (the machine's speed drifts over seconds; spreading the
+   samples over the minutes of the speed-up measure makes them comparable);
 5. peak memory (max RSS) of the cold process and of this one;
 and checks that both paths give identical amounts.
 """
@@ -79,8 +82,10 @@ def baseline(month: str, rounds: int) -> tuple[list[float], list[float], list[di
 
 
 def optimised(
-    month: str, rounds: int, cache_dir: Path
+    month: str, rounds: int, cache_dir: Path, between: Any = None
 ) -> tuple[list[float], list[float], list[dict[str, float]]]:
+    """Warm wall and CPU times of ``evaluate`` per reference household;
+    ``between()`` runs after each household's rounds (untimed here)."""
     from shared.adapters import openfisca as oe
     from shared.domain.aids.catalogue import load_catalogue
     from shared.services import eligibility
@@ -100,6 +105,8 @@ def optimised(
         ids = [a.aid_id for a in engine.aids if a.variable not in oe.BIRTH_GRANTS]
         values = engine.evaluate_household(household, month, ids)
         amounts.append({k: float(v["value"]) for k, v in values.items()})
+        if between is not None:
+            between()
     return timings, cpu, amounts
 
 
@@ -164,21 +171,29 @@ WHAT_IF_HOUSEHOLD: dict[str, Any] = {
 }
 
 
-def what_would_change(month: str, rounds: int) -> dict[str, Any]:
-    """Warm wall and CPU time of one "what would change it" answer (median)."""
+def what_would_change(
+    month: str, rounds: int, earlier: tuple[list[float], list[float]] = ([], [])
+) -> dict[str, Any]:
+    """Warm wall and CPU time of one "what would change it" answer: the
+    median of ``rounds`` answers in a row and of the ``earlier`` samples
+    (walls, CPU times: timed between the households of the warm timings, so
+    that the figure samples the machine over the same minutes as the
+    speed-up; this machine's speed drifts by ±40 % over seconds)."""
     from shared.domain.questionnaire import Household
     from shared.services.what_would_change import what_would_change as answer
 
     household = Household.model_validate(WHAT_IF_HOUSEHOLD)
     answer(household, month)  # warms the parameters of the variants' months
-    walls: list[float] = []
-    cpus: list[float] = []
+    walls: list[float] = list(earlier[0])
+    cpus: list[float] = list(earlier[1])
     for _ in range(max(rounds, 3)):
         wall, cpu = time.perf_counter(), time.process_time()
         report = answer(household, month)
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     return {
+        "what_if_samples": len(walls),
+        "what_if_cpu_range_s": [round(min(cpus), 3), round(max(cpus), 3)],
         "what_if_wall_p50_s": statistics.median(walls),
         "what_if_cpu_p50_s": statistics.median(cpus),
         "what_if_variants": report.variants_simulated,
@@ -208,7 +223,24 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     base_times, base_cpu, base_amounts = baseline(args.month, args.rounds)
-    fast_times, fast_cpu, fast_amounts = optimised(args.month, args.rounds, cache_dir)
+    what_if_walls: list[float] = []
+    what_if_cpus: list[float] = []
+
+    def what_if_sample() -> None:
+        from shared.domain.questionnaire import Household
+        from shared.services.what_would_change import what_would_change as answer
+
+        household = Household.model_validate(WHAT_IF_HOUSEHOLD)
+        if not what_if_walls and not what_if_cpus:
+            answer(household, args.month)  # warms the variants' months
+        wall, cpu = time.perf_counter(), time.process_time()
+        answer(household, args.month)
+        what_if_walls.append(time.perf_counter() - wall)
+        what_if_cpus.append(time.process_time() - cpu)
+
+    fast_times, fast_cpu, fast_amounts = optimised(
+        args.month, args.rounds, cache_dir, between=what_if_sample
+    )
     mismatches = [
         (index, aid, base[aid], fast[aid])
         for index, (base, fast) in enumerate(zip(base_amounts, fast_amounts, strict=True))
@@ -233,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     empty = Path(tempfile.mkdtemp(prefix="sesame-bench-empty-"))
     figures["cold_start_empty_cache_s"] = round(cold_start(args.month, empty)[0], 3)
 
-    figures.update(what_would_change(args.month, args.rounds))
+    figures.update(what_would_change(args.month, args.rounds, (what_if_walls, what_if_cpus)))
     figures["load_average"] = [round(x, 1) for x in os.getloadavg()]
 
     elapsed, count = batch(args.month, args.batch)
