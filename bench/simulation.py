@@ -171,26 +171,42 @@ WHAT_IF_HOUSEHOLD: dict[str, Any] = {
 }
 
 
+class WhatIfTimings:
+    """Warm wall and CPU times of "what would change it" answers for the
+    bench's household, one per :meth:`sample` (the first also warms the
+    parameters of the variants' months, untimed)."""
+
+    def __init__(self, month: str) -> None:
+        self.month = month
+        self.walls: list[float] = []
+        self.cpus: list[float] = []
+        self.report: Any = None
+
+    def sample(self) -> None:
+        from shared.domain.questionnaire import Household
+        from shared.services.what_would_change import what_would_change as answer
+
+        household = Household.model_validate(WHAT_IF_HOUSEHOLD)
+        if self.report is None:
+            answer(household, self.month)
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.report = answer(household, self.month)
+        self.walls.append(time.perf_counter() - wall)
+        self.cpus.append(time.process_time() - cpu)
+
+
 def what_would_change(
-    month: str, rounds: int, earlier: tuple[list[float], list[float]] = ([], [])
+    month: str, rounds: int, timings: WhatIfTimings | None = None
 ) -> dict[str, Any]:
     """Warm wall and CPU time of one "what would change it" answer: the
-    median of ``rounds`` answers in a row and of the ``earlier`` samples
-    (walls, CPU times: timed between the households of the warm timings, so
+    median of ``rounds`` answers in a row and of the samples ``timings``
+    already holds (timed between the households of the warm timings, so
     that the figure samples the machine over the same minutes as the
     speed-up; this machine's speed drifts by ±40 % over seconds)."""
-    from shared.domain.questionnaire import Household
-    from shared.services.what_would_change import what_would_change as answer
-
-    household = Household.model_validate(WHAT_IF_HOUSEHOLD)
-    answer(household, month)  # warms the parameters of the variants' months
-    walls: list[float] = list(earlier[0])
-    cpus: list[float] = list(earlier[1])
+    timings = timings or WhatIfTimings(month)
     for _ in range(max(rounds, 3)):
-        wall, cpu = time.perf_counter(), time.process_time()
-        report = answer(household, month)
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
+        timings.sample()
+    walls, cpus, report = timings.walls, timings.cpus, timings.report
     return {
         "what_if_samples": len(walls),
         "what_if_cpu_range_s": [round(min(cpus), 3), round(max(cpus), 3)],
@@ -223,23 +239,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     base_times, base_cpu, base_amounts = baseline(args.month, args.rounds)
-    what_if_walls: list[float] = []
-    what_if_cpus: list[float] = []
-
-    def what_if_sample() -> None:
-        from shared.domain.questionnaire import Household
-        from shared.services.what_would_change import what_would_change as answer
-
-        household = Household.model_validate(WHAT_IF_HOUSEHOLD)
-        if not what_if_walls and not what_if_cpus:
-            answer(household, args.month)  # warms the variants' months
-        wall, cpu = time.perf_counter(), time.process_time()
-        answer(household, args.month)
-        what_if_walls.append(time.perf_counter() - wall)
-        what_if_cpus.append(time.process_time() - cpu)
-
+    what_if = WhatIfTimings(args.month)
     fast_times, fast_cpu, fast_amounts = optimised(
-        args.month, args.rounds, cache_dir, between=what_if_sample
+        args.month, args.rounds, cache_dir, between=what_if.sample
     )
     mismatches = [
         (index, aid, base[aid], fast[aid])
@@ -265,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     empty = Path(tempfile.mkdtemp(prefix="sesame-bench-empty-"))
     figures["cold_start_empty_cache_s"] = round(cold_start(args.month, empty)[0], 3)
 
-    figures.update(what_would_change(args.month, args.rounds, (what_if_walls, what_if_cpus)))
+    figures.update(what_would_change(args.month, args.rounds, what_if))
     figures["load_average"] = [round(x, 1) for x in os.getloadavg()]
 
     elapsed, count = batch(args.month, args.batch)
