@@ -183,6 +183,10 @@ class _Withholding:
     #: The earliest "last checked" date of the rates' parameters that M is past.
     stale_since: date | None
 
+    def paid(self, gross: float) -> float:
+        """The paid amount alone (batches: no words to build per household)."""
+        return paid_amount(gross, [rate for _, rate in self.rates])[0]
+
     def apply(self, gross: float) -> tuple[float, BilingualText]:
         """The paid amount, and the words naming the gross and the deductions."""
         paid, withheld = paid_amount(gross, [rate for _, rate in self.rates])
@@ -327,7 +331,7 @@ def _first_months_amount(outcome: _Outcome, withholding: _Withholding | None) ->
         return None
     if withholding is None:
         return round(outcome.first_months_value, 2)
-    return withholding.apply(outcome.first_months_value)[0]
+    return withholding.paid(outcome.first_months_value)
 
 
 def _openfisca_result(
@@ -542,7 +546,7 @@ def _batch_amounts(
         asked = [aid for aid in engine.aids if aid.aid_id in set(aid_ids)]
         settle = not by_alert_change or any(engine.needs_settling(aid, month) for aid in asked)
         ids = [aid.aid_id for aid in asked]
-        rows = list(engine.evaluate_batch(households, month, ids, settle=settle))
+        rows = list(engine.evaluate_batch(households, month, ids, settle_first=settle))
     local = [aid for aid in catalogue.aids if aid.territory is not None]
     withheld = [
         (aid.id, withholding)
@@ -556,7 +560,7 @@ def _batch_amounts(
                 row[aid.id] = 0.0
         for aid_id, withholding in withheld:
             if row.get(aid_id, 0.0) > 0:
-                row[aid_id] = withholding.apply(row[aid_id])[0]
+                row[aid_id] = withholding.paid(row[aid_id])
     return rows
 
 

@@ -14,6 +14,7 @@ import importlib.metadata
 import importlib.util
 import threading
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +43,7 @@ from shared.adapters.openfisca.speedups import (
     build_simulation,
     install_period_memo,
     install_vectorial_parameter_lookup,
-    release,
+    simulation_of,
 )
 from shared.adapters.openfisca.steady_state import (
     QUARTERLY_AIDS,
@@ -52,7 +53,6 @@ from shared.adapters.openfisca.steady_state import (
     settle,
     settle_months,
 )
-from shared.adapters.openfisca.steady_state import settle as settle_past_months
 from shared.adapters.openfisca.system import (
     PROFILE_VERSION,
     EngineCache,
@@ -193,11 +193,10 @@ class FrenchEngine:
             return known
         households = reference_households()
         plan = plan_households(households, month, declared_benefits=False)
-        simulation = build_simulation(self.system, plan, self.profile.pruned)
-        simulation.trace = True
-        self.value(simulation, plan, aid)
-        read = {node.name for node in _walk(simulation.tracer.trees)}
-        release(simulation)
+        with self._simulation(plan) as simulation:
+            simulation.trace = True
+            self.value(simulation, plan, aid)
+            read = {node.name for node in _walk(simulation.tracer.trees)}
         found = bool(read & (set(STEADY_STATE_ORDER) - {aid.variable}))
         with self._profile_lock:
             self._needs_settling[key] = found
@@ -221,35 +220,44 @@ class FrenchEngine:
         """
         aids = [self.aid(aid_id) for aid_id in aid_ids]
         plan = plan_household(household, month)
-        simulation = build_simulation(self.system, plan, self.profile.pruned)
         zero = ruled_out_benefits(household, month)
-        hold_at_zero(simulation, plan, zero)
-        settle(simulation, month, settle_months(zero))
         first_months = self._first_months(
             plan, [a for a in aids if a.variable in QUARTERLY_AIDS], zero
         )
         out: dict[str, dict[str, Any]] = {}
-        for aid in aids:
-            sim, used, at = simulation, plan, month
-            if aid.variable in BIRTH_GRANTS and household.expected_birth is not None:
-                at = birth_grant_month(household.expected_birth)
-                used = plan_household(household, at, with_unborn=True)
-                sim = build_simulation(self.system, used, self.profile.pruned)
-                if self.needs_settling(aid, at):  # the PAJE birth grant reads none
-                    settle(sim, at)
-            period = at if aid.period == "month" else at[:4]
-            raw = household_values(sim, used, aid.variable, period)[0]
-            out[aid.aid_id] = {
-                "value": bool(raw) if np.asarray(raw).dtype == bool else float(raw),
-                "key_values": self.key_values(sim, used, aid, at),
-                "stale_since": self.stale_since(aid.variable, month),
-                "structurally_zero": aid.variable in self.profile.structurally_zero,
-                "first_months_value": first_months.get(aid.aid_id),
-            }
-            if sim is not simulation:
-                release(sim)
-        release(simulation)
+        with self._simulation(plan) as simulation:
+            hold_at_zero(simulation, plan, zero)
+            settle(simulation, month, settle_months(zero))
+            for aid in aids:
+                if aid.variable in BIRTH_GRANTS and household.expected_birth is not None:
+                    at = birth_grant_month(household.expected_birth)
+                    used = plan_household(household, at, with_unborn=True)
+                    with self._simulation(used) as own:
+                        if self.needs_settling(aid, at):  # the PAJE birth grant reads none
+                            settle(own, at)
+                        out[aid.aid_id] = self._aid_values(own, used, aid, at, month)
+                else:
+                    out[aid.aid_id] = self._aid_values(simulation, plan, aid, month, month)
+                out[aid.aid_id]["first_months_value"] = first_months.get(aid.aid_id)
         return out
+
+    def _simulation(self, plan: Plan) -> AbstractContextManager[Simulation]:
+        """The pruned simulation of ``plan``, released when the block ends."""
+        return simulation_of(self.system, plan, self.profile.pruned)
+
+    def _aid_values(
+        self, simulation: Simulation, plan: Plan, aid: AidVariable, at: str, month: str
+    ) -> dict[str, Any]:
+        """One aid's value and key figures, computed at ``at`` (M, or the birth
+        grant's payment month); its staleness at ``month``."""
+        period = at if aid.period == "month" else at[:4]
+        raw = household_values(simulation, plan, aid.variable, period)[0]
+        return {
+            "value": bool(raw) if np.asarray(raw).dtype == bool else float(raw),
+            "key_values": self.key_values(simulation, plan, aid, at),
+            "stale_since": self.stale_since(aid.variable, month),
+            "structurally_zero": aid.variable in self.profile.structurally_zero,
+        }
 
     def _first_months(
         self, plan: Plan, aids: Sequence[AidVariable], zero: frozenset[str]
@@ -258,15 +266,13 @@ class FrenchEngine:
         taken as not yet received in the months before M (its first quarter)."""
         if not aids:
             return {}
-        simulation = build_simulation(self.system, plan, self.profile.pruned)
-        hold_at_zero(simulation, plan, zero)
-        hold_at_zero(simulation, plan, set(STEADY_STATE_ORDER) - zero, months="received")
-        values = {
-            aid.aid_id: float(household_values(simulation, plan, aid.variable, plan.month)[0])
-            for aid in aids
-        }
-        release(simulation)
-        return values
+        with self._simulation(plan) as simulation:
+            hold_at_zero(simulation, plan, zero)
+            hold_at_zero(simulation, plan, set(STEADY_STATE_ORDER) - zero, months="received")
+            return {
+                aid.aid_id: float(household_values(simulation, plan, aid.variable, plan.month)[0])
+                for aid in aids
+            }
 
     def key_values(
         self, simulation: Simulation, plan: Plan, aid: AidVariable, month: str
@@ -396,7 +402,7 @@ class FrenchEngine:
         households: Sequence[Household],
         month: str,
         aid_ids: Sequence[str] | None = None,
-        settle: bool = True,
+        settle_first: bool = True,
     ) -> dict[str, np.ndarray]:
         """OpenFisca's value of every aid (float, as computed: month or year,
         before any deduction) for each household, from one vectorised
@@ -412,31 +418,30 @@ class FrenchEngine:
         ``aid_ids`` (default: every aid) limits the computation to those aids:
         a formula no asked aid needs is not run (the yearly aids read the
         benefits of every month of the year, M + 1 to December included).
-        ``settle=False`` skips settling the past months: only for aids that read
+        ``settle_first=False`` skips settling the past months: only for aids that read
         no steady-state benefit but their own (the caller checks it,
         :meth:`needs_settling`), whose values are then the same.
         """
         aids = self.aids if aid_ids is None else [self.aid(aid_id) for aid_id in aid_ids]
         zeros = [ruled_out_benefits(h, month) for h in households]
         plan = plan_households(households, month, declared_benefits=False)
-        simulation = build_simulation(self.system, plan, self.profile.pruned)
-        hold_at_zero(simulation, plan, frozenset.intersection(*zeros))
-        if settle:
-            # One depth for the whole batch: two simulations, one per depth,
-            # cost more than the months they save (a simulation's fixed cost
-            # outweighs its per-household cost; docs/simulation.md, steady state).
-            months_before = max(settle_months(zero) for zero in zeros)
-            settle_past_months(simulation, month, months_before)
-        values = {aid.aid_id: self.value(simulation, plan, aid).astype(np.float64) for aid in aids}
-        release(simulation)
-        return values
+        with self._simulation(plan) as simulation:
+            hold_at_zero(simulation, plan, frozenset.intersection(*zeros))
+            if settle_first:
+                # One depth for the whole batch: two simulations, one per depth,
+                # cost more than the months they save (a simulation's fixed cost
+                # outweighs its per-household cost; docs/simulation.md, steady state).
+                settle(simulation, month, max(settle_months(zero) for zero in zeros))
+            return {
+                aid.aid_id: self.value(simulation, plan, aid).astype(np.float64) for aid in aids
+            }
 
     def evaluate_batch(
         self,
         households: Sequence[Household],
         month: str,
         aid_ids: Sequence[str] | None = None,
-        settle: bool = True,
+        settle_first: bool = True,
     ) -> list[dict[str, float]]:
         """Monthly (or monthly-equivalent) amount of every OpenFisca aid, for
         each household, from one vectorised simulation.
@@ -446,9 +451,9 @@ class FrenchEngine:
         honouring each household's would split the batch): the smart alerts
         ask "may this aid concern them", which the steady state answers.
         ``aid_ids`` (default: every aid) limits the answer to those aids;
-        ``settle`` as for :meth:`batch_values`.
+        ``settle_first`` as for :meth:`batch_values`.
         """
-        raw = self.batch_values(households, month, aid_ids, settle)
+        raw = self.batch_values(households, month, aid_ids, settle_first)
         columns = {
             aid.aid_id: monthly_equivalent(aid, raw[aid.aid_id])
             for aid in self.aids

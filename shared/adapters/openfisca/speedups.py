@@ -10,8 +10,9 @@ honest.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -642,6 +643,19 @@ def build_simulation(
     simulation.history_start = _month_period(month_window(plan.month)[0]).start
     _set_inputs(simulation, plan)
     return simulation
+
+
+@contextlib.contextmanager
+def simulation_of(
+    system: TaxBenefitSystem, plan: Plan, pruned: frozenset[str] = frozenset()
+) -> Iterator[Simulation]:
+    """:func:`build_simulation`, released (:func:`release`) when the block
+    ends, on an error too: the engine's way to run a simulation it drops."""
+    simulation = build_simulation(system, plan, pruned)
+    try:
+        yield simulation
+    finally:
+        release(simulation)
 
 
 def release(simulation: Simulation) -> None:

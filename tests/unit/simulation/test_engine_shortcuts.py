@@ -4,8 +4,9 @@
   (``speedups.SIGN_ONLY_YEAR_SUMS``), and no other reader sees that partial sum;
 * the formula in force at a period is OpenFisca's own (``_formula_at``);
 * a simulation the engine is done with is freed without the cyclic garbage
-  collector (``speedups.release``), and the engine's own objects are out of
-  its reach (``keep_out_of_collector``).
+  collector (``speedups.release``, run by ``speedups.simulation_of`` when its
+  block ends, on an error too), and the engine's own objects are out of its
+  reach (``keep_out_of_collector``).
 """
 
 from __future__ import annotations
@@ -140,6 +141,25 @@ def test_a_released_simulation_is_freed_without_the_cyclic_collector() -> None:
     gc.disable()
     try:
         oe.release(simulation)
+        del simulation
+        assert alive() is None
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_a_simulation_opened_by_the_engine_is_freed_when_its_block_fails() -> None:
+    plan = oe.plan_households([_rsa_household()], MONTH, declared_benefits=False)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        try:
+            with speedups.simulation_of(_engine().system, plan) as simulation:
+                alive = weakref.ref(simulation)
+                simulation.calculate("rsa", MONTH)
+                raise LookupError("a formula failed")
+        except LookupError:
+            pass
         del simulation
         assert alive() is None
     finally:
