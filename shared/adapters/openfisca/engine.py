@@ -408,7 +408,9 @@ class FrenchEngine:
         before any deduction) for each household, from one vectorised
         simulation, every household in steady state (the benefits it declares
         are computed, not taken as declared), settled a quarter back when no
-        household may receive the AAH, else a year (``settle_months``).
+        household may receive the AAH, else a year (``settle_months``). A batch
+        where at least :data:`SPLIT_BY_DEPTH_FROM` households need only the
+        quarter runs two simulations, one per depth.
 
         Equal, household by household, to a simulation of that household alone
         without declared benefits (``test_differential.py`` checks it against
@@ -424,13 +426,35 @@ class FrenchEngine:
         """
         aids = self.aids if aid_ids is None else [self.aid(aid_id) for aid_id in aid_ids]
         zeros = [ruled_out_benefits(h, month) for h in households]
+        depths = [settle_months(zero) for zero in zeros]
+        deepest = max(depths)
+        shallow = [i for i, depth in enumerate(depths) if depth < deepest]
+        if not settle_first or len(shallow) < SPLIT_BY_DEPTH_FROM:
+            return self._group_values(households, zeros, month, aids, settle_first)
+        deep = [i for i, depth in enumerate(depths) if depth == deepest]
+        out = {aid.aid_id: np.empty(len(households), dtype=np.float64) for aid in aids}
+        for group in (deep, shallow):
+            values = self._group_values(
+                [households[i] for i in group], [zeros[i] for i in group], month, aids, True
+            )
+            for aid_id, column in values.items():
+                out[aid_id][group] = column
+        return out
+
+    def _group_values(
+        self,
+        households: Sequence[Household],
+        zeros: Sequence[frozenset[str]],
+        month: str,
+        aids: Sequence[AidVariable],
+        settle_first: bool,
+    ) -> dict[str, np.ndarray]:
+        """:meth:`batch_values` of one simulation, settled as deep as its
+        deepest household needs (``zeros``: each one's benefits held at 0)."""
         plan = plan_households(households, month, declared_benefits=False)
         with self._simulation(plan) as simulation:
             hold_at_zero(simulation, plan, frozenset.intersection(*zeros))
             if settle_first:
-                # One depth for the whole batch: two simulations, one per depth,
-                # cost more than the months they save (a simulation's fixed cost
-                # outweighs its per-household cost; docs/simulation.md, steady state).
                 settle(simulation, month, max(settle_months(zero) for zero in zeros))
             return {
                 aid.aid_id: self.value(simulation, plan, aid).astype(np.float64) for aid in aids
@@ -524,6 +548,15 @@ def _explained_value(plan: Plan, variable: Any, array: Any) -> Any:
 
 _ENGINE: FrenchEngine | None = None
 
+
+#: A batch runs one simulation per settling depth (a year back for the
+#: households that may receive the AAH, a quarter for the others) when at least
+#: this many of its households need only the quarter; below, one simulation at
+#: the deepest depth. Measured on batches of 2026-11 (CPU, docs/alerts.md,
+#: "Throughput"): a simulation costs ~0.4 s whatever its size, and a household
+#: settled a quarter back instead of a year ~0.25 ms less, so the second
+#: simulation pays for itself from ~1,500 households.
+SPLIT_BY_DEPTH_FROM = 2_000
 
 _ENGINE_LOCK = threading.Lock()
 

@@ -107,3 +107,35 @@ def test_households_that_may_receive_the_aah_complements_are_settled_a_year_back
     product = engine.batch_values(households, month)
     for aid_id, values in year.items():
         np.testing.assert_array_equal(product[aid_id], values, err_msg=aid_id)
+
+
+@pytest.mark.parametrize("month", ["2025-12", "2026-11"])
+def test_a_batch_split_by_depth_gives_the_amounts_of_one_simulation(
+    month: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch with enough households settled a quarter back runs one
+    simulation per depth (``SPLIT_BY_DEPTH_FROM``, lowered here so a small
+    batch splits): every household's amounts, back in the batch's order, are
+    those of the single simulation settled a year back."""
+    from shared.adapters.openfisca import engine as engine_module
+
+    engine = eligibility._engine(load_catalogue())
+    households = synthetic_households(60, month, seed=int(month.replace("-", "")) + 5)
+    depths = [settle_months(ruled_out_benefits(h, month)) for h in households]
+    assert depths.count(QUARTER_MONTHS) > 10 and depths.count(SETTLE_MONTHS) > 10
+    whole = engine.batch_values(households, month)
+
+    built: list[int] = []
+    build = engine_module.simulation_of
+
+    def counted(system, plan, pruned=frozenset()):  # type: ignore[no-untyped-def]
+        built.append(plan.households)
+        return build(system, plan, pruned)
+
+    monkeypatch.setattr(engine_module, "SPLIT_BY_DEPTH_FROM", 10)
+    monkeypatch.setattr(engine_module, "simulation_of", counted)
+    split = engine.batch_values(households, month)
+    assert sorted(built) == sorted([depths.count(QUARTER_MONTHS), depths.count(SETTLE_MONTHS)])
+    for aid_id, values in whole.items():
+        np.testing.assert_array_equal(split[aid_id], values, err_msg=aid_id)
+    assert sum(int(np.count_nonzero(values)) for values in whole.values()) > len(households)
