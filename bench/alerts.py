@@ -2,7 +2,7 @@
 
     python -m bench.alerts [--situations 100000] [--batch 5000] [--aids rsa]
                            [--curve 1000,5000,10000] [--reads 1000] [--e2e 0]
-                           [--workers 2]
+                           [--workers 2] [--aah-share 0.1]
 
 1. **Re-evaluation throughput** (``--situations``): generated households,
    stored as the simulate function stores answers (JSON), read back and
@@ -16,7 +16,11 @@
    With ``--workers N``, the whole catalogue and each change again in N
    processes at once (one per core, as N worker instances would), every N-th
    batch each: the machine's households per second, wall time from their
-   common start.
+   common start. The generated households have someone who may receive the
+   AAH in about half of them (their batch is settled a year back, and split
+   by depth when 2,000 of its households need only the quarter:
+   ``engine.SPLIT_BY_DEPTH_FROM``); ``--aah-share`` draws the situations
+   with another share.
 2. **Batch size** (``--curve``): one child process per size evaluates one
    batch of that many households twice (the second is measured): CPU seconds,
    peak memory, and the fixed and marginal cost fitted over the sizes.
@@ -45,12 +49,42 @@ from typing import Any
 WHOLE = "whole catalogue"
 
 
-def throughput(count: int, batch: int, month: str, changes: list[str]) -> dict[str, Any]:
-    from shared.domain.questionnaire import Household
-    from shared.services import eligibility
+def stored_answers(count: int, month: str, aah_share: float | None) -> list[dict[str, Any]]:
+    """The stored answers (JSON) of ``count`` seeded generated households.
+
+    The generator gives about half of its households someone who may receive
+    the AAH (a disability rate of 50 % or more from 16): their batches are
+    settled a year back. ``aah_share`` (0 to 1) draws the batches with that
+    share of such households instead, the others repeated from the generated
+    ones in turn, all shuffled with a fixed seed."""
+    import random
+
+    from shared.adapters.openfisca.steady_state import (
+        QUARTER_MONTHS,
+        ruled_out_benefits,
+        settle_months,
+    )
     from tests.fixtures.synthetic_households import synthetic_households
 
-    stored = [h.model_dump(mode="json") for h in synthetic_households(count, month, seed=7)]
+    generated = synthetic_households(count, month, seed=7)
+    if aah_share is None:
+        return [h.model_dump(mode="json") for h in generated]
+    shallow = [settle_months(ruled_out_benefits(h, month)) == QUARTER_MONTHS for h in generated]
+    quarter = [h for h, flag in zip(generated, shallow, strict=True) if flag]
+    year = [h for h, flag in zip(generated, shallow, strict=True) if not flag]
+    deep = round(count * aah_share)
+    chosen = year[:deep] + [quarter[i % len(quarter)] for i in range(count - min(deep, len(year)))]
+    random.Random(7).shuffle(chosen)
+    return [h.model_dump(mode="json") for h in chosen]
+
+
+def throughput(
+    count: int, batch: int, month: str, changes: list[str], aah_share: float | None = None
+) -> dict[str, Any]:
+    from shared.domain.questionnaire import Household
+    from shared.services import eligibility
+
+    stored = stored_answers(count, month, aah_share)
     eligibility.evaluate_batch([Household.model_validate(stored[0])], month)  # warm engine
 
     sample = stored[: min(20, count)]
@@ -101,6 +135,7 @@ def _worker_share(
     batch: int,
     month: str,
     aid_ids: list[str] | None,
+    aah_share: float | None,
     barrier: Any,
     results: Any,
 ) -> None:
@@ -109,9 +144,8 @@ def _worker_share(
     worker does, started with the others at ``barrier`` once its engine is warm."""
     from shared.domain.questionnaire import Household
     from shared.services import eligibility
-    from tests.fixtures.synthetic_households import synthetic_households
 
-    stored = [h.model_dump(mode="json") for h in synthetic_households(count, month, seed=7)]
+    stored = stored_answers(count, month, aah_share)
     batches = [stored[first : first + batch] for first in range(0, count, batch)][index::workers]
     # Warm engine (and the first use of an aid traces it once: not a batch's cost).
     eligibility.evaluate_batch([Household.model_validate(stored[0])], month, aid_ids)
@@ -128,7 +162,12 @@ def _worker_share(
 
 
 def parallel_throughput(
-    workers: int, count: int, batch: int, month: str, aid_ids: list[str] | None = None
+    workers: int,
+    count: int,
+    batch: int,
+    month: str,
+    aid_ids: list[str] | None = None,
+    aah_share: float | None = None,
 ) -> dict[str, Any]:
     """Re-evaluation of ``aid_ids`` (None: the whole catalogue) by ``workers``
     processes at once (each one as an alerts worker instance, one per core):
@@ -141,7 +180,7 @@ def parallel_throughput(
     processes = [
         context.Process(
             target=_worker_share,
-            args=(i, workers, count, batch, month, aid_ids, barrier, results),
+            args=(i, workers, count, batch, month, aid_ids, aah_share, barrier, results),
         )
         for i in range(workers)
     ]
@@ -392,14 +431,23 @@ def main(argv: list[str] | None = None) -> int:
         help="also the whole catalogue and each change in this many processes at once, "
         "one per core (0: skip)",
     )
+    parser.add_argument(
+        "--aah-share",
+        type=float,
+        default=None,
+        help="share (0-1) of situations where someone may receive the AAH "
+        "(default: the generator's, about half)",
+    )
     args = parser.parse_args(argv)
     if args.curve_point:
         print(json.dumps(curve_point(args.curve_point, args.month)))
         return 0
-    figures: dict[str, Any] = {"month": args.month}
+    figures: dict[str, Any] = {"month": args.month, "aah_share": args.aah_share}
     changes = [change for change in args.aids.split(";") if change]
     if args.situations:
-        figures["throughput"] = throughput(args.situations, args.batch, args.month, changes)
+        figures["throughput"] = throughput(
+            args.situations, args.batch, args.month, changes, args.aah_share
+        )
     if args.workers:
         figures["parallel"] = {
             change: parallel_throughput(
@@ -408,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.batch,
                 args.month,
                 None if change == WHOLE else change.split(","),
+                args.aah_share,
             )
             for change in [WHOLE, *changes]
         }
