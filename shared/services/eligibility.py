@@ -183,13 +183,16 @@ class _Withholding:
     #: The earliest "last checked" date of the rates' parameters that M is past.
     stale_since: date | None
 
+    def _paid_and_withheld(self, gross: float) -> tuple[float, float]:
+        return paid_amount(gross, [rate for _, rate in self.rates])
+
     def paid(self, gross: float) -> float:
         """The paid amount alone (batches: no words to build per household)."""
-        return paid_amount(gross, [rate for _, rate in self.rates])[0]
+        return self._paid_and_withheld(gross)[0]
 
     def apply(self, gross: float) -> tuple[float, BilingualText]:
         """The paid amount, and the words naming the gross and the deductions."""
-        paid, withheld = paid_amount(gross, [rate for _, rate in self.rates])
+        paid, withheld = self._paid_and_withheld(gross)
         names_fr = ", ".join(f"{label} {format_number(rate * 100)} %" for label, rate in self.rates)
         names_en = ", ".join(
             f"{label} {format_number_en(rate * 100)}%" for label, rate in self.rates

@@ -426,16 +426,22 @@ class FrenchEngine:
         """
         aids = self.aids if aid_ids is None else [self.aid(aid_id) for aid_id in aid_ids]
         zeros = [ruled_out_benefits(h, month) for h in households]
+        if not settle_first:
+            return self._group_values(households, zeros, month, aids, None)
         depths = [settle_months(zero) for zero in zeros]
         deepest = max(depths)
         shallow = [i for i, depth in enumerate(depths) if depth < deepest]
-        if not settle_first or len(shallow) < SPLIT_BY_DEPTH_FROM:
-            return self._group_values(households, zeros, month, aids, settle_first)
+        if len(shallow) < SPLIT_BY_DEPTH_FROM:
+            return self._group_values(households, zeros, month, aids, deepest)
         deep = [i for i, depth in enumerate(depths) if depth == deepest]
         out = {aid.aid_id: np.empty(len(households), dtype=np.float64) for aid in aids}
         for group in (deep, shallow):
             values = self._group_values(
-                [households[i] for i in group], [zeros[i] for i in group], month, aids, True
+                [households[i] for i in group],
+                [zeros[i] for i in group],
+                month,
+                aids,
+                max(depths[i] for i in group),
             )
             for aid_id, column in values.items():
                 out[aid_id][group] = column
@@ -447,15 +453,16 @@ class FrenchEngine:
         zeros: Sequence[frozenset[str]],
         month: str,
         aids: Sequence[AidVariable],
-        settle_first: bool,
+        months_before: int | None,
     ) -> dict[str, np.ndarray]:
-        """:meth:`batch_values` of one simulation, settled as deep as its
-        deepest household needs (``zeros``: each one's benefits held at 0)."""
+        """:meth:`batch_values` of one simulation (``zeros``: each household's
+        benefits held at 0), settled ``months_before`` months back (None: not
+        settled)."""
         plan = plan_households(households, month, declared_benefits=False)
         with self._simulation(plan) as simulation:
             hold_at_zero(simulation, plan, frozenset.intersection(*zeros))
-            if settle_first:
-                settle(simulation, month, max(settle_months(zero) for zero in zeros))
+            if months_before is not None:
+                settle(simulation, month, months_before)
             return {
                 aid.aid_id: self.value(simulation, plan, aid).astype(np.float64) for aid in aids
             }
