@@ -1,6 +1,6 @@
 """Benchmark of the smart alerts (R5). Not a test: prints figures.
 
-    python -m bench.alerts [--situations 100000] [--batch 5000] [--aids rsa]
+    python -m bench.alerts [--situations 100000] [--batch 10000] [--aids rsa]
                            [--curve 1000,5000,10000] [--reads 1000] [--e2e 0]
                            [--workers 2] [--aah-share 0.1]
 
@@ -9,10 +9,11 @@
    re-evaluated batch by batch exactly as the alerts worker does (parse, one
    vectorised simulation per ``--batch``). Households per second and per
    CPU-second of this process (steadier on a shared machine), median over
-   batches, for the whole catalogue (an engine upgrade or a new legislation
-   month) and for each ``--aids`` change (comma-separated aid ids, ``;``
-   between changes: only those aids evaluated), against the baseline measured
-   in the same process: one ``evaluate`` per household.
+   batches (the cyclic garbage collector paused, as in the worker), for the
+   whole catalogue (an engine upgrade or a new legislation month) and for
+   each ``--aids`` change (comma-separated aid ids, ``;`` between changes:
+   only those aids evaluated), against the baseline measured in the same
+   process: one ``evaluate`` per household.
    With ``--workers N``, the whole catalogue and each change again in N
    processes at once (one per core, as N worker instances would), every N-th
    batch each: the machine's households per second, wall time from their
@@ -21,8 +22,8 @@
    by depth when 2,000 of its households need only the quarter:
    ``engine.SPLIT_BY_DEPTH_FROM``); ``--aah-share`` draws the situations
    with another share.
-2. **Batch size** (``--curve``): one child process per size evaluates one
-   batch of that many households twice (the second is measured): CPU seconds,
+2. **Batch size** (``--curve``): one child process per size parses and
+   evaluates one batch of that many stored situations twice (the second is measured): CPU seconds,
    peak memory, and the fixed and marginal cost fitted over the sizes.
 3. **Reads** (``--reads N``, needs the local stack): N stored beneficiaries
    read as the worker reads a batch (profiles, suppressed addresses, latest
@@ -81,6 +82,7 @@ def stored_answers(count: int, month: str, aah_share: float | None) -> list[dict
 def throughput(
     count: int, batch: int, month: str, changes: list[str], aah_share: float | None = None
 ) -> dict[str, Any]:
+    from shared.adapters.openfisca import collector_paused
     from shared.domain.questionnaire import Household
     from shared.services import eligibility
 
@@ -106,8 +108,9 @@ def throughput(
         for first in range(0, count, batch):
             chunk = stored[first : first + batch]
             start, cpu = time.perf_counter(), time.process_time()
-            households = [Household.model_validate(answers) for answers in chunk]
-            eligibility.evaluate_batch(households, month, aid_ids)
+            with collector_paused():  # as the worker reads and evaluates a batch
+                households = [Household.model_validate(answers) for answers in chunk]
+                eligibility.evaluate_batch(households, month, aid_ids)
             rates.append(len(chunk) / (time.perf_counter() - start))
             cpu_rates.append(len(chunk) / (time.process_time() - cpu))
         total, total_cpu = time.perf_counter() - begin, time.process_time() - begin_cpu
@@ -142,6 +145,7 @@ def _worker_share(
     """One worker process: every ``workers``-th batch of the stored situations,
     parsed and evaluated (``aid_ids``, None: the whole catalogue) as the alerts
     worker does, started with the others at ``barrier`` once its engine is warm."""
+    from shared.adapters.openfisca import collector_paused
     from shared.domain.questionnaire import Household
     from shared.services import eligibility
 
@@ -153,8 +157,9 @@ def _worker_share(
     start, cpu = time.time(), time.process_time()
     done = 0
     for chunk in batches:
-        households = [Household.model_validate(answers) for answers in chunk]
-        eligibility.evaluate_batch(households, month, aid_ids)
+        with collector_paused():
+            households = [Household.model_validate(answers) for answers in chunk]
+            eligibility.evaluate_batch(households, month, aid_ids)
         done += len(chunk)
     results.put(
         {"households": done, "start": start, "end": time.time(), "cpu_s": time.process_time() - cpu}
@@ -200,17 +205,25 @@ def parallel_throughput(
     }
 
 
-def curve_point(size: int, month: str) -> dict[str, Any]:
-    """One batch of ``size`` households, whole catalogue, in this (fresh) process."""
+def curve_point(size: int, month: str, aah_share: float | None) -> dict[str, Any]:
+    """One batch of ``size`` stored situations, parsed and evaluated (whole
+    catalogue) as the worker does, in this (fresh) process."""
+    from shared.adapters.openfisca import collector_paused
+    from shared.domain.questionnaire import Household
     from shared.services import eligibility
-    from tests.fixtures.synthetic_households import synthetic_households
 
-    households = synthetic_households(size, month, seed=7)
-    eligibility.evaluate_batch(households[:1], month)  # warm engine
+    stored = stored_answers(size, month, aah_share)
+    eligibility.evaluate_batch([Household.model_validate(stored[0])], month)  # warm engine
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    eligibility.evaluate_batch(households, month)  # first batch: memory settles
+
+    def batch() -> None:
+        with collector_paused():
+            households = [Household.model_validate(answers) for answers in stored]
+            eligibility.evaluate_batch(households, month)
+
+    batch()  # first batch: memory settles
     start, cpu = time.perf_counter(), time.process_time()
-    eligibility.evaluate_batch(households, month)
+    batch()
     return {
         "size": size,
         "cpu_s": round(time.process_time() - cpu, 2),
@@ -220,18 +233,20 @@ def curve_point(size: int, month: str) -> dict[str, Any]:
     }
 
 
-def batch_curve(sizes: list[int], month: str) -> dict[str, Any]:
+def batch_curve(sizes: list[int], month: str, aah_share: float | None) -> dict[str, Any]:
     """Each size in its own process (peak memory is per process), then a straight
     line through the CPU times: fixed cost per batch + marginal cost per household."""
     points = []
+    share = [] if aah_share is None else ["--aah-share", str(aah_share)]
     for size in sizes:
+        command = [sys.executable, "-m", "bench.alerts", "--curve-point", str(size)]
         child = subprocess.run(  # this interpreter, our own module
-            [sys.executable, "-m", "bench.alerts", "--curve-point", str(size), "--month", month],
+            [*command, "--month", month, *share],
             capture_output=True,
             text=True,
             check=True,
         )
-        points.append(json.loads(child.stdout))
+        points.append(json.loads(child.stdout.strip().splitlines()[-1]))  # after any warning
     figures: dict[str, Any] = {"points": points}
     if len(points) >= 2:
         slope, intercept = statistics.linear_regression(
@@ -440,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.curve_point:
-        print(json.dumps(curve_point(args.curve_point, args.month)))
+        print(json.dumps(curve_point(args.curve_point, args.month, args.aah_share)))
         return 0
     figures: dict[str, Any] = {"month": args.month, "aah_share": args.aah_share}
     changes = [change for change in args.aids.split(";") if change]
@@ -462,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
         }
     if args.curve:
         sizes = [int(size) for size in args.curve.split(",")]
-        figures["batch_size"] = batch_curve(sizes, args.month)
+        figures["batch_size"] = batch_curve(sizes, args.month, args.aah_share)
     if args.reads:
         figures["reads"] = reads(args.reads)
     if args.e2e:

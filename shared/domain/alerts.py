@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -33,13 +33,19 @@ NOTABLE_RISE_EUROS = 20.0
 NOTABLE_RISE_SHARE = 0.10
 
 # The people of one batch task: one vectorised simulation. Its fixed cost (building
-# the simulation, settling the past months: ≈ 2 CPU-s) is shared by the batch and
-# each household adds ≈ 2 CPU-ms (bench/alerts.py --curve, whole catalogue, 2-core
-# development machine): 276 households per CPU-second in batches of 1,000, 402 in
-# batches of 5,000, 466 in batches of 10,000. Peak memory grows with the batch:
-# 0.3 GB at 1,000, 0.9 GB at 5,000, 1.7 GB at 10,000, too close to the worker's
-# 2 GiB. 5,000 takes most of the gain at less than half the memory.
-BATCH_SIZE = 5000
+# the simulation, settling the past months) is shared by the batch, so larger
+# batches evaluate more households per CPU-second (bench/alerts.py --curve, whole
+# catalogue, collector paused, 2-core development machine, 10 % of households that
+# may receive the AAH): 2,193 at 5,000, 2,481 at 10,000, 2,982 at 15,000, for a
+# peak memory of 372 MB, 614 MB and 858 MB. 10,000 takes most of the gain and
+# leaves the worker's 2 GiB a wide margin for the households whose answers hold
+# more (the generated mix peaks lower, 518 MB at 10,000).
+BATCH_SIZE = 10_000
+
+# A task's body must stay under Cloud Tasks' 1 MB: uids are up to 128 characters,
+# so a batch also closes when its uids would pass this many bytes (10,000 Firebase
+# uids of 28 characters take ~0.3 MB; only unusually long ids reach the cap).
+MAX_BATCH_UID_BYTES = 900_000
 
 _LIST_LETTER: dict[str, str] = {"alerts": "a", "promotion": "p"}
 _MAC_CHARS = 22  # 132 bits of the HMAC, base64url
@@ -122,6 +128,23 @@ def worth_telling(before: Mapping[str, float], now: Mapping[str, float]) -> dict
         if previous <= 0 or notable_rise(previous, amount):
             told[aid] = amount
     return told
+
+
+def batched(uids: Iterable[str]) -> Iterator[list[str]]:
+    """``uids`` in order, cut into the batches of one task each: at most
+    ``BATCH_SIZE`` people and ``MAX_BATCH_UID_BYTES`` of uids (quoted JSON strings
+    and their separators counted) per batch."""
+    pending: list[str] = []
+    size = 0
+    for uid in uids:
+        cost = len(uid.encode()) + 4  # its quotes, and the comma and space after it
+        if pending and (len(pending) == BATCH_SIZE or size + cost > MAX_BATCH_UID_BYTES):
+            yield pending
+            pending, size = [], 0
+        pending.append(uid)
+        size += cost
+    if pending:
+        yield pending
 
 
 def batch_task_name(run_id: str, batch: int) -> str:

@@ -97,8 +97,9 @@ class PeopleBatch(StrictModel):
     """The people of one batch task, and its number in its run or campaign."""
 
     batch: int = Field(ge=0, le=99_999)
-    # Up to an alert batch (5,000 of at most 128 characters: under Cloud Tasks' 1 MB
-    # task limit); campaign batches are smaller.
+    # Up to an alert batch (BATCH_SIZE people, their uids under MAX_BATCH_UID_BYTES:
+    # within Cloud Tasks' 1 MB task limit, shared.domain.alerts.batched); campaign
+    # batches are smaller.
     uids: list[Uid] = Field(min_length=1, max_length=BATCH_SIZE)
 
 

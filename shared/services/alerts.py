@@ -65,6 +65,9 @@ WORKER = "alerts_worker"
 BATCH_JOB = "evaluate_batch"
 DISPATCH_JOB = ""  # Cloud Scheduler posts to the dispatcher's root
 SUBJECT = "alerts_run"  # a run acts on no one person; its journal entry says so
+# Mails of one batch in flight at once: each waits on Firestore and SendGrid, not on
+# the CPU (a batch where everyone is concerned: 10,000 mails).
+MAIL_THREADS = 8
 
 ENGINE_DISTRIBUTIONS = ("openfisca-core", "openfisca-france", "openfisca-paris")
 
@@ -214,19 +217,19 @@ def dispatch(run_id: str, trigger: str, *, now: datetime | None = None) -> Alert
     run = open_run(run_id, trigger, now or datetime.now(UTC))
     selected, batch, skipped = 0, 0, dict[str, int]()
     if run.aids:
-        pending: list[str] = []
-        for uid, profile in profiles_where("alerts_by_email"):
-            reason = skip_reason(profile)
-            if reason is not None:
-                skipped[reason] = skipped.get(reason, 0) + 1
-                continue
-            selected += 1
-            pending.append(uid)
-            if len(pending) == rules.BATCH_SIZE:
-                _enqueue_batch(run_id, batch, pending)
-                batch, pending = batch + 1, []
-        if pending:
-            _enqueue_batch(run_id, batch, pending)
+
+        def selection() -> Iterator[str]:
+            nonlocal selected
+            for uid, profile in profiles_where("alerts_by_email"):
+                reason = skip_reason(profile)
+                if reason is not None:
+                    skipped[reason] = skipped.get(reason, 0) + 1
+                    continue
+                selected += 1
+                yield uid
+
+        for uids in rules.batched(selection()):
+            _enqueue_batch(run_id, batch, uids)
             batch += 1
     done = run.model_copy(
         update={
@@ -470,39 +473,72 @@ def _households(
     return households, people, skipped
 
 
+def _send_all(
+    catalogue: Catalogue,
+    run_id: str,
+    concerned: list[tuple[str, BeneficiaryProfile, dict[str, float]]],
+) -> list[str]:
+    """Send the alerts of a batch, ``MAIL_THREADS`` at a time; each person's outcome.
+
+    Each mail waits on the network (its delivery record's transaction, SendGrid,
+    the record settled): sent one after the other, a batch whose people are all
+    concerned would wait minutes. Every mail is tried before the task is failed
+    when SendGrid was unavailable for some: those left to ``retry`` are sent by
+    the task's next attempt, the others are never sent again.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(person: tuple[str, BeneficiaryProfile, dict[str, float]]) -> str:
+        uid, profile, told = person
+        try:
+            return _send_one(catalogue, uid, profile, run_id, told)
+        except TransientFailure:
+            return "retry"
+
+    firestore_client()  # made once, before the threads share it
+    with ThreadPoolExecutor(max_workers=MAIL_THREADS) as pool:
+        return list(pool.map(one, concerned))
+
+
 def evaluate_batch(access: Access, batch: AlertBatch) -> str:
     """One batch task: re-evaluate the run's changed aids and e-mail who is concerned."""
+    from shared.adapters.openfisca import collector_paused
     from shared.services import eligibility
 
     run = document_store.get(ALERT_RUNS.path(run_id=batch.run_id), AlertRun)
     if run is None:
         raise PermanentFailure("unknown_run")
     catalogue = load_catalogue()
-    households, people, skipped = _households(batch)
-    # Only the aids the run's change concerns (all of them after an engine upgrade).
-    rows = eligibility.evaluate_batch(households, run.month, run.aids) if households else []
-    sent = failed = concerned = 0
+    with collector_paused():
+        households, people, skipped = _households(batch)
+        # Only the aids the run's change concerns (all of them after an engine upgrade).
+        rows = eligibility.evaluate_batch(households, run.month, run.aids) if households else []
+    concerned: list[tuple[str, BeneficiaryProfile, dict[str, float]]] = []
     for (uid, profile, seen), row in zip(people, rows, strict=True):
         now_amounts = {aid: row[aid] for aid in run.aids if aid in row}
         told = rules.worth_telling(seen, now_amounts)
-        if not told:
-            continue
-        concerned += 1
-        outcome = _send_one(catalogue, uid, profile, batch.run_id, told)
+        if told:
+            concerned.append((uid, profile, told))
+    sent = failed = retry = 0
+    for outcome in _send_all(catalogue, batch.run_id, concerned):
         if outcome == "sent":
             sent += 1
         elif outcome == "failed":
             failed += 1
+        elif outcome == "retry":
+            retry += 1
         else:
             skipped[outcome] = skipped.get(outcome, 0) + 1
+    if retry:  # the task is retried: its next attempt sends those left and records the batch
+        raise TransientFailure("mail_unavailable")
     path = ALERT_BATCHES.path(run_id=batch.run_id, batch_id=f"{batch.batch:05d}")
-    record_batch(path, len(rows), concerned, sent, failed, skipped)
+    record_batch(path, len(rows), len(concerned), sent, failed, skipped)
     log_event(
         "alert batch",
         run=batch.run_id,
         batch=batch.batch,
         evaluated=len(rows),
-        newly_eligible=concerned,
+        newly_eligible=len(concerned),
         sent=sent,
         failed=failed,
         skipped=skipped,

@@ -557,13 +557,22 @@ def _batch_amounts(
         if (withholding := _withholding(aid, engine, month)) is not None
         and isinstance(aid.computation, OpenFiscaComputation)
     ]
+    # Households of a batch share few distinct gross amounts (a family benefit's
+    # amount per number of children): each is turned into its paid amount once
+    # per batch, not once per household (Decimal arithmetic, ~10 µs each).
+    paid_of: dict[str, dict[float, float]] = {aid_id: {} for aid_id, _ in withheld}
     for household, row in zip(households, rows, strict=True):
         for aid in local:
             if aid.id in row and in_territory(aid, household) is False:
                 row[aid.id] = 0.0
         for aid_id, withholding in withheld:
-            if row.get(aid_id, 0.0) > 0:
-                row[aid_id] = withholding.paid(row[aid_id])
+            gross = row.get(aid_id, 0.0)
+            if gross > 0:
+                known = paid_of[aid_id]
+                paid = known.get(gross)
+                if paid is None:
+                    paid = known[gross] = withholding.paid(gross)
+                row[aid_id] = paid
     return rows
 
 

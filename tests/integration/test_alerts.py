@@ -506,3 +506,51 @@ def test_an_operator_starts_a_run_from_the_command_line(worker, sink, signing_ke
     assert (printed["selected"], printed["batches"]) == (1, 1)
     worker.wait_done(rules.batch_task_name(printed["id"], 0), 1)
     assert len(mails_to(sink, address(camille))) == 1
+
+
+def test_a_batch_is_evaluated_with_the_collector_paused_and_mails_sent_side_by_side(
+    worker, sink, signing_key, monkeypatch
+):
+    """A batch is read and evaluated with the cyclic garbage collector off (back on
+    afterwards); its mails leave several at a time, each person still gets exactly
+    one and their delivery record says sent."""
+    import gc
+    import threading
+
+    from shared.adapters import mail
+    from shared.services import eligibility
+
+    previous_run_without(NEW_AID)
+    people = [person(f"side-{i}") for i in range(6)]
+    collector_on_while_evaluating: list[bool] = []
+    real_evaluate = eligibility.evaluate_batch
+
+    def evaluate(*args: Any, **kwargs: Any) -> Any:
+        collector_on_while_evaluating.append(gc.isenabled())
+        return real_evaluate(*args, **kwargs)
+
+    # The first two sends wait for each other: sent one after the other, the
+    # first would wait alone until the barrier breaks, and the task would fail.
+    together = threading.Barrier(2, timeout=30)
+    calls = iter(range(1_000))
+    real_send = mail.send
+
+    def send(*args: Any, **kwargs: Any) -> str:
+        if next(calls) < 2:
+            together.wait()
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr(eligibility, "evaluate_batch", evaluate)
+    monkeypatch.setattr(mail, "send", send)
+    run_id = f"op-side-{uuid.uuid4().hex[:6]}"
+
+    alerts.dispatch(run_id, "operator")
+    answers = worker.wait_done(rules.batch_task_name(run_id, 0), 1)
+
+    assert [status for _, status in answers] == [200]
+    assert collector_on_while_evaluating == [False]
+    assert gc.isenabled()
+    for uid in people:
+        assert len(mails_to(sink, address(uid))) == 1
+        delivery = document_store.get(ALERT_DELIVERIES.path(uid=uid, run_id=run_id), AlertDelivery)
+        assert delivery is not None and delivery.status == "sent"

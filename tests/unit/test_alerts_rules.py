@@ -118,3 +118,31 @@ def test_a_token_made_with_another_key_is_refused():
 
 def test_suppression_keys_ignore_case_and_spaces():
     assert rules.address_key(" Camille@Example.org") == rules.address_key("camille@example.org")
+
+
+def test_batches_cut_every_batch_size_in_order():
+    uids = [f"u{i:06d}" for i in range(2 * rules.BATCH_SIZE + 3)]
+
+    batches = list(rules.batched(iter(uids)))
+
+    assert [len(b) for b in batches] == [rules.BATCH_SIZE, rules.BATCH_SIZE, 3]
+    assert [uid for b in batches for uid in b] == uids
+    assert list(rules.batched([])) == []
+
+
+def test_a_batch_of_long_uids_closes_before_its_task_passes_one_megabyte():
+    """Cloud Tasks refuses a task body over 1 MB: uids of 128 characters (the longest a
+    batch accepts) close a batch early, and each task body stays under the limit."""
+    import json
+
+    from shared.models.alerts import AlertBatch
+
+    uids = [f"{i:06d}".ljust(128, "x") for i in range(rules.BATCH_SIZE + 10)]
+
+    batches = list(rules.batched(uids))
+
+    assert len(batches) > 1 and len(batches[0]) < rules.BATCH_SIZE
+    assert [uid for b in batches for uid in b] == uids
+    for number, batch in enumerate(batches):
+        body = json.dumps(AlertBatch(run_id="r", batch=number, uids=batch).model_dump()).encode()
+        assert len(body) < 1_000_000

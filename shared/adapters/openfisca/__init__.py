@@ -21,6 +21,7 @@ cheap, and ``signup`` never imports it at all.
 
 from shared.adapters.openfisca.engine import (
     FrenchEngine,
+    collector_paused,
     get_engine,
     household_values,
     keep_out_of_collector,
@@ -67,6 +68,7 @@ __all__ = [
     "aid_variables_from_catalogue",
     "birth_grant_month",
     "build_simulation",
+    "collector_paused",
     "declared_benefits",
     "default_cache_dir",
     "dependency_closure",

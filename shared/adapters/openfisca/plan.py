@@ -532,12 +532,19 @@ def plan_households(
     )
 
 
+#: Resources whose conversion reads the CSG band (``_converted``): the pensions.
+BANDED_RESOURCES: frozenset[ResourceKind] = frozenset({ResourceKind.RETIREMENT_PENSION})
+
+
 def _ordered_bands(household: Household, month: str, with_unborn: bool) -> list[PensionCsgBand]:
+    persons = _ordered_persons(household, with_unborn)
+    resources = (r.kind for person in household.persons for r in person.resources)
+    if not any(kind in BANDED_RESOURCES for kind in resources):
+        # No pension to convert: the bands are read by nothing (working them out
+        # estimates every foyer's taxable income, a tenth of planning a batch).
+        return [PensionCsgBand.EXEMPT] * len(persons)
     bands = pension_bands(household, int(month[:4]))
-    return [
-        bands.get(person.id, PensionCsgBand.EXEMPT)
-        for person in _ordered_persons(household, with_unborn)
-    ]
+    return [bands.get(person.id, PensionCsgBand.EXEMPT) for person in persons]
 
 
 def _fill(

@@ -6,7 +6,9 @@
 * a simulation the engine is done with is freed without the cyclic garbage
   collector (``speedups.release``, run by ``speedups.simulation_of`` when its
   block ends, on an error too), and the engine's own objects are out of its
-  reach (``keep_out_of_collector``).
+  reach (``keep_out_of_collector``);
+* the collector is off while a batch is read and evaluated, and back on as it
+  was once the last batch of the process ends (``collector_paused``).
 """
 
 from __future__ import annotations
@@ -191,3 +193,45 @@ def test_the_engine_is_out_of_the_collector_s_reach() -> None:
     tracked = {id(o) for o in gc.get_objects()}
     assert id(engine.system) not in tracked
     assert id(engine.system.variables["rsa"]) not in tracked
+
+
+def test_the_collector_is_paused_for_a_batch_and_resumes_after_it_even_on_error():
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), oe.collector_paused():
+        assert not gc.isenabled()
+        with oe.collector_paused():  # nested: the inner block does not turn it back on
+            pass
+        assert not gc.isenabled()
+        raise RuntimeError("a batch fails")
+    assert gc.isenabled()
+
+
+def test_the_collector_resumes_only_when_the_last_thread_leaves():
+    import threading
+
+    inside, leave = threading.Event(), threading.Event()
+
+    def other_batch() -> None:
+        with oe.collector_paused():
+            inside.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=other_batch)
+    thread.start()
+    assert inside.wait(10)
+    with oe.collector_paused():
+        pass
+    assert not gc.isenabled()  # the other thread's batch is still running
+    leave.set()
+    thread.join(10)
+    assert gc.isenabled()
+
+
+def test_a_collector_turned_off_before_the_batch_stays_off():
+    gc.disable()
+    try:
+        with oe.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
