@@ -491,10 +491,12 @@ class FrenchEngine:
             for aid in self.aids
             if aid.aid_id in raw
         }
-        return [
-            {aid_id: float(column[index]) for aid_id, column in columns.items()}
-            for index in range(len(households))
-        ]
+        # Columns to Python floats in one call each, then one dict per household.
+        names = list(columns)
+        if not names:
+            return [{} for _ in households]
+        values = [columns[name].astype(np.float64).tolist() for name in names]
+        return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
     def value(self, simulation: Simulation, plan: Plan, aid: AidVariable) -> np.ndarray:
         """The aid's value for each household's applicant family."""

@@ -698,11 +698,19 @@ def _set_inputs(simulation: Simulation, plan: Plan) -> None:
         # per-call string parsing) has nothing to do.
         for m in _months_of(plan.month, entry.kind):
             changes = entry.overrides.get(m)
-            if changes:
+            if changes and variable.value_type is str:  # a longer string must widen the dtype
                 values = list(entry.base)
                 for position, value in changes.items():
                     values[position] = value
                 holder._set(_month_period(m), _typed(variable, values))
+            elif changes:
+                # The month's few differing values written into a copy of the base:
+                # converting the whole column again, month after month, was two
+                # thirds of building a batch's simulation.
+                values = base_array.copy()
+                positions = np.fromiter(changes, dtype=np.intp, count=len(changes))
+                values[positions] = _typed(variable, list(changes.values()))
+                holder._set(_month_period(m), values)
             else:
                 holder._set(_month_period(m), base_array.copy())
     simulation._memo.clear()
