@@ -241,8 +241,9 @@ locals {
       signs_blobs   = false
       clears_tasks  = false
     }
-    # One batch: one vectorised OpenFisca simulation (~1 GiB resident, like simulate),
-    # then one e-mail per concerned person, each recorded before it is sent.
+    # One batch of up to 10,000: one vectorised OpenFisca simulation (≈ 0.6 GB peak,
+    # bench/alerts.py --curve), then one e-mail per concerned person, eight at a time,
+    # each recorded before it is sent.
     alerts_worker = {
       description   = "Re-evaluates one batch and e-mails who became eligible (R5)."
       invoker       = "tasks"

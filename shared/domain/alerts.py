@@ -32,14 +32,13 @@ MailList = Literal["alerts", "promotion"]
 NOTABLE_RISE_EUROS = 20.0
 NOTABLE_RISE_SHARE = 0.10
 
-# The people of one batch task: one vectorised simulation. Its fixed cost (building
-# the simulation, settling the past months) is shared by the batch, so larger
-# batches evaluate more households per CPU-second (bench/alerts.py --curve, whole
-# catalogue, collector paused, 2-core development machine, 10 % of households that
-# may receive the AAH): 2,193 at 5,000, 2,481 at 10,000, 2,982 at 15,000, for a
-# peak memory of 372 MB, 614 MB and 858 MB. 10,000 takes most of the gain and
-# leaves the worker's 2 GiB a wide margin for the households whose answers hold
-# more (the generated mix peaks lower, 518 MB at 10,000).
+# The people of one batch task: one vectorised simulation. With the cyclic collector
+# paused during a batch its fixed cost is small (≈ 0.3 CPU-s) and each household
+# adds ≈ 0.33 CPU-ms (bench/alerts.py --curve, stored answers parsed, 10 % of
+# households that may receive the AAH, 2-core development machine): 2,817 / 2,825 /
+# 2,920 households per CPU-second in batches of 10,000 / 15,000 / 20,000, for a peak
+# memory of 617 / 860 / 1,104 MB. 10,000 takes the gain and keeps the worker's 2 GiB
+# far off.
 BATCH_SIZE = 10_000
 
 # A task's body must stay under Cloud Tasks' 1 MB: uids are up to 128 characters,
