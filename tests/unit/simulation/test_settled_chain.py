@@ -139,3 +139,66 @@ def test_a_batch_split_by_depth_gives_the_amounts_of_one_simulation(
     for aid_id, values in whole.items():
         np.testing.assert_array_equal(split[aid_id], values, err_msg=aid_id)
     assert sum(int(np.count_nonzero(values)) for values in whole.values()) > len(households)
+
+
+#: A couple in a logement-foyer (Bordeaux), one in paid training at 800 € a month,
+#: the other compensated job seeker at 300 €, two children: no AAH possible
+#: (settled a quarter back). Its housing aid, computed in the first settled month
+#: from the months before it on demand, came out at 332 € instead of 180 € (the
+#: coefficient K of a foyer computed as if the household had no resources); the
+#: prime d'activité, which reads the housing aid of its quarter, was then lower.
+FOYER_COUPLE = {
+    "persons": [
+        {
+            "id": "p0",
+            "relationship": "applicant",
+            "birth_date": "1997-05-10",
+            "activity": "in_paid_training",
+            "disability_rate": 30,
+            "resources": [{"kind": "salary", "monthly_amount": 800.0}],
+        },
+        {
+            "id": "p1",
+            "relationship": "spouse",
+            "birth_date": "1972-10-11",
+            "activity": "unemployed_compensated",
+            "disability_rate": 0,
+            "resources": [{"kind": "unemployment", "monthly_amount": 300.0}],
+        },
+        {
+            "id": "c0",
+            "relationship": "child",
+            "birth_date": "2013-06-28",
+            "disability_rate": 80,
+            "school_level": "middle",
+        },
+        {
+            "id": "c1",
+            "relationship": "child",
+            "birth_date": "2023-01-12",
+            "disability_rate": 0,
+            "school_level": "nursery",
+        },
+    ],
+    "couple_status": "pacs",
+    "housing": {"status": "residence", "rent": 600.0, "commune": "33063"},
+    "assets": {"savings": 0.0, "unrented_real_estate": 0.0},
+}
+
+
+def test_the_months_an_aid_reads_follow_a_settled_month() -> None:
+    """Every month the prime d'activité reads is computed after a settled month:
+    the product's depth gives the amounts of a settling two years back."""
+    from shared.domain.questionnaire import Household
+
+    month = "2026-11"
+    engine = eligibility._engine(load_catalogue())
+    household = Household.model_validate(FOYER_COUPLE)
+    assert settle_months(ruled_out_benefits(household, month)) == QUARTER_MONTHS
+
+    product = _settled_amounts(engine, [household], month, QUARTER_MONTHS)
+    far_back = _settled_amounts(engine, [household], month, 24)
+
+    assert float(far_back["prime_activite"][0]) > 0  # the aid the housing aid feeds
+    for aid_id, values in far_back.items():
+        np.testing.assert_array_equal(product[aid_id], values, err_msg=aid_id)
