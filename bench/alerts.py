@@ -23,8 +23,9 @@
    ``engine.SPLIT_BY_DEPTH_FROM``); ``--aah-share`` draws the situations
    with another share.
 2. **Batch size** (``--curve``): one child process per size parses and
-   evaluates one batch of that many stored situations twice (the second is measured): CPU seconds,
-   peak memory, and the fixed and marginal cost fitted over the sizes.
+   evaluates one batch of that many stored situations twice (the second is
+   measured): CPU seconds, peak memory, and the fixed and marginal cost fitted
+   over the sizes.
 3. **Reads** (``--reads N``, needs the local stack): N stored beneficiaries
    read as the worker reads a batch (profiles, suppressed addresses, latest
    simulation and latest alerts), in bulk, against one person after the

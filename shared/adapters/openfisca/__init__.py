@@ -21,7 +21,6 @@ cheap, and ``signup`` never imports it at all.
 
 from shared.adapters.openfisca.engine import (
     FrenchEngine,
-    collector_paused,
     get_engine,
     household_values,
     keep_out_of_collector,
@@ -54,7 +53,12 @@ from shared.adapters.openfisca.speedups import (
     release,
 )
 from shared.adapters.openfisca.steady_state import STEADY_STATE_ORDER, settle
-from shared.adapters.openfisca.system import PROFILE_MONTHS, default_cache_dir, plain_system
+from shared.adapters.openfisca.system import (
+    PROFILE_MONTHS,
+    collector_paused,
+    default_cache_dir,
+    plain_system,
+)
 
 __all__ = [
     "BIRTH_GRANTS",

@@ -6,7 +6,6 @@ the legislation horizon for "à confirmer" flags.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import hashlib
@@ -14,7 +13,7 @@ import importlib
 import importlib.metadata
 import importlib.util
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
@@ -595,42 +594,6 @@ def keep_out_of_collector() -> None:
     owns should be alive when it is called.
     """
     gc.freeze()
-
-
-_PAUSE_LOCK = threading.Lock()
-_PAUSES = 0  # blocks inside collector_paused() now, over every thread
-_TURNED_OFF = False  # whether the first of them turned the collector off
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a batch is read and evaluated.
-
-    A batch of thousands of households allocates millions of small objects that
-    live until the batch ends (parsed answers, plans, OpenFisca holders); each
-    few hundred allocations started a collection that walked them again, a
-    quarter to a half of the time of reading the answers and a tenth of the
-    simulation's (bench/alerts.py, docs/alerts.md "Throughput"). Nothing of a
-    batch needs the collector to be freed: the simulations are released by
-    hand (``speedups.release``) and the rest by reference counting.
-
-    Several threads may be inside at once: the collector is turned back on
-    when the last one leaves, and only if it was on when the first came in.
-    """
-    global _PAUSES, _TURNED_OFF
-    with _PAUSE_LOCK:
-        if _PAUSES == 0:
-            _TURNED_OFF = gc.isenabled()
-            gc.disable()
-        _PAUSES += 1
-    try:
-        yield
-    finally:
-        with _PAUSE_LOCK:
-            _PAUSES -= 1
-            if _PAUSES == 0 and _TURNED_OFF:
-                _TURNED_OFF = False
-                gc.enable()
 
 
 def reset_engine() -> None:

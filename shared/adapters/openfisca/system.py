@@ -160,7 +160,7 @@ class EngineCache:
             if directory is None or not (directory / name).is_file():
                 continue
             try:
-                with (directory / name).open("rb") as handle, _collector_paused():
+                with (directory / name).open("rb") as handle, collector_paused():
                     value = pickle.load(handle)  # noqa: S301 - our own cache file
             except Exception as error:  # a corrupt cache is rebuilt, never fatal
                 _warn("ignoring unreadable engine cache", f"{origin}: {type(error).__name__}")
@@ -212,23 +212,43 @@ def _installed_versions(extensions: Sequence[str]) -> dict[str, str]:
     return {name: importlib.metadata.version(name) for name in names}
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the engine is built.
+_PAUSE_LOCK = threading.Lock()
+_PAUSES = 0  # blocks inside collector_paused() now, over every thread
+_TURNED_OFF = False  # whether the first of them turned the collector off
 
-    Unpickling the parameters (~100,000 objects) and creating 3,250 variables
-    allocate only long-lived objects, yet every few hundred allocations trigger a
-    collection that scans them all: half the engine's build time on a new instance
-    (measured: 0.7 s → 0.3 s of CPU). Nothing built here is garbage, so nothing is
-    lost; the collector resumes as it was afterwards.
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a block whose allocations all live
+    until it ends; back on afterwards as it was.
+
+    * Building the engine: unpickling the parameters (~100,000 objects) and
+      creating 3,250 variables allocate only long-lived objects, yet every few
+      hundred allocations triggered a collection that scanned them all: half the
+      engine's build time on a new instance (measured: 0.7 s → 0.3 s of CPU).
+    * Reading and evaluating an alerts batch: thousands of households' parsed
+      answers, plans and OpenFisca holders were walked again and again, a quarter
+      to a half of the time of reading the answers (bench/alerts.py,
+      docs/alerts.md "Throughput"). The simulations are released by hand
+      (``speedups.release``), the rest by reference counting.
+
+    Several threads may be inside at once: the collector is turned back on
+    when the last one leaves, and only if it was on when the first came in.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    global _PAUSES, _TURNED_OFF
+    with _PAUSE_LOCK:
+        if _PAUSES == 0:
+            _TURNED_OFF = gc.isenabled()
+            gc.disable()
+        _PAUSES += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _PAUSE_LOCK:
+            _PAUSES -= 1
+            if _PAUSES == 0 and _TURNED_OFF:
+                _TURNED_OFF = False
+                gc.enable()
 
 
 def _lazy_parameters_class() -> type:
@@ -369,7 +389,7 @@ def _build_system(parameters: Any | None, extensions: Sequence[str]) -> TaxBenef
                 )
             return node
 
-    with _collector_paused():
+    with collector_paused():
         return SesameTaxBenefitSystem()
 
 

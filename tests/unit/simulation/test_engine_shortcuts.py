@@ -8,7 +8,8 @@
   block ends, on an error too), and the engine's own objects are out of its
   reach (``keep_out_of_collector``);
 * the collector is off while a batch is read and evaluated, and back on as it
-  was once the last batch of the process ends (``collector_paused``).
+  was once the last batch of the process ends (``system.collector_paused``, which
+  the engine's build uses too).
 """
 
 from __future__ import annotations
