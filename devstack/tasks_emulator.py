@@ -19,6 +19,7 @@ import signal
 import sys
 import time
 from concurrent import futures
+from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
 
@@ -47,13 +48,20 @@ class TasksServicer(emulator.Greeter):
 
 
 class Processor(emulator.Processor):
-    """The emulator's dispatcher, kept alive when a task goes before its turn.
+    """The emulator's dispatcher, kept alive when a task goes before its turn, and
+    leaving a task that is not due yet where it is.
 
     0.6.2 takes a copy of a queue's tasks, then dispatches them one by one; a task
     deleted in between (erasure deletes the pending tasks about a person, R21) makes
     its dispatch raise ``NotFound``, which ended that queue's thread for good: the
     queue never delivered again. Here a task that cannot be dispatched is logged and
     the queue goes on.
+
+    0.6.2 also takes every task scheduled for later out of its queue and appends it
+    again, ten times a second: a ``DeleteTask`` landing in between answered
+    ``NOT_FOUND`` and the task came back (an erasure's final scan then found the
+    pending task it had just deleted), and a ``ListTasks`` there missed it. Cloud
+    Tasks never hides a pending task, so a task not due yet is not touched here.
     """
 
     def _process_queue(self, queue: str) -> None:
@@ -61,7 +69,10 @@ class Processor(emulator.Processor):
             if queue not in self._state._queues or queue not in self._state._queue_tasks:
                 break  # the queue was deleted
             if self._state.queue(queue).state == Queue.State.RUNNING:
+                now = datetime.now(UTC)
                 for task in self._state._queue_tasks[queue][:]:
+                    if task.schedule_time is not None and task.schedule_time >= now:
+                        continue  # not due: left in place (0.6.2's own test, without the move)
                     try:
                         self._state.submit_task(task.name)
                     except Exception as error:  # one task, not the whole queue

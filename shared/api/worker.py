@@ -19,7 +19,8 @@ For every delivery, in this order:
 4. **The answer tells the queue what to do.** A permanent failure (bad
    payload, unknown subject, refused by the mail provider) is recorded and
    answered 2xx, so it is not retried; a transient one (a backing service
-   down) is answered 503 so the queue retries.
+   down, data still contended after the transaction's retries) is answered
+   503 so the queue retries.
 """
 
 from __future__ import annotations
@@ -270,6 +271,11 @@ def run_delivery(
         code = failure.code
     except ApiError as error:
         code = error.code  # e.g. forbidden: the subject is out of reach
+        if error.status == 503:
+            # contention (a transaction still contended after its retries), unavailable:
+            # "retry in a moment" to a person, so another delivery to the queue; answered
+            # 200, the job would be dropped half done (an export left running, no archive).
+            status, outcome = 503, "failed_transiently"
     except Exception as error:
         if _is_transient(error):
             status, outcome = 503, "failed_transiently"

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import grpc
@@ -119,3 +120,31 @@ def test_failed_task_is_redelivered(
     assert [h["x-cloudtasks-taskretrycount"] for h, _ in deliveries[:2]] == ["0", "1"]
     time.sleep(0.5)  # the 200 ended it: no third delivery
     assert len(receiver.received) == 2
+
+
+def test_a_task_scheduled_for_later_stays_listed_and_deletable(
+    tasks_client: tasks_v2.CloudTasksClient,
+) -> None:
+    """Erasure lists the pending tasks naming a person, deletes them, then scans again
+    (R21): a task not due yet must be in its queue at every instant. (0.6.2's dispatcher
+    took each one out and appended it again ten times a second: a list or a delete in
+    between missed it, and the deleted task came back.)"""
+    queue = f"{PARENT}/queues/default"
+    later = datetime.now(UTC) + timedelta(days=1)
+    request = tasks_v2.HttpRequest(url="http://127.0.0.1:9/never/later", body=b"{}")
+    names = {
+        tasks_client.create_task(
+            parent=queue, task=tasks_v2.Task(http_request=request, schedule_time=later)
+        ).name
+        for _ in range(200)
+    }
+    try:
+        seen: set[int] = set()
+        deadline = time.monotonic() + 1.0  # ten passes of the dispatcher
+        while time.monotonic() < deadline:
+            listed = {task.name for task in tasks_client.list_tasks(parent=queue)}
+            seen.add(len(names & listed))
+        assert seen == {len(names)}
+    finally:
+        for name in names:
+            tasks_client.delete_task(name=name)  # NOT_FOUND if it was out at that instant

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,7 +32,7 @@ from shared.services import directives, erasure, export
 from shared.services.audit import pseudonym
 from tests.support import emulators
 from tests.support.footprint import forget_pending_tasks
-from tests.support.mail_sink import mails_to, wait_for_mails
+from tests.support.mail_sink import mails_to
 from tests.support.seed import journal_about, seed_profile
 
 CONTACT = "claire.martin@example.org"
@@ -42,6 +43,13 @@ NOTICE = {"evidence": "death_certificate", "verified_on": "2026-11-02"}
 def no_queued_erasure(monkeypatch: pytest.MonkeyPatch) -> None:
     # The erasure job itself is proved in test_privacy_erasure.py; here its start is enough.
     monkeypatch.setattr(erasure, "enqueue", lambda job: "not-queued")
+
+
+@pytest.fixture(autouse=True)
+def exports_held() -> Iterator[None]:
+    """The exports queue delivers none of the tasks queued here: build_exports_of builds."""
+    with emulators.queue_held(export.QUEUE):
+        yield
 
 
 def beneficiary_with_directive(privacy: Any, choice: str) -> emulators.EmulatorUser:
@@ -169,8 +177,7 @@ def test_communicate_sends_the_export_to_the_contact_through_an_expiring_link(pr
 
     export_id = build_exports_of(person.uid)
     assert done.get_json()["export_id"] == export_id
-    # The emulator may have delivered the queued build first: its mail can still be on its way.
-    (mail,) = wait_for_mails(sink, CONTACT)
+    (mail,) = mails_to(sink, CONTACT)  # sent by that build: the held queue delivered none
     assert "après son décès" in body_of(mail)
     link = re.search(r"https?://\S+/privacy/export-links/(\S+)", body_of(mail))
     assert link is not None

@@ -29,6 +29,7 @@ from shared.domain import data_registry as registry
 from shared.domain import privacy_rights as rules
 from shared.domain.access import Access, Actor, ActorKind, Scope
 from shared.domain.data_registry import ExportKind, StoreKind
+from shared.errors import ApiError, text
 from shared.models.privacy import ExportRecord, ExportRequest
 from shared.services import export
 from tests.support import emulators
@@ -48,6 +49,13 @@ def clock() -> datetime:
 def own(user: emulators.EmulatorUser) -> Access:
     actor = Actor(uid=user.uid, kind=ActorKind.BENEFICIARY, email=user.email)
     return Access(actor, user.uid, Scope.PRIVACY_EXPORT, "export")
+
+
+@pytest.fixture(autouse=True)
+def exports_held() -> Iterator[None]:
+    """The exports queue delivers none of the tasks queued here: each test builds itself."""
+    with emulators.queue_held(export.QUEUE):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -252,3 +260,33 @@ def test_a_build_redelivered_while_another_finishes_leaves_the_export_ready(made
     assert export.build_export(own(user), task, now=racing) == "ready"
     assert seen[2] == "ready"
     assert export.export_status(own(user), status.export_id).status == "ready"
+
+
+def test_a_build_still_contended_after_its_retries_is_delivered_again(made, monkeypatch):
+    """A progress update still contended when its transaction's retries run out (another
+    delivery of the task building beside it) fails the delivery with 503, so the queue
+    delivers again: answered 200, the task would be dropped, the export left running
+    and its archive never written."""
+    user, _ = person(made, files=1, items=1)
+    status, _ = export.request_export(own(user), ExportRequest(), now=clock)
+    forget_pending_tasks(user.uid)
+    update = export._update
+    updates: list[str] = []
+
+    def contended_once(path: str, changes: dict[str, Any], **options: Any) -> ExportRecord:
+        updates.append(path)
+        if len(updates) == 1:
+            raise ApiError("contention", text("Contention.", "Contention."))
+        return update(path, changes, **options)
+
+    monkeypatch.setattr(export, "_update", contended_once)
+    payload = {"uid": user.uid, "export_id": status.export_id}
+    delivery = Delivery("task", f"task:exports:export-{status.export_id}", "local")
+
+    first = run_delivery("export_worker", JOBS, export.JOB, payload, delivery)
+    assert (first.status_code, first.get_json()["outcome"]) == (503, "failed_transiently")
+    assert export.export_status(own(user), status.export_id).status == "queued"
+    again = run_delivery("export_worker", JOBS, export.JOB, payload, delivery)
+    assert (again.status_code, again.get_json()["outcome"]) == (200, "ready")
+    assert export.export_status(own(user), status.export_id).status == "ready"
+    assert archive_of(user, status.export_id).testzip() is None

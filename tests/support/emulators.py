@@ -7,6 +7,8 @@ variables; nothing here mocks a Google service.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,6 +91,30 @@ def reset_firestore() -> None:
         f"{_firestore_base()}/emulator/v1/projects/{settings().project}/databases/(default)/documents",
         timeout=10,
     ).raise_for_status()
+
+
+@contextmanager
+def queue_held(queue: str) -> Iterator[None]:
+    """The Cloud Tasks ``queue`` delivers nothing inside the block; what it then holds is dropped.
+
+    For tests that run a queued job themselves, through the worker entry point:
+    the task the code under test queues must not reach a worker too. Deleting it
+    right after it is queued is a race: the emulator dispatches every 0.1 s, and
+    in a whole ``make test`` a worker does answer at the tasks' target (the
+    browser tests' session gateway, on the stack's gateway port), so the same
+    job would run beside the test's (two builds of one export contend on its
+    record). Paused before anything is queued, the queue dispatches none of it.
+    """
+    from shared.adapters import task_queue
+
+    client = task_queue._client()
+    name = task_queue.queue_path(queue)
+    client.pause_queue(name=name)
+    try:
+        yield
+    finally:
+        client.purge_queue(name=name)
+        client.resume_queue(name=name)
 
 
 def firestore_rest(

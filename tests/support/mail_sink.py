@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import requests
@@ -29,20 +28,6 @@ def mails_to(sink: str, address: str) -> list[dict[str, Any]]:
         for m in messages
         if any(to["email"] == address for p in m["body"]["personalizations"] for to in p["to"])
     ]
-
-
-def wait_for_mails(sink: str, address: str, count: int = 1, seconds: float = 30) -> list[Any]:
-    """The mails for ``address`` once at least ``count`` arrived (or ``seconds`` passed).
-
-    For mails sent by work another delivery may be doing at the same time (the Tasks
-    emulator can deliver a queued task while the test runs the same job itself).
-    """
-    deadline = time.monotonic() + seconds
-    while True:
-        found = mails_to(sink, address)
-        if len(found) >= count or time.monotonic() > deadline:
-            return found
-        time.sleep(0.2)
 
 
 def fail_next_sends(status: int, count: int = 1) -> None:
