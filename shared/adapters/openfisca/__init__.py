@@ -8,6 +8,8 @@ see ``docs/simulation.md`` and ``bench/simulation.py``):
 * :mod:`.steady_state` — benefits of past months computed month by month,
   oldest first, in the legal order of a month;
 * :mod:`.system` — the tax-benefit system, its pickled parameters (cold start);
+* :mod:`.corrections` — where a rule follows the legal text rather than
+  OpenFisca-France (the prime de Noël's reference months);
 * :mod:`.speedups` — numpy-built simulations, memoised calls and periods,
   parameter lookups by distinct key, skipped formulas;
 * :mod:`.pruning` — which formulas are zero for every household we can
@@ -52,7 +54,7 @@ from shared.adapters.openfisca.speedups import (
     install_vectorial_parameter_lookup,
     release,
 )
-from shared.adapters.openfisca.steady_state import STEADY_STATE_ORDER, settle
+from shared.adapters.openfisca.steady_state import STEADY_STATE_ORDER, months_ahead, settle
 from shared.adapters.openfisca.system import (
     PROFILE_MONTHS,
     collector_paused,
@@ -83,6 +85,7 @@ __all__ = [
     "install_vectorial_parameter_lookup",
     "keep_out_of_collector",
     "month_window",
+    "months_ahead",
     "plain_system",
     "plan_household",
     "plan_households",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 from shared.adapters.openfisca.plan import PLAN_INPUT_VARIABLES, plan_households
 from shared.adapters.openfisca.reference_households import reference_households
 from shared.adapters.openfisca.speedups import _is_default, build_simulation
-from shared.adapters.openfisca.steady_state import STEADY_STATE_ORDER, settle
+from shared.adapters.openfisca.steady_state import STEADY_STATE_ORDER, months_ahead, settle
 from shared.adapters.openfisca.system import LOG_COMPONENT, PROFILE_MONTHS, _warn
 
 
@@ -139,6 +139,10 @@ def derive_profile(engine: FrenchEngine) -> Profile:
     Slow (tens of seconds): runs once per OpenFisca version, then is cached.
     """
     system = engine.system
+
+    def ahead(month: str) -> int:  # as the engine settles: the aids' months after M too
+        return months_ahead(month, [aid.variable for aid in engine.aids])
+
     edges: dict[str, set[str]] = {}
     traced: set[str] = set()
     non_default: set[str] = set()
@@ -147,7 +151,7 @@ def derive_profile(engine: FrenchEngine) -> Profile:
         plan = plan_households(households, month)
         simulation = build_simulation(system, plan)
         simulation.trace = True
-        settle(simulation, month, order=STEADY_STATE_ORDER)
+        settle(simulation, month, order=STEADY_STATE_ORDER, months_after=ahead(month))
         for variable, period in _aid_periods(engine, month):
             try:
                 simulation.calculate(variable, period)
@@ -188,7 +192,7 @@ def derive_profile(engine: FrenchEngine) -> Profile:
         plan = plan_households(households, month)
         simulation = build_simulation(system, plan, pruned)
         simulation.trace = True
-        settle(simulation, month, order=STEADY_STATE_ORDER)
+        settle(simulation, month, order=STEADY_STATE_ORDER, months_after=ahead(month))
         for aid in engine.aids:
             period = month if aid.period == "month" else month[:4]
             try:

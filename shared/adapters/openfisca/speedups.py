@@ -34,7 +34,7 @@ from shared.adapters.openfisca.plan import (
 def _pruned_simulation_class() -> type:
     from openfisca_core.errors import SpiralError
     from openfisca_core.indexed_enums import Enum
-    from openfisca_core.periods import DateUnit, Period
+    from openfisca_core.periods import Period
     from openfisca_core.simulations import Simulation
 
     class PrunedSimulation(Simulation):
@@ -132,37 +132,7 @@ def _pruned_simulation_class() -> type:
                 return None
             if formula.__code__.co_argcount == 2:
                 return formula(population, period)
-            parameters = self.tax_benefit_system.get_parameters_at_instant
-            summed = SIGN_ONLY_YEAR_SUMS.get(variable.name)
-            if summed is None or period.unit != "year":
-                return formula(population, period, parameters)
-            key = ("+", summed, period)
-            if key in self._memo:
-                return formula(population, period, parameters)
-            # Known positive everywhere before December: the formula reads a
-            # sum of the months computed so far, then that partial sum is
-            # forgotten so no other reader sees it.
-            total, partial = self._sum_until_positive(summed, period)
-            self._memo[key] = total
-            try:
-                return formula(population, period, parameters)
-            finally:
-                if partial:
-                    self._memo.pop(key, None)
-
-        def _sum_until_positive(self, name: str, year: Any) -> tuple[Any, bool]:
-            """The sum of ``name`` (never negative) over the months of ``year``,
-            in order, as ``calculate_add`` computes it, stopping at the first
-            month by which every entity's sum is positive: a partial sum with
-            the same signs as the whole. The flag says whether it stopped
-            before the last month."""
-            months = year.get_subperiods(DateUnit.MONTH)
-            total: Any = 0
-            for position, month in enumerate(months, start=1):
-                total = total + self.calculate(name, month)
-                if position < len(months) and bool(np.all(total > 0)):
-                    return total, True
-            return total, False
+            return formula(population, period, self.tax_benefit_system.get_parameters_at_instant)
 
         def _variable_of(self, variable_name: str) -> tuple[Any, Any, Any]:
             """(variable, population, holder) of ``variable_name``, looked up once:
@@ -273,17 +243,6 @@ def _pruned_simulation_class() -> type:
 
     return PrunedSimulation
 
-
-#: Variable → the monthly variable its formula sums over the year and only
-#: compares with zero. OpenFisca-France's prime de Noël (``aefa``) is paid to
-#: a family that received any RSA in the year (and raised for it): the RSA of
-#: December counts even when M is May, so stock OpenFisca computes the RSA,
-#: and the housing aid it reads, for every month after M (a fifth to a third
-#: of a household's formula runs). The RSA is never negative (OpenFisca's
-#: ``rsa_montant`` is floored at 0), so once every family's sum is positive
-#: the later months cannot change the answer and are not computed. A family
-#: without RSA up to M still has every month computed.
-SIGN_ONLY_YEAR_SUMS: dict[str, str] = {"aefa": "rsa"}
 
 _FORMULA_LESS: dict[int, frozenset[str]] = {}
 

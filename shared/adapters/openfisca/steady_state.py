@@ -157,8 +157,9 @@ YEAR_BACK_READERS = frozenset(RULED_OUT_WITH["aah"])
 #: declares a disability rate of 50 % or more): no aid then reads the housing
 #: aid or the RSA of a month before the quarter the RSA and the prime
 #: d'activité count (M − 3 to M − 1). A month before the settled ones that a
-#: rule still asks for (the prime de Noël reads whether any RSA is paid in the
-#: year) is computed on demand, as OpenFisca computes it. The differential
+#: rule still asks for (the contrat d'engagement jeune reads the prime
+#: d'activité of that quarter, whose own reference quarter starts earlier) is
+#: computed on demand, as OpenFisca computes it. The differential
 #: test proves the amounts equal the oracle's (24 settled months), and
 #: ``test_settled_chain`` that they equal a settling of a year. The quarter
 #: plus the warm-up month (:data:`WARM_UP_MONTHS`).
@@ -172,20 +173,37 @@ def settle_months(zero: frozenset[str]) -> int:
     return QUARTER_MONTHS if zero >= YEAR_BACK_READERS else SETTLE_MONTHS
 
 
+#: Aid variables that read the settled chain after M: the prime de Noël reads
+#: the RSA of November and December of M's year (``corrections``). Asked
+#: directly, the RSA of November would follow the chain back to M through
+#: OpenFisca's spiral guard (housing aid of the month → RSA of the month
+#: before…); the months after M are settled instead, oldest first, as the
+#: household's steady state goes on.
+READS_AHEAD = frozenset({"aefa"})
+
+
+def months_ahead(month: str, variables: Iterable[str]) -> int:
+    """Months after M to settle when ``variables`` are computed: to December
+    of M's year if one of them reads ahead (:data:`READS_AHEAD`), else none."""
+    return 12 - int(month[5:7]) if READS_AHEAD.intersection(variables) else 0
+
+
 def settle(
     simulation: Any,
     month: str,
     months_before: int = SETTLE_MONTHS,
     order: Iterable[str] = SETTLED_CHAIN,
+    months_after: int = 0,
 ) -> None:
     """Compute the benefits of ``order`` (default: the chain that runs back in
     time, :data:`SETTLED_CHAIN`) for every month from M − ``months_before`` to
-    M, oldest first, each month completely before the next (inputs stay as
-    declared). :data:`STEADY_STATE_ORDER` computes every steady-state benefit."""
+    M + ``months_after``, oldest first, each month completely before the next
+    (inputs stay as declared). :data:`STEADY_STATE_ORDER` computes every
+    steady-state benefit."""
     system = simulation.tax_benefit_system
     names = [name for name in order if name in system.variables]
-    for offset in range(months_before, -1, -1):
-        period = _month_period(add_months(month, -offset))
+    for offset in range(-months_before, months_after + 1):
+        period = _month_period(add_months(month, offset))
         for name in names:
             simulation.calculate(name, period)
 

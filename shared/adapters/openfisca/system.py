@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from shared.adapters.openfisca.corrections import apply_corrections
 from shared.structured_log import log_event
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -50,8 +51,9 @@ def _warn(event: str, reason: str, count: int | None = None) -> None:
     log_event(event, "WARNING", **fields)
 
 
-#: Bump when the plan or the pruning derivation changes: invalidates cached profiles.
-PROFILE_VERSION = 7
+#: Bump when the plan, the pruning derivation or a correction of the law
+#: (``corrections``) changes: invalidates cached profiles.
+PROFILE_VERSION = 8
 
 
 ENGINE_DISTRIBUTIONS = ("openfisca-core", "openfisca-france")
@@ -353,6 +355,7 @@ def _build_system(parameters: Any | None, extensions: Sequence[str]) -> TaxBenef
                     from openfisca_core.parameters import ParameterNode
 
                     self.parameters.merge(ParameterNode(directory_path=param_dir))
+            apply_corrections(self)
 
         def add_variables_from_file(self, file_path: str) -> None:
             # Same as OpenFisca-Core minus the ast parse of every file, which
@@ -394,12 +397,15 @@ def _build_system(parameters: Any | None, extensions: Sequence[str]) -> TaxBenef
 
 
 def plain_system(extensions: Sequence[str] = ()) -> TaxBenefitSystem:
-    """The stock OpenFisca-France system, as anyone would build it (baseline)."""
+    """OpenFisca-France as anyone would build it, with the product's
+    corrections of the law (``corrections``): the baseline the tests' oracle
+    runs computes the same law as the engine."""
     from openfisca_france import CountryTaxBenefitSystem
 
     system = CountryTaxBenefitSystem()
     for extension in extensions:
         system.load_extension(extension)
+    apply_corrections(system)
     return system
 
 

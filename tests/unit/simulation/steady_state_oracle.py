@@ -5,9 +5,10 @@ well before the oldest month any rule reads, and each past month it received
 what the rules give for that month (benefits it declares are taken as
 declared). The oracle writes the plain OpenFisca JSON situation of a household
 from the facts a person declares (its own mapping, not the product's
-``plan_households``), runs it on the stock ``CountryTaxBenefitSystem``, and
+``plan_households``), runs it on the ``CountryTaxBenefitSystem`` as anyone
+builds it (with the product's corrections of the law, ``plain_system``), and
 computes each month completely before the next, oldest first, from
-``WARM_UP_MONTHS`` before M, in the legal order of a month
+``WARM_UP_MONTHS`` before M to December of M's year, in the legal order of a month
 (``STEADY_STATE_ORDER``, documented in the engine). Only then are the aids of
 month M asked, in any order.
 
@@ -244,13 +245,14 @@ def _one_situation(household: Household, month: str, unborn: bool, prefix: str) 
 def steady_state_simulation(
     system: Any, households: Sequence[Household], month: str, unborn: bool = False
 ) -> Any:
-    """A stock simulation of ``households`` whose months up to M are settled."""
+    """A plain simulation of ``households`` whose months up to December of M's
+    year are settled (the prime de Noël reads the RSA of November and December)."""
     simulation = SimulationBuilder().build_from_entities(
         system, situation(households, month, unborn)
     )
     names = [name for name in STEADY_STATE_ORDER if name in system.variables]
-    for offset in range(WARM_UP_MONTHS, -1, -1):
-        m = add_months(month, -offset)
+    for offset in range(-WARM_UP_MONTHS, 12 - int(month[5:7]) + 1):
+        m = add_months(month, offset)
         for name in names:
             simulation.calculate(name, m)
     return simulation

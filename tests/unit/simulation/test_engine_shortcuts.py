@@ -1,7 +1,5 @@
 """Shortcuts of one simulation's life that must not change an amount.
 
-* the prime de Noël stops summing the RSA once every family has received some
-  (``speedups.SIGN_ONLY_YEAR_SUMS``), and no other reader sees that partial sum;
 * the formula in force at a period is OpenFisca's own (``_formula_at``);
 * a simulation the engine is done with is freed without the cyclic garbage
   collector (``speedups.release``, run by ``speedups.simulation_of`` when its
@@ -16,10 +14,8 @@ from __future__ import annotations
 
 import gc
 import weakref
-from collections.abc import Iterator
 from typing import Any
 
-import numpy as np
 import pytest
 
 pytest.importorskip("openfisca_france")
@@ -50,7 +46,8 @@ def _settled(households: list[Household]) -> Any:
     simulation = oe.build_simulation(engine.system, plan, engine.profile.pruned)
     zeros = [ruled_out_benefits(h, MONTH) for h in households]
     hold_at_zero(simulation, plan, frozenset.intersection(*zeros))
-    settle(simulation, MONTH, max(settle_months(zero) for zero in zeros))
+    ahead = oe.months_ahead(MONTH, [aid.variable for aid in engine.aids])
+    settle(simulation, MONTH, max(settle_months(zero) for zero in zeros), months_after=ahead)
     return simulation
 
 
@@ -68,58 +65,6 @@ def _household_without_rsa() -> Household:
     simulation = _settled([household])
     assert float(simulation.calculate_add("rsa", MONTH[:4])[0]) == 0
     return household
-
-
-def _december_computed(simulation: Any) -> bool:
-    from openfisca_core import periods
-
-    return simulation.get_holder("rsa").get_array(periods.period("2025-12")) is not None
-
-
-@pytest.fixture
-def without_shortcut(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(speedups, "SIGN_ONLY_YEAR_SUMS", {})
-    yield
-
-
-def _prime_de_noel_and_year_rsa(households: list[Household]) -> tuple[Any, Any, bool]:
-    simulation = _settled(households)
-    prime = simulation.calculate("aefa", MONTH[:4]).copy()
-    december = _december_computed(simulation)
-    year_rsa = simulation.calculate_add("rsa", MONTH[:4])
-    return prime, year_rsa, december
-
-
-def test_the_prime_de_noel_of_rsa_recipients_does_not_compute_the_rest_of_the_year() -> None:
-    prime, year_rsa, december = _prime_de_noel_and_year_rsa([_rsa_household()])
-    assert not december  # June to December were not computed for the prime
-    assert float(prime[0]) > 0
-    # The partial sum stayed with the prime: the year's RSA read afterwards is
-    # the whole year's (every month, December included, is computed for it).
-    assert float(year_rsa[0]) > 5 * float(_settled([_rsa_household()]).calculate("rsa", MONTH)[0])
-
-
-def test_the_shortcut_changes_no_amount(without_shortcut: None) -> None:
-    households = [_rsa_household()]
-    stock_prime, stock_year, december = _prime_de_noel_and_year_rsa(households)
-    assert december  # without the shortcut the whole year is computed
-    speedups.SIGN_ONLY_YEAR_SUMS = {"aefa": "rsa"}  # restored by monkeypatch
-    prime, year_rsa, _ = _prime_de_noel_and_year_rsa(households)
-    np.testing.assert_array_equal(prime, stock_prime)
-    np.testing.assert_array_equal(year_rsa, stock_year)
-
-
-def test_a_family_without_rsa_up_to_m_still_has_every_month_computed(
-    without_shortcut: None,
-) -> None:
-    households = [_rsa_household(), _household_without_rsa()]
-    stock_prime, stock_year, _ = _prime_de_noel_and_year_rsa(households)
-    speedups.SIGN_ONLY_YEAR_SUMS = {"aefa": "rsa"}
-    prime, year_rsa, december = _prime_de_noel_and_year_rsa(households)
-    assert december
-    np.testing.assert_array_equal(prime, stock_prime)
-    np.testing.assert_array_equal(year_rsa, stock_year)
-    assert float(prime[0]) > 0
 
 
 def test_the_formula_in_force_is_openfisca_s_own() -> None:

@@ -42,7 +42,8 @@ def test_settling_the_chain_equals_settling_every_benefit(month: str) -> None:
 
     def amounts(order: tuple[str, ...]) -> dict[str, np.ndarray]:
         simulation = oe.build_simulation(engine.system, plan, engine.profile.pruned)
-        oe.settle(simulation, month, order=order)
+        ahead = oe.months_ahead(month, [a.variable for a in aids])
+        oe.settle(simulation, month, order=order, months_after=ahead)
         return {a.aid_id: engine.value(simulation, plan, a).astype(np.float64) for a in aids}
 
     chain = amounts(SETTLED_CHAIN)
@@ -62,13 +63,14 @@ def _settled_amounts(
     simulation = oe.build_simulation(engine.system, plan, engine.profile.pruned)
     zero = frozenset.intersection(*(ruled_out_benefits(h, month) for h in households))
     hold_at_zero(simulation, plan, zero)
-    oe.settle(simulation, month, months_before)
     aids = [a for a in engine.aids if a.variable not in oe.BIRTH_GRANTS]
+    ahead = oe.months_ahead(month, [a.variable for a in aids])
+    oe.settle(simulation, month, months_before, months_after=ahead)
     return {a.aid_id: engine.value(simulation, plan, a).astype(np.float64) for a in aids}
 
 
-# December: the prime de Noël reads whether any RSA is paid in the year, so
-# eight of its months are before the settled quarter.
+# December and November: the prime de Noël reads the RSA of November or
+# December, settled like M.
 @pytest.mark.parametrize("month", [FIRST_SUPPORTED_MONTH, "2025-12", "2026-11"])
 def test_settling_a_quarter_back_equals_a_year_back_without_the_aah_complements(
     month: str,
@@ -87,7 +89,7 @@ def test_settling_a_quarter_back_equals_a_year_back_without_the_aah_complements(
     product = engine.batch_values(households, month)
     for aid_id, values in quarter.items():
         np.testing.assert_array_equal(product[aid_id], values, err_msg=aid_id)
-    assert np.count_nonzero(year["prime_de_noel"]) > 0  # the year's RSA is read
+    assert np.count_nonzero(year["prime_de_noel"]) > 0  # the RSA of the year's end is read
 
 
 def test_households_that_may_receive_the_aah_complements_are_settled_a_year_back() -> None:
