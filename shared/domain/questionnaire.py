@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -134,6 +134,7 @@ def _known_communes() -> frozenset[str]:
     return frozenset(codes)
 
 
+@lru_cache(maxsize=65_536)  # codes of the INSEE form only: a batch asks each one 5 times
 def commune_of(code: str) -> str:
     """The commune code OpenFisca reads for ``code`` (arrondissement → commune)."""
     for prefix, numbers, commune in _ARRONDISSEMENTS:
@@ -786,9 +787,13 @@ def _is_child(person: Mapping[str, Any], answers: Mapping[str, Any], today: date
     return person.get("relationship") == Relationship.CHILD
 
 
-def _is_adult(person: Mapping[str, Any], answers: Mapping[str, Any], today: date) -> bool:
-    age = _age(person, today)
+def _adult_at(person: Mapping[str, Any], age: int | None) -> bool:
+    """An adult for the questions: anyone but a child under 16 (unknown age: adult)."""
     return person.get("relationship") != Relationship.CHILD or age is None or age >= 16
+
+
+def _is_adult(person: Mapping[str, Any], answers: Mapping[str, Any], today: date) -> bool:
+    return _adult_at(person, _age(person, today))
 
 
 def _restriction_matters(
@@ -1211,6 +1216,8 @@ def ruled_out_aids(answers: Mapping[str, Any], today: date) -> dict[str, Bilingu
     if "persons" not in answers:
         return out
     persons = _persons(answers)
+    # Each person's age once (the rules below read it up to four times).
+    aged = [(p, _age(p, today)) for p in persons]
     children = [p for p in persons if p.get("relationship") == Relationship.CHILD]
     expecting = answers.get("expected_birth") not in (None, "")
     if not children:
@@ -1226,7 +1233,7 @@ def ruled_out_aids(answers: Mapping[str, Any], today: date) -> dict[str, Bilingu
         out["paje_naissance"] = _text("Aucune naissance attendue.", "No birth expected.")
     if all("disability_rate" in p for p in persons):
         # Grown-up children count too: the AAH is open from 16 (CSS art. L821-1).
-        adults = [p for p in persons if (age := _age(p, today)) is None or age >= 16]
+        adults = [p for p, age in aged if age is None or age >= 16]
         if not any(int(p["disability_rate"]) >= 50 for p in adults):
             # CSS art. L821-1 and L821-2: an incapacity rate of at least 50 %.
             out["aah"] = _text(
@@ -1239,7 +1246,7 @@ def ruled_out_aids(answers: Mapping[str, Any], today: date) -> dict[str, Bilingu
                 "Aucun enfant n'a un taux d'incapacité d'au moins 50 %.",
                 "No child has a disability rate of at least 50 %.",
             )
-    ages = [_age(p, today) for p in persons]
+    ages = [age for _, age in aged]
     if ages and all(a is not None for a in ages) and max(a for a in ages if a is not None) < 60:
         # CSS art. L815-1: 65, or the legal retirement age (62 and more) if unfit.
         out["aspa"] = _text(
@@ -1256,7 +1263,7 @@ def ruled_out_aids(answers: Mapping[str, Any], today: date) -> dict[str, Bilingu
             "Personne dans le foyer ne perçoit de pension d'invalidité ou de retraite.",
             "Nobody in the household receives an invalidity or retirement pension.",
         )
-    adults = [p for p in persons if _is_adult(p, answers, today)]
+    adults = [p for p, age in aged if _adult_at(p, age)]
     if all(p.get("activity") is not None for p in adults) and not any(
         _is_unemployed(p, answers, today) for p in persons
     ):

