@@ -15,8 +15,9 @@
    only those aids evaluated), against the baseline measured in the same
    process: one ``evaluate`` per household.
    With ``--workers N``, the whole catalogue and each change again in N
-   processes at once (one per core, as N worker instances would), every N-th
-   batch each: the machine's households per second, wall time from their
+   processes at once (one per core, as N worker instances would), each taking
+   the next batch not yet taken when it is free, as Cloud Tasks hands tasks to
+   free instances: the machine's households per second, wall time from their
    common start. The generated households have someone who may receive the
    AAH in about half of them (their batch is settled a year back, and split
    by depth when 2,000 of its households need only the quarter:
@@ -62,7 +63,7 @@ def stored_answers(count: int, month: str, aah_share: float | None) -> list[dict
     import random
 
     from shared.adapters.openfisca.steady_state import (
-        QUARTER_MONTHS,
+        SHORT_SETTLE_MONTHS,
         ruled_out_benefits,
         settle_months,
     )
@@ -71,7 +72,9 @@ def stored_answers(count: int, month: str, aah_share: float | None) -> list[dict
     generated = synthetic_households(count, month, seed=7)
     if aah_share is None:
         return [h.model_dump(mode="json") for h in generated]
-    shallow = [settle_months(ruled_out_benefits(h, month)) == QUARTER_MONTHS for h in generated]
+    shallow = [
+        settle_months(ruled_out_benefits(h, month)) == SHORT_SETTLE_MONTHS for h in generated
+    ]
     quarter = [h for h, flag in zip(generated, shallow, strict=True) if flag]
     year = [h for h, flag in zip(generated, shallow, strict=True) if not flag]
     deep = round(count * aah_share)
@@ -133,8 +136,6 @@ def throughput(
 
 
 def _worker_share(
-    index: int,
-    workers: int,
     count: int,
     batch: int,
     month: str,
@@ -142,28 +143,43 @@ def _worker_share(
     aah_share: float | None,
     barrier: Any,
     results: Any,
+    next_batch: Any,
 ) -> None:
-    """One worker process: every ``workers``-th batch of the stored situations,
-    parsed and evaluated (``aid_ids``, None: the whole catalogue) as the alerts
-    worker does, started with the others at ``barrier`` once its engine is warm."""
+    """One worker process: the next batch not yet taken (``next_batch``, shared
+    by the workers), again and again, as Cloud Tasks hands the next task to an
+    instance that is free; each batch parsed and evaluated (``aid_ids``, None:
+    the whole catalogue) as the alerts worker does, started with the others at
+    ``barrier`` once its engine is warm."""
     from shared.adapters.openfisca import collector_paused
     from shared.domain.questionnaire import Household
     from shared.services import eligibility
 
     stored = stored_answers(count, month, aah_share)
-    batches = [stored[first : first + batch] for first in range(0, count, batch)][index::workers]
+    batches = [stored[first : first + batch] for first in range(0, count, batch)]
     # Warm engine (and the first use of an aid traces it once: not a batch's cost).
     eligibility.evaluate_batch([Household.model_validate(stored[0])], month, aid_ids)
     barrier.wait()
     start, cpu = time.time(), time.process_time()
-    done = 0
-    for chunk in batches:
+    done = taken = 0
+    while True:
+        with next_batch.get_lock():
+            position = next_batch.value
+            next_batch.value += 1
+        if position >= len(batches):
+            break
         with collector_paused():
-            households = [Household.model_validate(answers) for answers in chunk]
+            households = [Household.model_validate(answers) for answers in batches[position]]
             eligibility.evaluate_batch(households, month, aid_ids)
-        done += len(chunk)
+        done += len(households)
+        taken += 1
     results.put(
-        {"households": done, "start": start, "end": time.time(), "cpu_s": time.process_time() - cpu}
+        {
+            "households": done,
+            "batches": taken,
+            "start": start,
+            "end": time.time(),
+            "cpu_s": time.process_time() - cpu,
+        }
     )
 
 
@@ -182,13 +198,13 @@ def parallel_throughput(
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(workers), context.Queue()
+    barrier, results, next_batch = context.Barrier(workers), context.Queue(), context.Value("i", 0)
     processes = [
         context.Process(
             target=_worker_share,
-            args=(i, workers, count, batch, month, aid_ids, aah_share, barrier, results),
+            args=(count, batch, month, aid_ids, aah_share, barrier, results, next_batch),
         )
-        for i in range(workers)
+        for _ in range(workers)
     ]
     for process in processes:
         process.start()
@@ -203,6 +219,7 @@ def parallel_throughput(
         "wall_s": round(wall, 1),
         "households_per_s": round(sum(s["households"] for s in shares) / wall, 1),
         "cpu_s_per_worker": [round(s["cpu_s"], 1) for s in shares],
+        "batches_per_worker": [s["batches"] for s in shares],
     }
 
 

@@ -19,9 +19,9 @@ pytest.importorskip("openfisca_france")
 
 from shared.adapters import openfisca as oe
 from shared.adapters.openfisca.steady_state import (
-    QUARTER_MONTHS,
     SETTLE_MONTHS,
     SETTLED_CHAIN,
+    SHORT_SETTLE_MONTHS,
     hold_at_zero,
     ruled_out_benefits,
     settle_months,
@@ -72,28 +72,28 @@ def _settled_amounts(
 # December and November: the prime de Noël reads the RSA of November or
 # December, settled like M.
 @pytest.mark.parametrize("month", [FIRST_SUPPORTED_MONTH, "2025-12", "2026-11"])
-def test_settling_a_quarter_back_equals_a_year_back_without_the_aah_complements(
+def test_settling_the_short_depth_equals_a_year_back_without_the_aah_complements(
     month: str,
 ) -> None:
     engine = eligibility._engine(load_catalogue())
     generated = synthetic_households(80, month, seed=int(month.replace("-", "")) + 11)
     households = [
-        h for h in generated if settle_months(ruled_out_benefits(h, month)) == QUARTER_MONTHS
+        h for h in generated if settle_months(ruled_out_benefits(h, month)) == SHORT_SETTLE_MONTHS
     ]
     assert len(households) > 20
-    quarter = _settled_amounts(engine, households, month, QUARTER_MONTHS)
+    short = _settled_amounts(engine, households, month, SHORT_SETTLE_MONTHS)
     year = _settled_amounts(engine, households, month, SETTLE_MONTHS)
     for aid_id, values in year.items():
-        np.testing.assert_array_equal(quarter[aid_id], values, err_msg=aid_id)
-    # What the product computes for them is that quarter-deep settling.
+        np.testing.assert_array_equal(short[aid_id], values, err_msg=aid_id)
+    # What the product computes for them is that short settling.
     product = engine.batch_values(households, month)
-    for aid_id, values in quarter.items():
+    for aid_id, values in short.items():
         np.testing.assert_array_equal(product[aid_id], values, err_msg=aid_id)
     assert np.count_nonzero(year["prime_de_noel"]) > 0  # the RSA of the year's end is read
 
 
 def test_households_that_may_receive_the_aah_complements_are_settled_a_year_back() -> None:
-    """The depth matters: settled a quarter back, some of them get other
+    """The depth matters: settled the short depth back, some of them get other
     amounts (the CSS counts the AAH complements of the twelve months before M,
     which read the housing aid of their month)."""
     month = "2025-05"
@@ -103,9 +103,9 @@ def test_households_that_may_receive_the_aah_complements_are_settled_a_year_back
         h for h in generated if settle_months(ruled_out_benefits(h, month)) == SETTLE_MONTHS
     ]
     assert households and all("caah" not in ruled_out_benefits(h, month) for h in households)
-    quarter = _settled_amounts(engine, households, month, QUARTER_MONTHS)
+    short = _settled_amounts(engine, households, month, SHORT_SETTLE_MONTHS)
     year = _settled_amounts(engine, households, month, SETTLE_MONTHS)
-    assert any(not np.array_equal(quarter[a], year[a]) for a in year)
+    assert any(not np.array_equal(short[a], year[a]) for a in year)
     product = engine.batch_values(households, month)
     for aid_id, values in year.items():
         np.testing.assert_array_equal(product[aid_id], values, err_msg=aid_id)
@@ -115,7 +115,7 @@ def test_households_that_may_receive_the_aah_complements_are_settled_a_year_back
 def test_a_batch_split_by_depth_gives_the_amounts_of_one_simulation(
     month: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A batch with enough households settled a quarter back runs one
+    """A batch with enough households settled the short depth back runs one
     simulation per depth (``SPLIT_BY_DEPTH_FROM``, lowered here so a small
     batch splits): every household's amounts, back in the batch's order, are
     those of the single simulation settled a year back."""
@@ -124,7 +124,7 @@ def test_a_batch_split_by_depth_gives_the_amounts_of_one_simulation(
     engine = eligibility._engine(load_catalogue())
     households = synthetic_households(60, month, seed=int(month.replace("-", "")) + 5)
     depths = [settle_months(ruled_out_benefits(h, month)) for h in households]
-    assert depths.count(QUARTER_MONTHS) > 10 and depths.count(SETTLE_MONTHS) > 10
+    assert depths.count(SHORT_SETTLE_MONTHS) > 10 and depths.count(SETTLE_MONTHS) > 10
     whole = engine.batch_values(households, month)
 
     built: list[int] = []
@@ -137,7 +137,7 @@ def test_a_batch_split_by_depth_gives_the_amounts_of_one_simulation(
     monkeypatch.setattr(engine_module, "SPLIT_BY_DEPTH_FROM", 10)
     monkeypatch.setattr(engine_module, "simulation_of", counted)
     split = engine.batch_values(households, month)
-    assert sorted(built) == sorted([depths.count(QUARTER_MONTHS), depths.count(SETTLE_MONTHS)])
+    assert sorted(built) == sorted([depths.count(SHORT_SETTLE_MONTHS), depths.count(SETTLE_MONTHS)])
     for aid_id, values in whole.items():
         np.testing.assert_array_equal(split[aid_id], values, err_msg=aid_id)
     assert sum(int(np.count_nonzero(values)) for values in whole.values()) > len(households)
@@ -145,7 +145,7 @@ def test_a_batch_split_by_depth_gives_the_amounts_of_one_simulation(
 
 #: A couple in a logement-foyer (Bordeaux), one in paid training at 800 € a month,
 #: the other compensated job seeker at 300 €, two children: no AAH possible
-#: (settled a quarter back). Its housing aid, computed in the first settled month
+#: (settled the short depth back). Its housing aid, computed in the first settled month
 #: from the months before it on demand, came out at 332 € instead of 180 € (the
 #: coefficient K of a foyer computed as if the household had no resources); the
 #: prime d'activité, which reads the housing aid of its quarter, was then lower.
@@ -196,11 +196,62 @@ def test_the_months_an_aid_reads_follow_a_settled_month() -> None:
     month = "2026-11"
     engine = eligibility._engine(load_catalogue())
     household = Household.model_validate(FOYER_COUPLE)
-    assert settle_months(ruled_out_benefits(household, month)) == QUARTER_MONTHS
+    assert settle_months(ruled_out_benefits(household, month)) == SHORT_SETTLE_MONTHS
 
-    product = _settled_amounts(engine, [household], month, QUARTER_MONTHS)
+    product = _settled_amounts(engine, [household], month, SHORT_SETTLE_MONTHS)
     far_back = _settled_amounts(engine, [household], month, 24)
 
     assert float(far_back["prime_activite"][0]) > 0  # the aid the housing aid feeds
+    for aid_id, values in far_back.items():
+        np.testing.assert_array_equal(product[aid_id], values, err_msg=aid_id)
+
+
+#: A single parent of 74 on the ASF (declared, computed in steady state), her
+#: son of 17 working a little, a social rent in Bordeaux (generated: found
+#: comparing 10,000 households with a settling of 24 months). Settled from
+#: M − 4 or M − 8, her allocation de rentrée scolaire was half what a settling
+#: of 24 months gives.
+ARS_PARENT = {
+    "persons": [
+        {
+            "id": "p0",
+            "relationship": "applicant",
+            "birth_date": "1952-10-24",
+            "activity": "unemployed_not_compensated",
+            "disability_rate": 0,
+            "disability_restriction": True,
+            "unemployment_rights_exhausted": True,
+            "resources": [{"kind": "family_support", "monthly_amount": 700.0}],
+        },
+        {
+            "id": "c0",
+            "relationship": "child",
+            "birth_date": "2008-12-02",
+            "resources": [
+                {"kind": "salary", "monthly_amount": 300.0},
+                {"kind": "retirement_pension", "monthly_amount": 50.0},
+            ],
+        },
+    ],
+    "couple_status": "single",
+    "housing": {"status": "tenant_social", "rent": 1300.0, "commune": "33063"},
+    "assets": {"savings": 60000.0, "unrented_real_estate": 0.0},
+}
+
+
+def test_a_household_without_the_aah_is_settled_back_to_what_its_aids_read() -> None:
+    from shared.domain.questionnaire import Household
+
+    month = "2026-11"
+    engine = eligibility._engine(load_catalogue())
+    household = Household.model_validate(ARS_PARENT)
+    assert settle_months(ruled_out_benefits(household, month)) == SHORT_SETTLE_MONTHS
+
+    far_back = _settled_amounts(engine, [household], month, 24)
+    too_short = _settled_amounts(engine, [household], month, SHORT_SETTLE_MONTHS - 1)
+    ars = "allocation_rentree_scolaire"
+    assert float(far_back[ars][0]) > 0
+    assert float(too_short[ars][0]) != float(far_back[ars][0])  # what the depth is for
+    product = engine.batch_values([household], month)
     for aid_id, values in far_back.items():
         np.testing.assert_array_equal(product[aid_id], values, err_msg=aid_id)
