@@ -153,11 +153,11 @@ def test_a_household_s_prime_does_not_depend_on_its_batch() -> None:
     """Each household's prime de Noël alone equals its prime in a batch of
     generated households (the months the prime reads are settled, never
     computed on demand through the spiral guard)."""
-    households = synthetic_households(60, MONTH, seed=1130)
+    households = synthetic_households(30, MONTH, seed=1130)
     engine = _engine()
     batch = engine.batch_values(households, MONTH, ["prime_de_noel"])["prime_de_noel"]
     alone = np.array(
         [engine.batch_values([h], MONTH, ["prime_de_noel"])["prime_de_noel"][0] for h in households]
     )
-    assert np.count_nonzero(batch) >= 5  # the batch holds RSA and ASS households
+    assert np.count_nonzero(batch) >= 3  # the batch holds RSA and ASS households
     np.testing.assert_array_equal(batch, alone)
