@@ -54,7 +54,7 @@ from shared.adapters.openfisca.speedups import (
     install_vectorial_parameter_lookup,
     release,
 )
-from shared.adapters.openfisca.steady_state import STEADY_STATE_ORDER, months_ahead, settle
+from shared.adapters.openfisca.steady_state import STEADY_STATE_ORDER, settle
 from shared.adapters.openfisca.system import (
     PROFILE_MONTHS,
     collector_paused,
@@ -85,7 +85,6 @@ __all__ = [
     "install_vectorial_parameter_lookup",
     "keep_out_of_collector",
     "month_window",
-    "months_ahead",
     "plain_system",
     "plan_household",
     "plan_households",

@@ -24,9 +24,6 @@ from __future__ import annotations
 
 from typing import Any
 
-#: OpenFisca-France variables replaced here.
-CORRECTED_VARIABLES = ("aefa",)
-
 #: The months of the year whose entitlement opens the prime de Noël (1-based):
 #: November, or failing that December.
 PRIME_DE_NOEL_MONTHS = (11, 12)

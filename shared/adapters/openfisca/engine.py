@@ -49,7 +49,6 @@ from shared.adapters.openfisca.steady_state import (
     QUARTERLY_AIDS,
     STEADY_STATE_ORDER,
     hold_at_zero,
-    months_ahead,
     ruled_out_benefits,
     settle,
     settle_months,
@@ -173,8 +172,7 @@ class FrenchEngine:
         aids = self.aids if aids is None else aids
         pruned = self.profile.pruned if prune else frozenset()
         simulation = build_simulation(self.system, plan, pruned)
-        ahead = months_ahead(plan.month, [a.variable for a in aids])
-        settle(simulation, plan.month, months_after=ahead)
+        settle(simulation, plan.month, reading=[a.variable for a in aids])
         return simulation, {a.aid_id: self.value(simulation, plan, a) for a in aids}
 
     def needs_settling(self, aid: AidVariable, month: str) -> bool:
@@ -229,8 +227,7 @@ class FrenchEngine:
         out: dict[str, dict[str, Any]] = {}
         with self._simulation(plan) as simulation:
             hold_at_zero(simulation, plan, zero)
-            ahead = months_ahead(month, [a.variable for a in aids])
-            settle(simulation, month, settle_months(zero), months_after=ahead)
+            settle(simulation, month, settle_months(zero), reading=[a.variable for a in aids])
             for aid in aids:
                 if aid.variable in BIRTH_GRANTS and household.expected_birth is not None:
                     at = birth_grant_month(household.expected_birth)
@@ -465,8 +462,7 @@ class FrenchEngine:
         with self._simulation(plan) as simulation:
             hold_at_zero(simulation, plan, frozenset.intersection(*zeros))
             if months_before is not None:
-                ahead = months_ahead(month, [aid.variable for aid in aids])
-                settle(simulation, month, months_before, months_after=ahead)
+                settle(simulation, month, months_before, reading=[a.variable for a in aids])
             return {
                 aid.aid_id: self.value(simulation, plan, aid).astype(np.float64) for aid in aids
             }

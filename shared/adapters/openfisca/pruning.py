@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 from shared.adapters.openfisca.plan import PLAN_INPUT_VARIABLES, plan_households
 from shared.adapters.openfisca.reference_households import reference_households
 from shared.adapters.openfisca.speedups import _is_default, build_simulation
-from shared.adapters.openfisca.steady_state import STEADY_STATE_ORDER, months_ahead, settle
+from shared.adapters.openfisca.steady_state import STEADY_STATE_ORDER, settle
 from shared.adapters.openfisca.system import LOG_COMPONENT, PROFILE_MONTHS, _warn
 
 
@@ -139,10 +139,7 @@ def derive_profile(engine: FrenchEngine) -> Profile:
     Slow (tens of seconds): runs once per OpenFisca version, then is cached.
     """
     system = engine.system
-
-    def ahead(month: str) -> int:  # as the engine settles: the aids' months after M too
-        return months_ahead(month, [aid.variable for aid in engine.aids])
-
+    aid_variables = [aid.variable for aid in engine.aids]  # settled for, as the engine does
     edges: dict[str, set[str]] = {}
     traced: set[str] = set()
     non_default: set[str] = set()
@@ -151,7 +148,7 @@ def derive_profile(engine: FrenchEngine) -> Profile:
         plan = plan_households(households, month)
         simulation = build_simulation(system, plan)
         simulation.trace = True
-        settle(simulation, month, order=STEADY_STATE_ORDER, months_after=ahead(month))
+        settle(simulation, month, order=STEADY_STATE_ORDER, reading=aid_variables)
         for variable, period in _aid_periods(engine, month):
             try:
                 simulation.calculate(variable, period)
@@ -192,7 +189,7 @@ def derive_profile(engine: FrenchEngine) -> Profile:
         plan = plan_households(households, month)
         simulation = build_simulation(system, plan, pruned)
         simulation.trace = True
-        settle(simulation, month, order=STEADY_STATE_ORDER, months_after=ahead(month))
+        settle(simulation, month, order=STEADY_STATE_ORDER, reading=aid_variables)
         for aid in engine.aids:
             period = month if aid.period == "month" else month[:4]
             try:

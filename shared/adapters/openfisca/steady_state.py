@@ -219,16 +219,17 @@ def settle(
     month: str,
     months_before: int = SETTLE_MONTHS,
     order: Iterable[str] = SETTLED_CHAIN,
-    months_after: int = 0,
+    reading: Iterable[str] = (),
 ) -> None:
     """Compute the benefits of ``order`` (default: the chain that runs back in
     time, :data:`SETTLED_CHAIN`) for every month from M − ``months_before`` to
-    M + ``months_after``, oldest first, each month completely before the next
-    (inputs stay as declared). :data:`STEADY_STATE_ORDER` computes every
-    steady-state benefit."""
+    M, and on to December when a variable of ``reading`` (the aids about to be
+    asked) reads ahead (:func:`months_ahead`), oldest first, each month
+    completely before the next (inputs stay as declared).
+    :data:`STEADY_STATE_ORDER` computes every steady-state benefit."""
     system = simulation.tax_benefit_system
     names = [name for name in order if name in system.variables]
-    for offset in range(-months_before, months_after + 1):
+    for offset in range(-months_before, months_ahead(month, reading) + 1):
         period = _month_period(add_months(month, offset))
         for name in names:
             simulation.calculate(name, period)

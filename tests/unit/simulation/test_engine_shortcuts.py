@@ -47,8 +47,8 @@ def _settled(households: list[Household]) -> Any:
     simulation = oe.build_simulation(engine.system, plan, engine.profile.pruned)
     zeros = [ruled_out_benefits(h, MONTH) for h in households]
     hold_at_zero(simulation, plan, frozenset.intersection(*zeros))
-    ahead = oe.months_ahead(MONTH, [aid.variable for aid in engine.aids])
-    settle(simulation, MONTH, max(settle_months(zero) for zero in zeros), months_after=ahead)
+    depth = max(settle_months(zero) for zero in zeros)
+    settle(simulation, MONTH, depth, reading=[aid.variable for aid in engine.aids])
     return simulation
 
 

@@ -96,8 +96,7 @@ def _settled(household: Household, month: str = MONTH) -> tuple[Any, oe.Plan]:
     simulation = oe.build_simulation(engine.system, plan, engine.profile.pruned)
     zero = ruled_out_benefits(household, month)
     hold_at_zero(simulation, plan, zero)
-    ahead = oe.months_ahead(month, [aid.variable for aid in engine.aids])
-    settle(simulation, month, settle_months(zero), months_after=ahead)
+    settle(simulation, month, settle_months(zero), reading=[aid.variable for aid in engine.aids])
     return simulation, plan
 
 

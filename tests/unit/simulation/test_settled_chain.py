@@ -42,8 +42,7 @@ def test_settling_the_chain_equals_settling_every_benefit(month: str) -> None:
 
     def amounts(order: tuple[str, ...]) -> dict[str, np.ndarray]:
         simulation = oe.build_simulation(engine.system, plan, engine.profile.pruned)
-        ahead = oe.months_ahead(month, [a.variable for a in aids])
-        oe.settle(simulation, month, order=order, months_after=ahead)
+        oe.settle(simulation, month, order=order, reading=[a.variable for a in aids])
         return {a.aid_id: engine.value(simulation, plan, a).astype(np.float64) for a in aids}
 
     chain = amounts(SETTLED_CHAIN)
@@ -64,8 +63,7 @@ def _settled_amounts(
     zero = frozenset.intersection(*(ruled_out_benefits(h, month) for h in households))
     hold_at_zero(simulation, plan, zero)
     aids = [a for a in engine.aids if a.variable not in oe.BIRTH_GRANTS]
-    ahead = oe.months_ahead(month, [a.variable for a in aids])
-    oe.settle(simulation, month, months_before, months_after=ahead)
+    oe.settle(simulation, month, months_before, reading=[a.variable for a in aids])
     return {a.aid_id: engine.value(simulation, plan, a).astype(np.float64) for a in aids}
 
 
