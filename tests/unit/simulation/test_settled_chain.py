@@ -1,8 +1,8 @@
-"""Settling only the housing aid and the RSA month by month gives the amounts
-settling every steady-state benefit gives.
+"""Settling only the links of the chains that run back in time month by month
+gives the amounts settling every steady-state benefit gives.
 
-The product settles :data:`SETTLED_CHAIN` (the two links of the chain that runs
-back in time) and lets OpenFisca compute the other past benefits when a formula
+The product settles :data:`SETTLED_CHAIN` (the housing aid and the RSA; the
+AAH, the ASI and the ASS) and lets OpenFisca compute the other past benefits when a formula
 first asks for them; the oracle of ``test_differential`` settles all of
 :data:`STEADY_STATE_ORDER`. This test compares the two settlings on the same
 vectorised product simulation (generated households, declared benefits
@@ -39,6 +39,8 @@ def test_settling_the_chain_equals_settling_every_benefit(month: str) -> None:
     plan = oe.plan_households(households, month)
     aids = [a for a in engine.aids if a.variable not in oe.BIRTH_GRANTS]
     assert set(SETTLED_CHAIN) < set(oe.STEADY_STATE_ORDER)
+    # Within a month, in the legal order of the steady state.
+    assert list(SETTLED_CHAIN) == [n for n in oe.STEADY_STATE_ORDER if n in SETTLED_CHAIN]
 
     def amounts(order: tuple[str, ...]) -> dict[str, np.ndarray]:
         simulation = oe.build_simulation(engine.system, plan, engine.profile.pruned)
@@ -253,3 +255,43 @@ def test_a_household_without_the_aah_is_settled_back_to_what_its_aids_read() -> 
     product = engine.batch_values([household], month)
     for aid_id, values in far_back.items():
         np.testing.assert_array_equal(product[aid_id], values, err_msg=aid_id)
+
+
+def test_no_formula_runs_twice_in_the_last_half_year_settled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The links of both chains are settled month by month, so a settled
+    month is not cut by OpenFisca's spiral guard, forgotten and computed
+    again by each later formula that reads it. (With the housing aid and the
+    RSA alone, the AAH chain was followed on demand and cut: the housing aid
+    of a settled month ran up to six times.) The first months of the window
+    may still repeat a few runs: their ASS reads the AAH of months before
+    the window, computed on demand."""
+    from shared.adapters.openfisca.speedups import _pruned_simulation_class
+    from shared.domain.months import add_months
+
+    month = "2026-11"
+    engine = eligibility._engine(load_catalogue())
+    generated = synthetic_households(120, month, seed=29)
+    households = [
+        h for h in generated if settle_months(ruled_out_benefits(h, month)) == SETTLE_MONTHS
+    ]
+    assert len(households) > 30
+    simulation_class = _pruned_simulation_class()
+    run = simulation_class._run_formula
+    runs: dict[tuple[str, str], int] = {}
+
+    def counted(self, variable, population, period):  # type: ignore[no-untyped-def]
+        key = (variable.name, str(period))
+        runs[key] = runs.get(key, 0) + 1
+        return run(self, variable, population, period)
+
+    monkeypatch.setattr(simulation_class, "_run_formula", counted)
+    amounts = _settled_amounts(engine, households, month, SETTLE_MONTHS)
+
+    since = add_months(month, -6)
+    last_half_year = {key: n for key, n in runs.items() if len(key[1]) == 7 and key[1] >= since}
+    repeated = {key: n for key, n in last_half_year.items() if n > 1}
+    assert repeated == {}
+    assert len(last_half_year) > 1_000  # the months were computed here
+    assert np.count_nonzero(amounts["aah"]) > 5
