@@ -299,3 +299,28 @@ def test_no_formula_runs_twice_but_in_the_warm_up_month(
     assert sum(1 for key in monthly if key[1] < warm_up) > 300
     assert sum(1 for key in monthly if key[1] > warm_up) > 1_000
     assert np.count_nonzero(amounts["aah"]) > 5
+
+
+def test_households_reading_months_before_the_window_get_their_amounts_alone() -> None:
+    """Values of months before the window are kept as first computed, cut
+    where the spiral guard cut them; which formula asks first depends on the
+    call graph, which a batch shares. A household paid the ASS that may
+    receive the AAH (the ASS counts the AAH of the rolling year, back before
+    the window) gets, in a batch of generated households, the amounts it
+    gets alone."""
+    month = "2026-11"
+    engine = eligibility._engine(load_catalogue())
+    households = synthetic_households(400, month, seed=43)
+    batch = engine.batch_values(households, month)
+    chained = [
+        i
+        for i, h in enumerate(households)
+        if "aah" not in ruled_out_benefits(h, month) and batch["ass"][i] > 0
+    ]
+    assert len(chained) >= 5
+    for i in chained:
+        alone = engine.batch_values([households[i]], month)
+        for aid_id, values in alone.items():
+            assert batch[aid_id][i] == values[0], (i, aid_id)
+    # Not a vacuous comparison: the AAH is paid beside the ASS in some.
+    assert sum(int(batch["aah"][i] > 0) for i in chained) >= 3
