@@ -253,6 +253,8 @@ def settle(
     system = simulation.tax_benefit_system
     names = [name for name in order if name in system.variables]
     first = _month_period(add_months(month, -months_before))
+    # Only the product's simulations keep them: a plain OpenFisca simulation
+    # (the baseline of bench/simulation.py) settles with OpenFisca's own rule.
     if hasattr(simulation, "keep_cut_values_before"):
         simulation.keep_cut_values_before = first.start
     for offset in range(-months_before, months_ahead(month, reading) + 1):
